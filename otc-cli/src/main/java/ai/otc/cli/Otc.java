@@ -1,0 +1,43 @@
+package ai.otc.cli;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.ServiceLoader;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of {@code ./otc}: a plain Java main (no framework boot) that dispatches to the subcommands. */
+@Command(
+    name = "otc",
+    mixinStandardHelpOptions = true,
+    version = "otc 0.1.0",
+    description = "OTC-PO platform: offline tools for tool-using RL agents (see README.md).",
+    subcommandsRepeatable = false)
+public final class Otc implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.err);
+  }
+
+  /** Builds the command line with every registered subcommand, sorted by name. */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Otc());
+    List<OtcSubcommand> subs = ServiceLoader.load(OtcSubcommand.class).stream()
+        .map(ServiceLoader.Provider::get)
+        .sorted(Comparator.comparing(s -> s.getClass().getAnnotation(Command.class).name()))
+        .toList();
+    for (OtcSubcommand sub : subs) {
+      cl.addSubcommand(sub);
+    }
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    return cl;
+  }
+
+  public static void main(String[] args) {
+    int code = commandLine().execute(args);
+    System.exit(code);
+  }
+}
