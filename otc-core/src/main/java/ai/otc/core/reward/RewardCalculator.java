@@ -19,12 +19,12 @@ public final class RewardCalculator {
   }
 
   /**
-   * r_tool for a trajectory: 1 for the EM baseline (it has no tool term), the cosine schedule for
-   * OTC-PPO, the n-dependent formula for OTC-GRPO, and NaN for OTC-GRPO when n is undefined.
+   * r_tool for a trajectory: the cosine schedule for OTC-PPO, the n-dependent formula for OTC-GRPO;
+   * NaN (not evaluated) for the EM baseline, which has no tool term, and for OTC-GRPO when n is undefined.
    */
   public double toolReward(int m, OptionalInt n) {
     return switch (config.kind()) {
-      case EM -> 1.0;
+      case EM -> Double.NaN;
       case OTC_PPO -> OtcReward.toolRewardPpo(m, config.c());
       case OTC_GRPO -> n.isPresent() ? OtcReward.toolRewardGrpo(m, n.getAsInt(), config.c()) : Double.NaN;
     };

@@ -4,7 +4,7 @@ package ai.otc.core.reward;
  * One trajectory's scored reward.
  *
  * @param rPhi the correctness reward
- * @param rTool the tool-use reward; {@code NaN} where it is not evaluated (OTC-GRPO with n undefined)
+ * @param rTool the tool-use reward; {@code NaN} where it is not evaluated (the EM baseline, OTC-GRPO with n undefined)
  * @param reward the final reward
  * @param advantage the GRPO advantage within its group (NaN when scored alone)
  */
