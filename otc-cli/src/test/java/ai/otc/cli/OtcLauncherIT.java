@@ -1,0 +1,57 @@
+package ai.otc.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The real {@code ./otc} launcher over the packaged classpath (target/classes + target/lib), as a user runs it. */
+class OtcLauncherIT {
+
+  private static final Path OTC = Path.of("..", "otc").toAbsolutePath().normalize();
+
+  private record Run(int exit, String out, String err) {}
+
+  private static Run otc(String stdin, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(OTC.toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().put("OTC_SKIP_BUILD", "1"); // the build under test is this one
+    Process p = pb.start();
+    p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new Run(p.exitValue(), out, err);
+  }
+
+  @Test
+  void helpListsTheSubcommands() throws Exception {
+    Run r = otc("", "--help");
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).contains("Commands:").contains("score");
+  }
+
+  @Test
+  void scoresStdinToStdoutAndReportsBadInputWithTheLineNumber() throws Exception {
+    String in = "{\"trajectory_id\":\"t1\",\"group_id\":\"g\",\"question_id\":\"q\",\"tool_calls\":2,\"correct\":true}\n"
+        + "{\"trajectory_id\":\"t2\",\"group_id\":\"g\",\"question_id\":\"q\",\"tool_calls\":1,\"correct\":true}\n";
+    Run ok = otc(in, "score", "--reward", "otc-grpo");
+    assertThat(ok.exit()).as(ok.err()).isZero();
+    assertThat(ok.out().lines()).hasSize(2);
+    assertThat(ok.out()).contains("\"n\":1").contains("\"reward\":1.0");
+    assertThat(ok.err()).contains("2 trajectories in 1 groups");
+
+    String g2 = "{\"trajectory_id\":\"t3\",\"group_id\":\"g2\",\"question_id\":\"q\",\"tool_calls\":0,\"correct\":true}\n";
+    Run bad = otc(in + g2 + "{\"trajectory_id\":\"t4\",\"group_id\":\"g2\"\n", "score", "--reward", "em");
+    assertThat(bad.exit()).isEqualTo(1);
+    assertThat(bad.err()).contains("line 4: invalid JSON");
+    // group g was complete when g2 started; g2 was half-read when the bad line came: not printed
+    assertThat(bad.out().lines()).hasSize(2).allSatisfy(l -> assertThat(l).contains("\"group_id\":\"g\""));
+  }
+}
