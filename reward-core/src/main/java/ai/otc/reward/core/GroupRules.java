@@ -1,0 +1,100 @@
+package ai.otc.reward.core;
+
+import ai.otc.proto.v1.Trajectory;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.util.Optional;
+
+/**
+ * The group-assembly contract of otc.rollouts.v1, shared by the stream processor and the re-scorer
+ * so both accept and refuse exactly the same records:
+ * <ul>
+ *   <li>a record must decode as a {@code Trajectory} with non-empty trajectory, group and question ids,
+ *       {@code group_size >= 1} and {@code tool_call_count >= 0};</li>
+ *   <li>its key, when present, must equal its group id (all members of a group share the key, hence the partition);</li>
+ *   <li>the expected group size travels in every record; the first member fixes it (and the question id),
+ *       and a later member that disagrees is refused rather than silently changing the group;</li>
+ *   <li>a member whose trajectory id was already seen in the group is a duplicate and is ignored (not refused).</li>
+ * </ul>
+ */
+public final class GroupRules {
+
+  private GroupRules() {}
+
+  /** Outcome of decoding one record: either a valid trajectory or a rejection. */
+  public sealed interface Decoded permits Accepted, Refused {}
+
+  /** A record that passed {@link #decode}. */
+  public record Accepted(Trajectory trajectory) implements Decoded {}
+
+  /** A record that failed {@link #decode}. */
+  public record Refused(Rejection rejection) implements Decoded {}
+
+  /**
+   * Decodes and validates one rollout record.
+   *
+   * @param key the record key (may be null)
+   * @param value the record value (may be null: a tombstone is undecodable as a trajectory)
+   */
+  public static Decoded decode(String key, byte[] value) {
+    if (value == null) {
+      return new Refused(new Rejection(RejectReason.UNDECODABLE, "null value (tombstone) on a trajectory topic"));
+    }
+    Trajectory t;
+    try {
+      t = Trajectory.parseFrom(value);
+    } catch (InvalidProtocolBufferException e) {
+      // The decoder's message is the only evidence of what is wrong with the bytes: keep it.
+      return new Refused(new Rejection(RejectReason.UNDECODABLE, "not a otc.v1.Trajectory: " + e.getMessage()));
+    }
+    Optional<Rejection> invalid = validate(key, t);
+    if (invalid.isPresent()) {
+      return new Refused(invalid.get());
+    }
+    return new Accepted(t);
+  }
+
+  /** Field and key checks of one decoded trajectory. */
+  public static Optional<Rejection> validate(String key, Trajectory t) {
+    if (t.getTrajectoryId().isEmpty()) {
+      return invalid("trajectory_id is empty");
+    }
+    if (t.getGroupId().isEmpty()) {
+      return invalid("group_id is empty (trajectory " + t.getTrajectoryId() + ")");
+    }
+    if (t.getQuestionId().isEmpty()) {
+      return invalid("question_id is empty (trajectory " + t.getTrajectoryId() + ")");
+    }
+    if (t.getGroupSize() < 1) {
+      return invalid("group_size must be >= 1, got " + t.getGroupSize() + " (trajectory " + t.getTrajectoryId() + ")");
+    }
+    if (t.getToolCallCount() < 0) {
+      return invalid("tool_call_count must be >= 0, got " + t.getToolCallCount() + " (trajectory " + t.getTrajectoryId() + ")");
+    }
+    if (key != null && !key.equals(t.getGroupId())) {
+      return Optional.of(new Rejection(RejectReason.KEY_MISMATCH,
+          "record key '" + key + "' is not the group id '" + t.getGroupId() + "' (trajectory " + t.getTrajectoryId() + ")"));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Checks a new member against what the group's first member fixed.
+   *
+   * @return a rejection when the question id or the expected size differs
+   */
+  public static Optional<Rejection> checkConsistent(String questionId, int expectedSize, Trajectory t) {
+    if (!questionId.equals(t.getQuestionId())) {
+      return Optional.of(new Rejection(RejectReason.INCONSISTENT_GROUP, "group " + t.getGroupId() + " is for question '"
+          + questionId + "' but trajectory " + t.getTrajectoryId() + " says '" + t.getQuestionId() + "'"));
+    }
+    if (expectedSize != t.getGroupSize()) {
+      return Optional.of(new Rejection(RejectReason.INCONSISTENT_GROUP, "group " + t.getGroupId() + " expects "
+          + expectedSize + " members but trajectory " + t.getTrajectoryId() + " says group_size " + t.getGroupSize()));
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Rejection> invalid(String detail) {
+    return Optional.of(new Rejection(RejectReason.INVALID_FIELD, detail));
+  }
+}

@@ -1,0 +1,146 @@
+package ai.otc.reward.config;
+
+import ai.otc.core.reward.RewardKind;
+import ai.otc.core.reward.WrongAnswerPolicy;
+import ai.otc.reward.core.CorrectnessSource;
+import ai.otc.reward.core.TimeoutPolicy;
+import ai.otc.reward.messaging.Topics;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
+import java.time.Duration;
+import java.util.Optional;
+import org.hibernate.validator.constraints.time.DurationMin;
+
+/**
+ * The reward service's own settings, {@code otc.reward.*}. Every key is validated when the
+ * application starts: an unknown enum spelling or an out-of-range value stops the start with an
+ * error naming the key (SmallRye Config conversion plus Hibernate Validator constraints). Kafka
+ * Streams itself is configured with {@code quarkus.kafka-streams.*} and {@code kafka-streams.*}.
+ */
+@ConfigMapping(prefix = "otc.reward")
+public interface RewardServiceConfig {
+
+  /** Which reward scores the groups: {@code em} (the Search-R1 baseline), {@code otc-ppo} or {@code otc-grpo}. */
+  @WithDefault("otc-grpo")
+  RewardKind kind();
+
+  /** α of OTC.md Eq. 7 (paper: 1; it has no effect on GRPO advantages). Must be > 0. */
+  @WithDefault("1")
+  @Positive
+  double alpha();
+
+  /** The smooth constant c of the cosine branch (paper: 4 for search = max turns, 3 for code). Must be > 0. */
+  @WithDefault("4")
+  @Positive
+  double c();
+
+  /** How a wrong answer combines with r_tool: {@code literal}, {@code zero-when-wrong} or {@code tool-only-when-correct} (OTC.md §1.5). */
+  @WithDefault("literal")
+  WrongAnswerPolicy wrongAnswerPolicy();
+
+  /** The additive ablation α·r_tool + r_phi instead of the paper's product (the paper found it unstable). */
+  @WithDefault("false")
+  boolean additive();
+
+  /** Version label written into every ScoredGroup's reward spec and id ({@code <group>@<kind>:<version>}). */
+  @WithDefault("v1")
+  @Pattern(regexp = "[A-Za-z0-9._-]+", message = "must be letters, digits, '.', '_' or '-'")
+  String version();
+
+  /** Where correctness comes from: {@code recompute} (EM against the golden answers) or {@code rollout} (the rollout's flag). */
+  @WithDefault("recompute")
+  CorrectnessSource correctness();
+
+  /**
+   * Host name peers use to reach this instance (with {@code quarkus.http.port} it forms the Kafka
+   * Streams {@code application.server} used to forward queries); default 127.0.0.1.
+   */
+  Optional<String> advertisedHost();
+
+  /**
+   * Kafka Streams state directory (RocksDB stores); default {@code <tmp>/otc-reward-state-<http port>}.
+   * One per instance; keep it across restarts (a StatefulSet volume) to skip restoring from the changelogs.
+   */
+  Optional<String> stateDir();
+
+  /** Group assembly. */
+  Groups groups();
+
+  /** Topic names and creation. */
+  TopicsConfig topics();
+
+  /** The RewardState gRPC query. */
+  Query query();
+
+  /** Group assembly settings. */
+  interface Groups {
+
+    /** How long a group may stay incomplete after its first member arrived (wall clock) before the timeout policy applies. */
+    @WithDefault("PT5M")
+    @DurationMin(millis = 1)
+    Duration timeout();
+
+    /** What to do with a group still incomplete at its timeout: {@code score-partial} or {@code drop-and-count}. */
+    @WithDefault("score-partial")
+    TimeoutPolicy timeoutPolicy();
+
+    /** How often the timeout punctuator runs (wall clock). */
+    @WithDefault("PT1S")
+    @DurationMin(millis = 1)
+    Duration punctuateInterval();
+
+    /** How long a finished group is remembered, so its late members and duplicates are ignored rather than starting it again. */
+    @WithDefault("PT1H")
+    @DurationMin(millis = 1)
+    Duration completedRetention();
+  }
+
+  /** Topic names; the defaults are the platform's contract (ARCHITECTURE.md). */
+  interface TopicsConfig {
+
+    /** Input topic of trajectories, key = group id. */
+    @WithDefault(Topics.ROLLOUTS)
+    @NotBlank
+    String rollouts();
+
+    /** Output topic of scored groups, key = group id. */
+    @WithDefault(Topics.REWARDED)
+    @NotBlank
+    String rewarded();
+
+    /** Dead-letter topic for rollout records that cannot be decoded or break the group contract. */
+    @WithDefault(Topics.ROLLOUTS_DLQ)
+    @NotBlank
+    String dlq();
+
+    /** Create the three topics at start when they are missing (off where topics are managed, e.g. by Strimzi KafkaTopic). */
+    @WithDefault("true")
+    boolean create();
+
+    /** Partitions of topics created at start. */
+    @WithDefault("4")
+    @Min(1)
+    @Max(10000)
+    int partitions();
+
+    /** Replication factor of topics created at start. */
+    @WithDefault("1")
+    @Min(1)
+    @Max(32)
+    short replicationFactor();
+  }
+
+  /** gRPC query settings. */
+  interface Query {
+
+    /** Deadline of a query forwarded to the instance that owns the key. */
+    @WithDefault("PT5S")
+    @DurationMin(millis = 1)
+    Duration forwardDeadline();
+  }
+}

@@ -1,0 +1,37 @@
+package ai.otc.reward.config;
+
+import ai.otc.core.reward.RewardConfig;
+import ai.otc.reward.domain.RewardSettings;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+
+/** Turns the validated {@code otc.reward.*} mapping into the topology's {@link RewardSettings}. */
+@ApplicationScoped
+public class RewardSettingsProducer {
+
+  /** Builds the settings; a value the core refuses (it re-checks α and c) fails the start naming the key. */
+  public static RewardSettings toSettings(RewardServiceConfig c) {
+    RewardConfig reward;
+    try {
+      reward = new RewardConfig(c.kind(), c.alpha(), c.c(), c.wrongAnswerPolicy(), c.additive(), c.version());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("otc.reward.{kind,alpha,c,wrong-answer-policy,additive,version}: " + e.getMessage(), e);
+    }
+    return new RewardSettings(
+        c.topics().rollouts(),
+        c.topics().rewarded(),
+        c.topics().dlq(),
+        reward,
+        c.correctness(),
+        c.groups().timeout(),
+        c.groups().timeoutPolicy(),
+        c.groups().punctuateInterval(),
+        c.groups().completedRetention());
+  }
+
+  @Produces
+  @ApplicationScoped
+  RewardSettings settings(RewardServiceConfig config) {
+    return toSettings(config);
+  }
+}

@@ -1,0 +1,51 @@
+package ai.otc.reward.domain;
+
+import ai.otc.core.reward.RewardConfig;
+import ai.otc.reward.core.CorrectnessSource;
+import ai.otc.reward.core.TimeoutPolicy;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything the reward topology needs, independent of how it was configured (the service builds
+ * it from {@code otc.reward.*}, tests build it directly).
+ *
+ * @param rolloutsTopic input topic (otc.rollouts.v1)
+ * @param rewardedTopic output topic (otc.rewarded.v1)
+ * @param dlqTopic dead-letter topic (otc.rollouts.v1.dlq)
+ * @param reward the reward and its version
+ * @param correctness where correctness comes from
+ * @param groupTimeout how long a group may stay incomplete after its first member (wall clock)
+ * @param timeoutPolicy what happens to it then
+ * @param punctuateInterval how often timeouts and expired markers are checked (wall clock)
+ * @param completedRetention how long a completed group's marker is kept to ignore late members
+ */
+public record RewardSettings(
+    String rolloutsTopic,
+    String rewardedTopic,
+    String dlqTopic,
+    RewardConfig reward,
+    CorrectnessSource correctness,
+    Duration groupTimeout,
+    TimeoutPolicy timeoutPolicy,
+    Duration punctuateInterval,
+    Duration completedRetention) {
+
+  public RewardSettings {
+    Objects.requireNonNull(rolloutsTopic, "rolloutsTopic");
+    Objects.requireNonNull(rewardedTopic, "rewardedTopic");
+    Objects.requireNonNull(dlqTopic, "dlqTopic");
+    Objects.requireNonNull(reward, "reward");
+    Objects.requireNonNull(correctness, "correctness");
+    Objects.requireNonNull(timeoutPolicy, "timeoutPolicy");
+    requirePositive(groupTimeout, "groupTimeout");
+    requirePositive(punctuateInterval, "punctuateInterval");
+    requirePositive(completedRetention, "completedRetention");
+  }
+
+  private static void requirePositive(Duration d, String name) {
+    if (d == null || d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(name + " must be a positive duration, got " + d);
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package ai.otc.reward.metrics;
+
+import ai.otc.proto.v1.ScoredGroup;
+import ai.otc.proto.v1.ScoredTrajectory;
+import ai.otc.reward.config.RewardServiceConfig;
+import ai.otc.reward.core.RejectReason;
+import ai.otc.reward.core.TimeoutPolicy;
+import ai.otc.reward.domain.RewardMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import java.util.EnumMap;
+import java.util.Map;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * Prometheus metrics of the reward stage (scraped at {@code /q/metrics}): groups completed, timed
+ * out (by policy), dropped, scored (partial or not), duplicates and late members ignored, dead
+ * letters by reason, the distribution of final rewards and of the n used, and the consumer lag on
+ * otc.rollouts.v1 (summed over this instance's partitions, read from the Kafka Streams client).
+ */
+@ApplicationScoped
+public class MicrometerRewardMetrics implements RewardMetrics {
+
+  private final Counter completed;
+  private final Map<TimeoutPolicy, Counter> timedOut = new EnumMap<>(TimeoutPolicy.class);
+  private final Counter dropped;
+  private final Counter scored;
+  private final Counter scoredPartial;
+  private final Counter duplicates;
+  private final Counter late;
+  private final Map<RejectReason, Counter> deadLetters = new EnumMap<>(RejectReason.class);
+  private final DistributionSummary reward;
+  private final DistributionSummary n;
+  private final Counter nUndefined;
+
+  @Inject
+  public MicrometerRewardMetrics(MeterRegistry registry, RewardServiceConfig config, Instance<KafkaStreams> streams) {
+    completed = Counter.builder("otc.reward.groups.completed").description("Groups that got all their expected members").register(registry);
+    for (TimeoutPolicy p : TimeoutPolicy.values()) {
+      timedOut.put(p, Counter.builder("otc.reward.groups.timed.out").tag("policy", p.cliName())
+          .description("Groups still incomplete at their timeout").register(registry));
+    }
+    dropped = Counter.builder("otc.reward.groups.dropped").description("Timed-out groups dropped (policy drop-and-count)").register(registry);
+    scored = Counter.builder("otc.reward.groups.scored").tag("partial", "false").description("Groups produced to the rewarded topic").register(registry);
+    scoredPartial = Counter.builder("otc.reward.groups.scored").tag("partial", "true").description("Groups produced to the rewarded topic").register(registry);
+    duplicates = Counter.builder("otc.reward.duplicates.ignored").description("Trajectories whose id was already in their pending group").register(registry);
+    late = Counter.builder("otc.reward.late.members.ignored").description("Trajectories of groups already finished").register(registry);
+    for (RejectReason r : RejectReason.values()) {
+      deadLetters.put(r, Counter.builder("otc.reward.dead.letters").tag("reason", r.wireName())
+          .description("Rollout records sent to the dead-letter topic").register(registry));
+    }
+    reward = DistributionSummary.builder("otc.reward.reward").description("Final reward per scored trajectory")
+        .serviceLevelObjectives(-1, -0.5, 0, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 1, 2).register(registry);
+    n = DistributionSummary.builder("otc.reward.optimal.calls").description("The n used per scored group (OTC-GRPO)")
+        .serviceLevelObjectives(0, 1, 2, 3, 4, 5, 6, 8, 10).register(registry);
+    nUndefined = Counter.builder("otc.reward.optimal.calls.undefined").description("Groups scored with n undefined").register(registry);
+    String rollouts = config.topics().rollouts();
+    Gauge.builder("otc.reward.rollouts.lag", streams, s -> lag(s, rollouts))
+        .description("Records behind the end of the rollouts topic, summed over this instance's partitions").register(registry);
+  }
+
+  /** Sums Kafka's per-partition {@code records-lag} of the rollouts topic; NaN before the first fetch. */
+  static double lag(Instance<KafkaStreams> streams, String topic) {
+    if (!streams.isResolvable()) {
+      return Double.NaN;
+    }
+    double sum = 0;
+    boolean any = false;
+    for (Map.Entry<MetricName, ? extends Metric> e : streams.get().metrics().entrySet()) {
+      MetricName name = e.getKey();
+      if ("records-lag".equals(name.name()) && "consumer-fetch-manager-metrics".equals(name.group())
+          && topic.equals(name.tags().get("topic"))) {
+        Object v = e.getValue().metricValue();
+        if (v instanceof Number num && !Double.isNaN(num.doubleValue())) {
+          sum += num.doubleValue();
+          any = true;
+        }
+      }
+    }
+    return any ? sum : Double.NaN;
+  }
+
+  @Override
+  public void groupCompleted(int size) {
+    completed.increment();
+  }
+
+  @Override
+  public void groupTimedOut(TimeoutPolicy policy, int present, int expected) {
+    timedOut.get(policy).increment();
+    if (policy == TimeoutPolicy.DROP_AND_COUNT) {
+      dropped.increment();
+    }
+  }
+
+  @Override
+  public void duplicateIgnored() {
+    duplicates.increment();
+  }
+
+  @Override
+  public void lateMemberIgnored() {
+    late.increment();
+  }
+
+  @Override
+  public void deadLettered(RejectReason reason) {
+    deadLetters.get(reason).increment();
+  }
+
+  @Override
+  public void groupScored(ScoredGroup group) {
+    (group.getPartial() ? scoredPartial : scored).increment();
+    for (ScoredTrajectory m : group.getMembersList()) {
+      reward.record(m.getReward());
+    }
+    if (group.hasN()) {
+      n.record(group.getN());
+    } else if (group.getReward().getName() == ai.otc.proto.v1.RewardName.REWARD_NAME_OTC_GRPO) {
+      nUndefined.increment();
+    }
+  }
+}
