@@ -1,0 +1,148 @@
+package ai.otc.policy.warmstart;
+
+import ai.otc.policy.generation.TaskFormat;
+import ai.otc.policy.model.LmTrainer;
+import ai.otc.policy.model.PolicyModel;
+import ai.otc.policy.world.Entity;
+import ai.otc.policy.world.Question;
+import ai.otc.policy.world.QuestionKind;
+import ai.otc.policy.world.Split;
+import ai.otc.policy.world.World;
+import ai.otc.policy.world.WorldGenerator;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * The supervised warm start: teaches the tag protocol, the parametric facts (famous entities) and the over-using
+ * behaviour the RL stage is meant to correct, by next-token training on {@link Demonstrations}.
+ *
+ * <p>Mixture per batch row: with probability {@code factShare} a fact sequence of a famous entity; otherwise a train
+ * question (1p weighted by {@code p1Oversample}) demonstrated in the minimal-call style with probability
+ * {@code minimalShare}, else in the over-use style. Held-out (dev/test) questions are never shown; their facts are
+ * known only through the fact sequences. Rows are drawn several batches at a time and grouped by length, so little
+ * compute goes to padding.
+ */
+public final class WarmStart {
+  /** Batches drawn together and regrouped by length. */
+  private static final int BUCKET = 8;
+
+  private final World world;
+  private final Demonstrations demos;
+  private final WarmStartConfig config;
+  private final List<Question> train = new ArrayList<>();
+  private final double[] cumWeight;
+  private final List<Entity> famous;
+
+  public WarmStart(World world, TaskFormat format, WarmStartConfig config) {
+    this.world = world;
+    this.config = config.validate();
+    this.demos = new Demonstrations(world, format);
+    this.famous = world.famous();
+    train.addAll(world.split(Split.TRAIN));
+    if (train.isEmpty()) {
+      throw new IllegalArgumentException("world has no train questions");
+    }
+    cumWeight = new double[train.size()];
+    double c = 0;
+    for (int i = 0; i < train.size(); i++) {
+      c += train.get(i).kind() == QuestionKind.P1 ? config.p1Oversample() : 1.0;
+      cumWeight[i] = c;
+    }
+  }
+
+  public Demonstrations demonstrations() {
+    return demos;
+  }
+
+  /** Draws one example of the mixture. */
+  Example draw(Random rng) {
+    if (!famous.isEmpty() && rng.nextDouble() < config.factShare()) {
+      Entity e = famous.get(rng.nextInt(famous.size()));
+      return demos.fact(e, WorldGenerator.RELATIONS.get(rng.nextInt(WorldGenerator.RELATIONS.size())));
+    }
+    double r = rng.nextDouble() * cumWeight[cumWeight.length - 1];
+    int lo = 0;
+    int hi = cumWeight.length - 1;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (cumWeight[mid] > r) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return demos.demo(train.get(lo), rng.nextDouble() < config.minimalShare());
+  }
+
+  /** Summary of a finished run. */
+  public record Result(int steps, double seconds, double tokensPerSecond, float finalLoss) {}
+
+  /**
+   * Trains {@code model} in place, printing a progress line (step, loss, tokens/s, ETA) to {@code log} about every
+   * {@code logEverySeconds}.
+   */
+  public Result train(PolicyModel model, PrintStream log, double logEverySeconds) {
+    Random rng = new Random(config.seed());
+    LmTrainer trainer = new LmTrainer(model, 0f);
+    int ctx = model.config().context();
+    long t0 = System.nanoTime();
+    long lastLog = t0;
+    long tokens = 0;
+    double emaLoss = Double.NaN;
+    List<List<Example>> pending = new ArrayList<>();
+    float loss = Float.NaN;
+    for (int step = 1; step <= config.steps(); step++) {
+      if (pending.isEmpty()) {
+        List<Example> pool = new ArrayList<>();
+        for (int i = 0; i < BUCKET * config.batchSize(); i++) {
+          pool.add(draw(rng));
+        }
+        pool.sort(Comparator.comparingInt(Example::length));
+        for (int i = 0; i < BUCKET; i++) {
+          pending.add(pool.subList(i * config.batchSize(), (i + 1) * config.batchSize()));
+        }
+        Collections.shuffle(pending, rng);
+      }
+      List<Example> batch = pending.remove(pending.size() - 1);
+      int len = batch.stream().mapToInt(Example::length).max().orElse(2);
+      if (len > ctx) {
+        throw new IllegalStateException("demonstration of length " + len + " exceeds the model context " + ctx
+            + "; raise --context or shorten passages");
+      }
+      int[][] toks = new int[batch.size()][];
+      float[][] mask = new float[batch.size()][];
+      for (int i = 0; i < batch.size(); i++) {
+        toks[i] = batch.get(i).tokens();
+        mask[i] = batch.get(i).lossMask();
+      }
+      loss = trainer.step(toks, mask, len, learningRate(step));
+      tokens += (long) batch.size() * (len - 1);
+      emaLoss = Double.isNaN(emaLoss) ? loss : 0.95 * emaLoss + 0.05 * loss;
+      long now = System.nanoTime();
+      if (log != null && ((now - lastLog) / 1e9 >= logEverySeconds || step == config.steps())) {
+        double el = (now - t0) / 1e9;
+        double eta = el / step * (config.steps() - step);
+        log.printf(Locale.ROOT, "warmstart step %d/%d  loss %.4f  lr %.2e  %.0f tok/s  elapsed %.0fs  ETA %.0fs%n", step,
+            config.steps(), emaLoss, learningRate(step), tokens / el, el, eta);
+        lastLog = now;
+      }
+    }
+    double sec = (System.nanoTime() - t0) / 1e9;
+    return new Result(config.steps(), sec, tokens / sec, loss);
+  }
+
+  /** Linear warm-up to the peak, then cosine decay to 10 % of it. */
+  float learningRate(int step) {
+    float peak = config.learningRate();
+    if (step <= config.warmupSteps()) {
+      return peak * step / Math.max(1, config.warmupSteps());
+    }
+    double p = (double) (step - config.warmupSteps()) / Math.max(1, config.steps() - config.warmupSteps());
+    return (float) (peak * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, p)))));
+  }
+}

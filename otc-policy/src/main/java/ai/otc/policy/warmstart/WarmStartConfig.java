@@ -1,0 +1,60 @@
+package ai.otc.policy.warmstart;
+
+import java.util.Locale;
+
+/**
+ * Settings of the supervised warm start. Every field is a flag of {@code ./otc warmstart}; together with the world
+ * fingerprint and the model config they key the artifact cache.
+ *
+ * @param steps          optimizer steps
+ * @param batchSize      sequences per step
+ * @param learningRate   peak AdamW learning rate (linear warm-up, cosine decay to 10 %)
+ * @param warmupSteps    warm-up steps
+ * @param minimalShare   share of question demonstrations in the minimal-call style (the rest over-use tools)
+ * @param factShare      share of batch rows that are fact sequences of famous entities (parametric knowledge)
+ * @param p1Oversample   weight of 1p questions relative to other questions (the prototype used 3)
+ * @param topK           passages per search observation
+ * @param observationTag the observation tag name ({@code observation}, {@code information}, ...)
+ * @param seed           sampling seed of the demonstration mixture
+ */
+public record WarmStartConfig(int steps, int batchSize, float learningRate, int warmupSteps, double minimalShare,
+    double factShare, double p1Oversample, int topK, String observationTag, long seed) {
+
+  /** Version of the demonstration format; part of the cache key. */
+  public static final int FORMAT_VERSION = 1;
+
+  /** The default warm start (sized for ≤ 5 minutes on 2 CPU cores). */
+  public static WarmStartConfig defaults() {
+    return new WarmStartConfig(1200, 96, 2e-3f, 60, 0.15, 0.3, 3.0, 1, "observation", 0);
+  }
+
+  /** Copy with another step count. */
+  public WarmStartConfig withSteps(int s) {
+    return new WarmStartConfig(s, batchSize, learningRate, warmupSteps, minimalShare, factShare, p1Oversample, topK,
+        observationTag, seed);
+  }
+
+  /** Throws naming the bad flag. */
+  public WarmStartConfig validate() {
+    if (steps < 1 || batchSize < 1 || warmupSteps < 0) {
+      throw new IllegalArgumentException("--steps and --batch must be >= 1 and --warmup >= 0");
+    }
+    if (!(learningRate > 0)) {
+      throw new IllegalArgumentException("--lr must be > 0");
+    }
+    if (!(minimalShare >= 0 && minimalShare <= 1) || !(factShare >= 0 && factShare < 1)) {
+      throw new IllegalArgumentException("--minimal-share must be in [0,1] and --fact-share in [0,1)");
+    }
+    if (!(p1Oversample > 0) || topK < 1) {
+      throw new IllegalArgumentException("--p1-oversample must be > 0 and --top-k >= 1");
+    }
+    return this;
+  }
+
+  /** Canonical form for the cache key. */
+  public String canonical() {
+    return String.format(Locale.ROOT, "warm-v%d steps=%d batch=%d lr=%.6g warmup=%d minimal=%.4f fact=%.4f p1=%.3f topk=%d obs=%s seed=%d",
+        FORMAT_VERSION, steps, batchSize, learningRate, warmupSteps, minimalShare, factShare, p1Oversample, topK,
+        observationTag, seed);
+  }
+}
