@@ -1,5 +1,6 @@
 package ai.otc.tools.sandbox;
 
+import ai.otc.core.protocol.CodeProtocol;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -159,7 +160,7 @@ public final class Sandbox {
     long t0 = System.nanoTime();
     Integer uid = uids.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     if (uid == null) {
-      return new SandboxResult(SandboxStatus.TIMEOUT, Observation.TIMEOUT_MESSAGE, "", "", -1,
+      return new SandboxResult(SandboxStatus.TIMEOUT, CodeProtocol.TIMEOUT_MESSAGE, "", "", -1,
           ms(t0), false, 0, "no free sandbox slot within " + timeout.toMillis() + " ms");
     }
     try {
@@ -217,7 +218,7 @@ public final class Sandbox {
           default -> "";
         };
       }
-      String obs = Observation.of(stdout, stderr, exit, status == SandboxStatus.TIMEOUT);
+      String obs = CodeProtocol.observation(stdout, stderr, exit, status == SandboxStatus.TIMEOUT);
       return new SandboxResult(status, obs, stdout, stderr, exit, wall, out.truncated() || err.truncated(),
           out.total(), detail);
     } finally {
@@ -226,7 +227,7 @@ public final class Sandbox {
   }
 
   private SandboxResult cancelledBeforeStart(long t0) {
-    return new SandboxResult(SandboxStatus.KILLED, Observation.TIMEOUT_MESSAGE, "", "", -1, ms(t0), false, 0,
+    return new SandboxResult(SandboxStatus.KILLED, CodeProtocol.TIMEOUT_MESSAGE, "", "", -1, ms(t0), false, 0,
         "cancelled before start");
   }
 
@@ -282,10 +283,22 @@ public final class Sandbox {
   }
 
   private static void kill(Process p) {
-    // Descendants first (visible from the host even inside the pid namespace), then bwrap itself, whose
-    // death kills the namespace's init and with it every process left in the namespace.
+    // SIGKILL everything inside the sandbox (visible from the host even inside the pid namespace) but
+    // not bwrap itself: bwrap then reaps its namespace's init and exits, and we reap bwrap. Killing
+    // bwrap first would orphan the init to the host's pid 1, leaving a zombie until that gets to it.
     p.descendants().forEach(ProcessHandle::destroyForcibly);
-    p.destroyForcibly();
+    // Backstop, off the caller's thread (a gRPC event loop may be calling): if bwrap is still there
+    // shortly after, kill it too; its death takes the whole namespace with it (--die-with-parent).
+    Thread.ofVirtual().name("sandbox-kill").start(() -> {
+      try {
+        if (!p.waitFor(200, TimeUnit.MILLISECONDS)) {
+          p.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        p.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    });
   }
 
   private static void drainQuietly(BoundedCapture cap, java.io.InputStream in) {

@@ -1,0 +1,151 @@
+package ai.otc.gateway.auth;
+
+import ai.otc.gateway.health.InFlight;
+import ai.otc.gateway.limits.RoutingGuard;
+import ai.otc.proto.v1.ToolGatewayGrpc;
+import ai.otc.gateway.grpc.StreamResets;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Grpc;
+import io.grpc.ForwardingServerCall;
+import io.grpc.ForwardingServerCallListener;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import io.quarkus.grpc.GlobalInterceptor;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import org.jboss.logging.Logger;
+
+/**
+ * Front of every {@code otc.v1.ToolGateway} RPC: authenticates the caller (bearer token, else verified
+ * mTLS principal) and puts the tenant into the gRPC context ({@link Caller#TENANT}); refuses calls
+ * without a valid credential with {@code UNAUTHENTICATED}, calls for a tenant another replica owns with
+ * {@code UNAVAILABLE} plus the {@code otc-owner-replica} trailer, and calls arriving while draining with
+ * {@code UNAVAILABLE}. It also counts in-flight calls for the drain. Other services (gRPC health) pass
+ * through untouched, so probes need no credential.
+ */
+@GlobalInterceptor
+@ApplicationScoped
+public class AuthInterceptor implements ServerInterceptor {
+  private static final Logger LOG = Logger.getLogger(AuthInterceptor.class);
+  /** Trailer naming the replica that owns the caller's tenant. */
+  public static final Metadata.Key<String> OWNER_REPLICA = Metadata.Key.of("otc-owner-replica", Metadata.ASCII_STRING_MARSHALLER);
+  static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+  static final Metadata.Key<String> GRPC_TIMEOUT = Metadata.Key.of("grpc-timeout", Metadata.ASCII_STRING_MARSHALLER);
+  /** Fires deadline cancellations; one daemon thread is plenty (it only flips a flag and kills a process). */
+  private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "grpc-deadlines");
+    t.setDaemon(true);
+    return t;
+  });
+
+  @Inject TenantDirectory tenants;
+  @Inject RoutingGuard routing;
+  @Inject InFlight inFlight;
+
+  @Override
+  public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+    if (!ToolGatewayGrpc.SERVICE_NAME.equals(call.getMethodDescriptor().getServiceName())) {
+      return next.startCall(call, headers);
+    }
+    Optional<String> tenant = tenants.byAuthorization(headers.get(AUTHORIZATION));
+    if (tenant.isEmpty()) {
+      tenant = tenants.byPrincipal(peerPrincipal(call));
+    }
+    if (tenant.isEmpty()) {
+      String why = headers.containsKey(AUTHORIZATION) ? "unknown bearer token" : "no credential: send authorization: Bearer <token> or a client certificate";
+      LOG.debugf("refused %s: %s", call.getMethodDescriptor().getFullMethodName(), why);
+      call.close(Status.UNAUTHENTICATED.withDescription(why), new Metadata());
+      return new ServerCall.Listener<>() {};
+    }
+    Optional<String> owner = routing.redirect(tenant.get());
+    if (owner.isPresent()) {
+      Metadata trailers = new Metadata();
+      trailers.put(OWNER_REPLICA, owner.get());
+      call.close(Status.UNAVAILABLE.withDescription("tenant " + tenant.get() + " is served by replica " + owner.get()), trailers);
+      return new ServerCall.Listener<>() {};
+    }
+    if (!inFlight.enter()) {
+      call.close(Status.UNAVAILABLE.withDescription("gateway is draining; retry on another replica"), new Metadata());
+      return new ServerCall.Listener<>() {};
+    }
+    Metadata extra = new Metadata();
+    // The bridge of the Quarkus HTTP server gives services no deadline and no cancellation: build both
+    // here, so Context listeners (the sandbox kill) fire at the deadline or on a client reset.
+    Context base = Context.current().withValues(Caller.TENANT, tenant.get(), Caller.TRAILERS, extra);
+    long timeout = StreamResets.timeoutNanos(headers.get(GRPC_TIMEOUT));
+    Context.CancellableContext ctx = timeout >= 0
+        ? base.withDeadlineAfter(timeout, TimeUnit.NANOSECONDS, DEADLINES)
+        : base.withCancellation();
+    StreamResets.onReset(call, () -> ctx.cancel(Status.CANCELLED.withDescription("client reset the stream").asRuntimeException()));
+    ServerCall<Q, R> withTrailers = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+      @Override
+      public void close(Status status, Metadata trailers) {
+        trailers.merge(extra);
+        super.close(status, trailers);
+      }
+    };
+    ServerCall.Listener<Q> delegate;
+    try {
+      delegate = Contexts.interceptCall(ctx, withTrailers, headers, next);
+    } catch (RuntimeException e) {
+      ctx.cancel(e);
+      inFlight.exit();
+      throw e;
+    }
+    return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(delegate) {
+      private boolean done;
+
+      private void finish() {
+        if (!done) {
+          done = true;
+          // releases the deadline timer; cancelling a finished call's context is a no-op for it
+          ctx.cancel(null);
+          inFlight.exit();
+        }
+      }
+
+      @Override
+      public void onComplete() {
+        try {
+          super.onComplete();
+        } finally {
+          finish();
+        }
+      }
+
+      @Override
+      public void onCancel() {
+        try {
+          super.onCancel();
+        } finally {
+          finish();
+        }
+      }
+    };
+  }
+
+  private static String peerPrincipal(ServerCall<?, ?> call) {
+    SSLSession ssl = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
+    if (ssl == null) {
+      return null;
+    }
+    try {
+      Certificate[] chain = ssl.getPeerCertificates();
+      return chain.length > 0 && chain[0] instanceof X509Certificate x ? x.getSubjectX500Principal().getName() : null;
+    } catch (SSLPeerUnverifiedException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,176 @@
+package ai.otc.gateway.config;
+
+import ai.otc.gateway.auth.TenantDirectory;
+import ai.otc.gateway.cache.IdempotencyStore;
+import ai.otc.gateway.cache.ResultCache;
+import ai.otc.gateway.domain.Tool;
+import ai.otc.gateway.limits.LimitPolicy;
+import ai.otc.gateway.limits.LimitService;
+import ai.otc.gateway.limits.RoutingGuard;
+import ai.otc.gateway.metering.ToolMetrics;
+import ai.otc.gateway.metering.UsageEvents;
+import ai.otc.gateway.metering.UsageMeter;
+import ai.otc.tools.sandbox.Sandbox;
+import ai.otc.tools.sandbox.SandboxConfig;
+import ai.otc.tools.search.SearchEngine;
+import io.github.bucket4j.TimeMeter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import java.io.IOException;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Builds the gateway's components from {@link GatewayConfig} at start (eagerly, so a bad key or a
+ * missing corpus fails the boot with the key's name rather than the first call). The components are
+ * plain classes; only this wiring knows Quarkus.
+ */
+@ApplicationScoped
+public class GatewayBeans {
+  private static final Logger LOG = Logger.getLogger(GatewayBeans.class);
+
+  @Produces
+  @ApplicationScoped
+  @Startup
+  SearchEngine searchEngine(GatewayConfig c) {
+    long t0 = System.nanoTime();
+    SearchEngine e = SearchEngine.open(c.search().corpus(), c.search().indexDir());
+    LOG.infof("search index %s: %d passages, %s in %d ms", c.search().indexDir(), e.documents(),
+        e.rebuilt() ? "built" : "reused", (System.nanoTime() - t0) / 1_000_000);
+    if (c.search().defaultTopK() < 1 || c.search().defaultTopK() > c.search().maxTopK()) {
+      throw new IllegalArgumentException("otc.gateway.search.default-top-k must be in 1..otc.gateway.search.max-top-k ("
+          + c.search().maxTopK() + "), was " + c.search().defaultTopK());
+    }
+    if (c.search().maxTopK() > SearchEngine.MAX_TOP_K) {
+      throw new IllegalArgumentException("otc.gateway.search.max-top-k must be <= " + SearchEngine.MAX_TOP_K);
+    }
+    return e;
+  }
+
+  void closeSearch(@Disposes SearchEngine e) throws IOException {
+    e.close();
+  }
+
+  @Produces
+  @ApplicationScoped
+  @Startup
+  Sandbox sandbox(GatewayConfig c) {
+    GatewayConfig.Code k = c.code();
+    Sandbox s = Sandbox.create(new SandboxConfig(k.python(), k.bwrap(), k.prlimit(), k.setpriv(), k.roBinds(),
+        k.uidBase(), k.slots(), k.addressSpaceBytes(), k.cpuSeconds(), k.maxProcesses(), k.maxFileBytes(),
+        k.maxOpenFiles(), k.tmpfsBytes(), k.defaultTimeout(), k.maxTimeout(), k.outputKeepBytes(), k.outputKeepBytes()));
+    if (s.available()) {
+      LOG.infof("code sandbox ready: %d slots, uids %d..%d", k.slots(), k.uidBase(), k.uidBase() + k.slots() - 1);
+    } else {
+      LOG.errorf("code sandbox UNAVAILABLE, code calls will be refused: %s", s.unavailableReason());
+    }
+    return s;
+  }
+
+  @Produces
+  @ApplicationScoped
+  LimitService limits(GatewayConfig c) {
+    GatewayConfig.Limits l = c.limits();
+    Map<Tool, LimitPolicy.BucketSpec> buckets = new EnumMap<>(Tool.class);
+    Map<Tool, Integer> conc = new EnumMap<>(Tool.class);
+    Map<Tool, Double> cost = new EnumMap<>(Tool.class);
+    for (Tool t : Tool.values()) {
+      GatewayConfig.ToolLimits tl = t == Tool.SEARCH ? l.search() : l.code();
+      buckets.put(t, spec("otc.gateway.limits." + t.id(), tl.rate(), tl.period(), tl.burst()));
+      conc.put(t, positive("otc.gateway.limits." + t.id() + ".max-concurrency", tl.maxConcurrency()));
+      cost.put(t, tl.costUnits());
+    }
+    Map<String, Map<Tool, LimitPolicy.BucketSpec>> tenantBuckets = new HashMap<>();
+    Map<String, Double> tenantBudgets = new HashMap<>();
+    l.tenants().forEach((tenant, o) -> {
+      String key = "otc.gateway.limits.tenants." + tenant;
+      Map<Tool, LimitPolicy.BucketSpec> m = new EnumMap<>(Tool.class);
+      o.search().ifPresent(b -> m.put(Tool.SEARCH, spec(key + ".search", b.rate(), b.period(), b.burst())));
+      o.code().ifPresent(b -> m.put(Tool.CODE, spec(key + ".code", b.rate(), b.period(), b.burst())));
+      tenantBuckets.put(tenant, m);
+      o.budgetUnits().ifPresent(u -> tenantBudgets.put(tenant, u));
+    });
+    LimitPolicy p = new LimitPolicy(l.shadow(), buckets, tenantBuckets, conc, cost, l.budget().units(), tenantBudgets,
+        l.budget().window(), l.concurrencyRetryAfter());
+    return new LimitService(p, TimeMeter.SYSTEM_NANOTIME);
+  }
+
+  private static LimitPolicy.BucketSpec spec(String key, long rate, java.time.Duration period, long burst) {
+    try {
+      return new LimitPolicy.BucketSpec(rate, period, burst);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static int positive(String key, int v) {
+    if (v < 1) {
+      throw new IllegalArgumentException(key + " must be >= 1, was " + v);
+    }
+    return v;
+  }
+
+  @Produces
+  @ApplicationScoped
+  ResultCache cache(GatewayConfig c) {
+    return new ResultCache(c.cache().enabled(), c.cache().maxEntries(), c.cache().ttl());
+  }
+
+  @Produces
+  @ApplicationScoped
+  IdempotencyStore idempotency(GatewayConfig c) {
+    return new IdempotencyStore(c.idempotency().maxEntries(), c.idempotency().ttl());
+  }
+
+  @Produces
+  @ApplicationScoped
+  @Startup
+  UsageMeter meter(GatewayConfig c, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+    Map<String, Object> props = new LinkedHashMap<>(c.metering().producer());
+    props.put("bootstrap.servers", bootstrap);
+    props.putIfAbsent("client.id", "tool-gateway-metering");
+    return new UsageMeter(props, c.metering().topic(), c.metering().spoolDir(), c.metering().resendInterval());
+  }
+
+  void closeMeter(@Disposes UsageMeter m) {
+    m.close();
+  }
+
+  @Produces
+  @ApplicationScoped
+  UsageEvents events(GatewayConfig c) {
+    return new UsageEvents(c.metering().source());
+  }
+
+  @Produces
+  @ApplicationScoped
+  ToolMetrics metrics(MeterRegistry registry) {
+    return new ToolMetrics(registry);
+  }
+
+  @Produces
+  @ApplicationScoped
+  @Startup
+  TenantDirectory tenants(GatewayConfig c) {
+    Map<String, String> tokens = new HashMap<>();
+    c.auth().tenants().forEach((t, a) -> tokens.put(t, a.token()));
+    if (tokens.isEmpty() && c.auth().mtlsPrincipals().isEmpty()) {
+      throw new IllegalArgumentException("otc.gateway.auth.tenants: no tenant configured, every call would be refused");
+    }
+    return new TenantDirectory(tokens, c.auth().mtlsPrincipals());
+  }
+
+  @Produces
+  @ApplicationScoped
+  @Startup
+  RoutingGuard routing(GatewayConfig c) {
+    return new RoutingGuard(c.replicas().self(), c.replicas().members(), c.replicas().virtualNodes());
+  }
+}

@@ -1,0 +1,313 @@
+package ai.otc.gateway.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every setting of the tool gateway, under {@code otc.gateway}. Validated at start: a missing or
+ * malformed key fails the boot with the key's name (SmallRye Config), and {@code ConfigValidator}
+ * checks the cross-field rules.
+ */
+@ConfigMapping(prefix = "otc.gateway")
+public interface GatewayConfig {
+
+  /** Identity: how a call's credential becomes a tenant. */
+  Auth auth();
+
+  /** The BM25 search tool. */
+  Search search();
+
+  /** The python code tool and its sandbox. */
+  Code code();
+
+  /** Token buckets, concurrency caps and budgets. */
+  Limits limits();
+
+  /** The shared result cache. */
+  Cache cache();
+
+  /** Idempotency of code calls by {@code call_id}. */
+  Idempotency idempotency();
+
+  /** Usage events on {@code otc.tool-usage.v1}. */
+  Metering metering();
+
+  /** Several replicas: which replica owns which tenant's limits. */
+  Replicas replicas();
+
+  /** Graceful shutdown. */
+  Drain drain();
+
+  /** Identity settings. */
+  interface Auth {
+    /**
+     * Bearer tokens by tenant: {@code otc.gateway.auth.tenants.<tenant>.token=<secret>}. A call's
+     * {@code authorization: Bearer <secret>} header selects the tenant; the request body never does.
+     */
+    Map<String, TenantAuth> tenants();
+
+    /**
+     * mTLS: client-certificate subject principals (e.g. {@code CN=rollout-a}) mapped to tenants, used
+     * when the TLS session carries a verified peer certificate and no bearer token is sent.
+     */
+    Map<String, String> mtlsPrincipals();
+  }
+
+  /** One tenant's credential. */
+  interface TenantAuth {
+    /** The bearer token (a secret: set it from the environment or a Kubernetes Secret, at least 16 characters). */
+    String token();
+  }
+
+  /** Search tool settings. */
+  interface Search {
+    /** JSON Lines corpus ({@code id}, {@code title}, {@code text} per line). */
+    Path corpus();
+
+    /** Directory of the on-disk index; reused while the corpus hash is unchanged. */
+    Path indexDir();
+
+    /** Largest {@code top_k} a request may ask for. */
+    @WithDefault("10")
+    int maxTopK();
+
+    /** {@code top_k} used when a request sends 0 (Search-R1's 3). */
+    @WithDefault("3")
+    int defaultTopK();
+
+    /** Longest query accepted, in characters. */
+    @WithDefault("2048")
+    int maxQueryChars();
+
+    /** Most queries in one {@code BatchSearch}. */
+    @WithDefault("512")
+    int maxBatch();
+  }
+
+  /** Code tool settings. */
+  interface Code {
+    /** Largest program accepted, in UTF-8 bytes. */
+    @WithDefault("65536")
+    int maxCodeBytes();
+
+    /** python3 inside the sandbox (a system path; the sandbox cannot see home directories). */
+    @WithDefault("/usr/bin/python3")
+    Path python();
+
+    /** bubblewrap binary. */
+    @WithDefault("/usr/bin/bwrap")
+    Path bwrap();
+
+    /** util-linux prlimit. */
+    @WithDefault("/usr/bin/prlimit")
+    Path prlimit();
+
+    /** util-linux setpriv. */
+    @WithDefault("/usr/bin/setpriv")
+    Path setpriv();
+
+    /** Host directories bound read-only into the sandbox (absent ones are skipped). */
+    @WithDefault("/usr,/bin,/lib,/lib64,/etc/alternatives")
+    List<Path> roBinds();
+
+    /** First uid of the per-run uid pool (one uid per concurrent run, so the process cap holds). */
+    @WithDefault("61000")
+    int uidBase();
+
+    /** Concurrent sandboxes (uids in the pool). */
+    @WithDefault("16")
+    int slots();
+
+    /** Address-space limit per run (RLIMIT_AS), bytes. */
+    @WithDefault("1073741824")
+    long addressSpaceBytes();
+
+    /** CPU-seconds limit per run (RLIMIT_CPU). */
+    @WithDefault("10")
+    int cpuSeconds();
+
+    /** Process limit per run (RLIMIT_NPROC of the run's uid). */
+    @WithDefault("64")
+    int maxProcesses();
+
+    /** Largest file a run may write (RLIMIT_FSIZE), bytes. */
+    @WithDefault("16777216")
+    long maxFileBytes();
+
+    /** Open files per run (RLIMIT_NOFILE). */
+    @WithDefault("64")
+    int maxOpenFiles();
+
+    /** Size of each private tmpfs ({@code /work}, {@code /tmp}), bytes. */
+    @WithDefault("67108864")
+    long tmpfsBytes();
+
+    /** Wall-clock limit when a request sends {@code timeout_ms = 0} (ToRL's sandbox: 20 s). */
+    @WithDefault("20s")
+    Duration defaultTimeout();
+
+    /** Largest wall-clock limit a request may ask for. */
+    @WithDefault("60s")
+    Duration maxTimeout();
+
+    /** Bytes kept from the start and from the end of stdout and stderr each. */
+    @WithDefault("32768")
+    int outputKeepBytes();
+  }
+
+  /** Limits settings. */
+  interface Limits {
+    /** Shadow mode: count and meter what would be refused, but let it through. */
+    @WithDefault("false")
+    boolean shadow();
+
+    /** Default per-tenant token bucket and per-tool concurrency cap for the search tool. */
+    ToolLimits search();
+
+    /** Default per-tenant token bucket and per-tool concurrency cap for the code tool. */
+    ToolLimits code();
+
+    /** Per-tenant cost budget per window. */
+    Budget budget();
+
+    /** Per-tenant overrides of the token buckets: {@code otc.gateway.limits.tenants.<tenant>.search.rate=…}. */
+    Map<String, TenantLimits> tenants();
+
+    /** Retry-after sent when the concurrency cap refuses (nothing to compute it from). */
+    @WithDefault("50ms")
+    Duration concurrencyRetryAfter();
+  }
+
+  /** A tool's bucket and cap. */
+  interface ToolLimits {
+    /** Tokens added per {@link #period()} (sustained rate). */
+    @WithDefault("1000")
+    long rate();
+
+    /** Refill period of {@link #rate()}. */
+    @WithDefault("1s")
+    Duration period();
+
+    /** Bucket capacity: the largest burst a tenant may send at once. */
+    @WithDefault("2000")
+    long burst();
+
+    /** Calls of this tool running at once on this replica, all tenants together. */
+    @WithDefault("256")
+    int maxConcurrency();
+
+    /** Cost units one call charges against the tenant's budget. */
+    @WithDefault("1")
+    double costUnits();
+  }
+
+  /** One tenant's overrides. */
+  interface TenantLimits {
+    /** Search bucket override. */
+    Optional<BucketOverride> search();
+
+    /** Code bucket override. */
+    Optional<BucketOverride> code();
+
+    /** Budget override: cost units per budget window. */
+    Optional<Double> budgetUnits();
+  }
+
+  /** A bucket override. */
+  interface BucketOverride {
+    /** Tokens added per period. */
+    long rate();
+
+    /** Refill period. */
+    Duration period();
+
+    /** Bucket capacity. */
+    long burst();
+  }
+
+  /** Budget settings. */
+  interface Budget {
+    /** Cost units a tenant may spend per {@link #window()}. */
+    @WithDefault("1000000")
+    double units();
+
+    /** The budget window; the whole budget returns at the end of each window. */
+    @WithDefault("1h")
+    Duration window();
+  }
+
+  /** Cache settings. */
+  interface Cache {
+    /** Whether results are cached (a hit still counts and is metered as the caller's call). */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** Most cached results. */
+    @WithDefault("100000")
+    long maxEntries();
+
+    /** How long a result stays cached. */
+    @WithDefault("10m")
+    Duration ttl();
+  }
+
+  /** Idempotency settings. */
+  interface Idempotency {
+    /** Most remembered code results by {@code (tenant, call_id)}. */
+    @WithDefault("100000")
+    long maxEntries();
+
+    /** How long a code result is replayed for a retried {@code call_id}. */
+    @WithDefault("1h")
+    Duration ttl();
+  }
+
+  /** Metering settings. */
+  interface Metering {
+    /** Topic of the usage events. */
+    @WithDefault(ai.otc.gateway.messaging.Topics.TOOL_USAGE)
+    String topic();
+
+    /**
+     * Directory where every event is written before it is sent and deleted once the broker has it, so a
+     * broker outage or a gateway restart loses none.
+     */
+    Path spoolDir();
+
+    /** How often unacknowledged events are re-sent. */
+    @WithDefault("1s")
+    Duration resendInterval();
+
+    /** CloudEvents {@code source} of the events; also this replica's instance name. */
+    @WithDefault("/tool-gateway/local")
+    String source();
+
+    /** Extra Kafka producer properties ({@code otc.gateway.metering.producer."linger.ms"=1}). */
+    Map<String, String> producer();
+  }
+
+  /** Replica settings. */
+  interface Replicas {
+    /** This replica's name (e.g. the StatefulSet pod name); unset: this replica owns every tenant. */
+    Optional<String> self();
+
+    /** All replicas' names; tenants are assigned by consistent hashing over them. Unset: one replica. */
+    Optional<List<String>> members();
+
+    /** Virtual nodes per replica on the hash ring (more: a more even spread). */
+    @WithDefault("128")
+    int virtualNodes();
+  }
+
+  /** Drain settings. */
+  interface Drain {
+    /** Longest wait for in-flight calls at shutdown after health turned NOT_SERVING. */
+    @WithDefault("30s")
+    Duration timeout();
+  }
+}

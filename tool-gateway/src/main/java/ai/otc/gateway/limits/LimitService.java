@@ -1,0 +1,164 @@
+package ai.otc.gateway.limits;
+
+import ai.otc.gateway.domain.Admission;
+import ai.otc.gateway.domain.Refusal;
+import ai.otc.gateway.domain.Tool;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.EstimationProbe;
+import io.github.bucket4j.TimeMeter;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Admission control of every tool call of the {@code Search}, {@code BatchSearch} and
+ * {@code ExecuteCode} RPCs, and the standing reported by {@code GetQuota}:
+ *
+ * <ul>
+ *   <li>a Bucket4j token bucket per tenant × tool (rate and burst),
+ *   <li>a concurrency cap per tool (all tenants, this replica),
+ *   <li>a Bucket4j cost budget per tenant per window (in milli-units, so fractional costs are exact).
+ * </ul>
+ *
+ * A refused call consumes nothing (tokens taken by an earlier check are returned), so shadow mode,
+ * which lets refused calls through, sees exactly the refusals enforce mode would make. The clock is a
+ * Bucket4j {@link TimeMeter} so tests control time. Limits are per replica: the gateway routes each
+ * tenant to one replica (see {@code TenantRing}), which makes them global.
+ */
+public final class LimitService {
+  private static final long MILLI = 1000;
+  private static final Runnable NO_PERMIT = () -> {};
+
+  private final LimitPolicy policy;
+  private final TimeMeter clock;
+  private final Map<String, Bucket> rateBuckets = new ConcurrentHashMap<>();
+  private final Map<String, Bucket> budgets = new ConcurrentHashMap<>();
+  private final Map<Tool, Semaphore> concurrency = new EnumMap<>(Tool.class);
+  private final Map<Tool, AtomicLong> shadowRefusals = new EnumMap<>(Tool.class);
+
+  public LimitService(LimitPolicy policy, TimeMeter clock) {
+    this.policy = policy;
+    this.clock = clock;
+    for (Tool t : Tool.values()) {
+      concurrency.put(t, new Semaphore(policy.maxConcurrency().get(t)));
+      shadowRefusals.put(t, new AtomicLong());
+    }
+  }
+
+  public LimitPolicy policy() {
+    return policy;
+  }
+
+  /**
+   * Checks and charges one call of {@code tool} by {@code tenant}. Always {@link Admission#release()}
+   * the answer when the call ends (allowed or not).
+   */
+  public Admission admit(String tenant, Tool tool) {
+    Bucket rate = rateBucket(tenant, tool);
+    ConsumptionProbe rp = rate.tryConsumeAndReturnRemaining(1);
+    if (!rp.isConsumed()) {
+      return refuse(tool, Refusal.RATE, rp.getNanosToWaitForRefill());
+    }
+    long cost = cost(tool);
+    Bucket budget = budget(tenant);
+    ConsumptionProbe bp = cost == 0 ? null : budget.tryConsumeAndReturnRemaining(cost);
+    if (bp != null && !bp.isConsumed()) {
+      rate.addTokens(1);
+      return refuse(tool, Refusal.BUDGET, bp.getNanosToWaitForRefill());
+    }
+    Semaphore sem = concurrency.get(tool);
+    if (!sem.tryAcquire()) {
+      rate.addTokens(1);
+      if (cost > 0) {
+        budget.addTokens(cost);
+      }
+      return refuse(tool, Refusal.CONCURRENCY, policy.concurrencyRetryAfter().toNanos());
+    }
+    return new Admission(true, null, 0, false, once(sem));
+  }
+
+  private Admission refuse(Tool tool, Refusal why, long retryAfterNanos) {
+    if (policy.shadow()) {
+      shadowRefusals.get(tool).incrementAndGet();
+      return new Admission(true, why, retryAfterNanos, true, NO_PERMIT);
+    }
+    return new Admission(false, why, retryAfterNanos, false, NO_PERMIT);
+  }
+
+  private static Runnable once(Semaphore sem) {
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    return () -> {
+      if (done.compareAndSet(false, true)) {
+        sem.release();
+      }
+    };
+  }
+
+  /** Tokens left in {@code tenant}'s bucket for {@code tool} now. */
+  public long availableTokens(String tenant, Tool tool) {
+    return rateBucket(tenant, tool).getAvailableTokens();
+  }
+
+  /** Budget units left for {@code tenant} in the current window. */
+  public double budgetRemaining(String tenant) {
+    return budget(tenant).getAvailableTokens() / (double) MILLI;
+  }
+
+  /** Calls of {@code tool} in flight now. */
+  public int concurrencyInUse(Tool tool) {
+    return policy.maxConcurrency().get(tool) - concurrency.get(tool).availablePermits();
+  }
+
+  /** Calls shadow mode let through that enforce mode would have refused. */
+  public long shadowRefusals(Tool tool) {
+    return shadowRefusals.get(tool).get();
+  }
+
+  /** The standing of {@code tenant} for {@code tool}, testing (not consuming) {@code hits} calls. */
+  public Standing standing(String tenant, Tool tool, long hits) {
+    LimitPolicy.BucketSpec spec = policy.bucket(tenant, tool);
+    Bucket rate = rateBucket(tenant, tool);
+    long available = rate.getAvailableTokens();
+    EstimationProbe full = rate.estimateAbilityToConsume(spec.burst());
+    boolean rateOk = hits == 0 ? available > 0 : rate.estimateAbilityToConsume(hits).canBeConsumed();
+    long cost = cost(tool) * Math.max(hits, 1);
+    boolean budgetOk = budget(tenant).estimateAbilityToConsume(cost).canBeConsumed();
+    return new Standing(tool, rateOk && budgetOk, spec.rate(), spec.period().toMillis(), available,
+        TimeUnit.NANOSECONDS.toMillis(full.getNanosToWaitForRefill()), budgetRemaining(tenant),
+        concurrencyInUse(tool), policy.maxConcurrency().get(tool));
+  }
+
+  /** A tenant's standing for one tool ({@code GetQuota}). */
+  public record Standing(Tool tool, boolean ok, long ratePerUnit, long unitMillis, long remaining,
+      long untilFullMillis, double budgetRemaining, int concurrencyInUse, int concurrencyLimit) {}
+
+  private long cost(Tool tool) {
+    return Math.round(policy.costUnits().get(tool) * MILLI);
+  }
+
+  private Bucket rateBucket(String tenant, Tool tool) {
+    return rateBuckets.computeIfAbsent(tenant + '\u0000' + tool.id(), k -> {
+      LimitPolicy.BucketSpec s = policy.bucket(tenant, tool);
+      return Bucket.builder()
+          .addLimit(Bandwidth.builder().capacity(s.burst()).refillGreedy(s.rate(), s.period()).build())
+          .withCustomTimePrecision(clock)
+          .build();
+    });
+  }
+
+  private Bucket budget(String tenant) {
+    return budgets.computeIfAbsent(tenant, k -> {
+      long units = Math.round(policy.budget(tenant) * MILLI);
+      // Intervally: the whole budget returns at the end of each window, as a billing window does.
+      return Bucket.builder()
+          .addLimit(Bandwidth.builder().capacity(units).refillIntervally(units, policy.budgetWindow()).build())
+          .withCustomTimePrecision(clock)
+          .build();
+    });
+  }
+}

@@ -1,0 +1,80 @@
+package ai.otc.gateway.metering;
+
+import ai.otc.gateway.domain.Refusal;
+import ai.otc.gateway.domain.Tool;
+import ai.otc.gateway.messaging.Topics;
+import ai.otc.proto.v1.CallContext;
+import ai.otc.proto.v1.ToolStatus;
+import ai.otc.proto.v1.ToolUsage;
+import com.google.protobuf.Timestamp;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Builds the {@link ToolUsage} event of one call for {@code otc.tool-usage.v1}, with its deterministic
+ * id:
+ *
+ * <ul>
+ *   <li>{@code <trajectory_id>:<call_index>} when the request carries a call context (the id the
+ *       trajectory's {@code ToolCall.call_id} shares);
+ *   <li>{@code <tenant>:code:<call_id>} for a code call with an idempotency key but no context;
+ *   <li>otherwise {@code <tenant>:<source>:<n>}, n counting this replica's context-free calls.
+ * </ul>
+ *
+ * A refused call gets {@code <base>:refused:<n>} (and a cancelled code call {@code <base>:cancelled:<n>}):
+ * the rollout retries it with the same context, and the retry's event must not be dropped as a
+ * duplicate of the refusal.
+ */
+public final class UsageEvents {
+  private final String source;
+  private final AtomicLong anonymous = new AtomicLong();
+  private final AtomicLong attempts = new AtomicLong();
+
+  public UsageEvents(String source) {
+    this.source = source;
+  }
+
+  /** The base id of a call (see the class comment). */
+  public String baseId(String tenant, Tool tool, CallContext ctx, String callId) {
+    if (ctx != null && !ctx.getTrajectoryId().isEmpty()) {
+      return ctx.getTrajectoryId() + ":" + ctx.getCallIndex();
+    }
+    if (tool == Tool.CODE && callId != null && !callId.isEmpty()) {
+      return tenant + ":code:" + callId;
+    }
+    return tenant + ":" + source + ":" + anonymous.incrementAndGet();
+  }
+
+  /** The id of a refused or cancelled attempt of the call with {@code baseId}. */
+  public String attemptId(String baseId, String what) {
+    return baseId + ":" + what + ":" + attempts.incrementAndGet();
+  }
+
+  /** The event; {@code refusal} null when allowed. */
+  public ToolUsage event(String id, String tenant, Tool tool, CallContext ctx, ToolStatus status, double costUnits,
+      double wallMs, Refusal refusal, boolean rateLimited, boolean shadowRefused, boolean cacheHit) {
+    Instant now = Instant.now();
+    ToolUsage.Builder b = ToolUsage.newBuilder()
+        .setId(id)
+        .setSource(source)
+        .setType(Topics.USAGE_EVENT_TYPE)
+        .setSpecversion("1.0")
+        .setTime(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+        .setTenant(tenant)
+        .setTool(tool.kind())
+        .setStatus(status)
+        .setCostUnits(costUnits)
+        .setWallMs(wallMs)
+        .setRateLimited(rateLimited)
+        .setCacheHit(cacheHit)
+        .setShadowRefused(shadowRefused)
+        .setRefusal(refusal == null ? "" : refusal.id());
+    if (ctx != null) {
+      b.setSubject(ctx.getTrajectoryId())
+          .setTrajectoryId(ctx.getTrajectoryId())
+          .setCallIndex(ctx.getCallIndex())
+          .setPolicyVersion(ctx.getPolicyVersion());
+    }
+    return b.build();
+  }
+}
