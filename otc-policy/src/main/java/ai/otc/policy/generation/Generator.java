@@ -9,7 +9,7 @@ import ai.otc.policy.model.PolicyModel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.Set;
 
 /**
@@ -58,7 +58,7 @@ public final class Generator {
     boolean[] done = new boolean[b];
     boolean[] truncated = new boolean[b];
     List<ArrayDeque> queues = new ArrayList<>();
-    Random[] rng = new Random[b];
+    SplittableRandom[] rng = new SplittableRandom[b];
     for (int i = 0; i < b; i++) {
       int[] p = prompts.get(i);
       if (p.length == 0 || p.length > cap) {
@@ -68,7 +68,9 @@ public final class Generator {
       len[i] = 1;
       turnStart[i] = p.length;
       queues.add(new ArrayDeque(Arrays.copyOfRange(p, 1, p.length)));
-      rng[i] = new Random(sampling.seed() * 1_000_003L + i);
+      // Row streams from a mixed (seed, row) pair: java.util.Random with consecutive seeds gives nearly identical
+      // first draws, which silently correlated the rows' samples.
+      rng[i] = new SplittableRandom(mix(mix(sampling.seed()) + i));
     }
     boolean[] ban = new boolean[v];
     for (int t : banned) {
@@ -159,7 +161,7 @@ public final class Generator {
   }
 
   /** Picks the next token of one row and records its log-probability. */
-  private static int choose(float[] logits, int off, int v, SamplingConfig s, boolean[] ban, Random rng, float[] lp, int at) {
+  private static int choose(float[] logits, int off, int v, SamplingConfig s, boolean[] ban, SplittableRandom rng, float[] lp, int at) {
     boolean greedy = s.temperature() == 0f;
     float temp = greedy ? 1f : s.temperature();
     double max = Double.NEGATIVE_INFINITY;
@@ -220,6 +222,13 @@ public final class Generator {
     }
     lp[at] = (float) (Math.log(p[pick]) - Math.log(sum));
     return pick;
+  }
+
+  /** SplitMix64 finaliser. */
+  static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+    return z ^ (z >>> 31);
   }
 
   /** A small int queue without boxing churn in the hot loop. */

@@ -33,9 +33,26 @@ public final class Demonstrations {
 
   /** A fact sequence {@code <think> the R of NAME is V </think>} (all tokens after the first trained). */
   public Example fact(Entity e, String relation) {
+    return facts(List.of(e), List.of(relation));
+  }
+
+  /**
+   * Several facts in one think block, joined by {@code .} as in a two-hop recall
+   * ({@code <think> the city of X is quito . the friend of Y is Z </think>}): recall is trained both right after
+   * {@code <think>} and after a previous statement, which is where the second hop of a zero-call two-hop answer is
+   * recalled.
+   */
+  public Example facts(List<Entity> entities, List<String> relations) {
     Builder b = new Builder();
     b.context(WordTokenizer.THINK);
-    b.model(recall(e.name(), relation) + " " + WordTokenizer.THINK_END);
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < entities.size(); i++) {
+      if (i > 0) {
+        sb.append(" . ");
+      }
+      sb.append(recall(entities.get(i).name(), relations.get(i)));
+    }
+    b.model(sb + " " + WordTokenizer.THINK_END);
     return b.build("fact");
   }
 

@@ -30,6 +30,8 @@ import java.util.Random;
 public final class WarmStart {
   /** Batches drawn together and regrouped by length. */
   private static final int BUCKET = 8;
+  /** Fact rows hold 1..3 facts (uniform). */
+  private static final int MAX_FACTS_PER_ROW = 3;
 
   private final World world;
   private final Demonstrations demos;
@@ -62,8 +64,14 @@ public final class WarmStart {
   /** Draws one example of the mixture. */
   Example draw(Random rng) {
     if (!famous.isEmpty() && rng.nextDouble() < config.factShare()) {
-      Entity e = famous.get(rng.nextInt(famous.size()));
-      return demos.fact(e, WorldGenerator.RELATIONS.get(rng.nextInt(WorldGenerator.RELATIONS.size())));
+      int n = 1 + rng.nextInt(MAX_FACTS_PER_ROW);
+      List<Entity> es = new ArrayList<>();
+      List<String> rels = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        es.add(famous.get(rng.nextInt(famous.size())));
+        rels.add(WorldGenerator.RELATIONS.get(rng.nextInt(WorldGenerator.RELATIONS.size())));
+      }
+      return demos.facts(es, rels);
     }
     double r = rng.nextDouble() * cumWeight[cumWeight.length - 1];
     int lo = 0;

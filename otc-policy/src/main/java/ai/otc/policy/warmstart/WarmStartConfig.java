@@ -21,11 +21,11 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
     double factShare, double p1Oversample, int topK, String observationTag, long seed) {
 
   /** Version of the demonstration format; part of the cache key. */
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
 
   /** The default warm start (sized for ≤ 5 minutes on 2 CPU cores). */
   public static WarmStartConfig defaults() {
-    return new WarmStartConfig(1200, 96, 2e-3f, 60, 0.15, 0.3, 3.0, 1, "observation", 0);
+    return new WarmStartConfig(1500, 96, 3e-3f, 60, 0.15, 0.4, 2.0, 1, "observation", 0);
   }
 
   /** Copy with another step count. */

@@ -1,0 +1,86 @@
+package ai.otc.cli.policy;
+
+import ai.otc.policy.model.ModelConfig;
+import ai.otc.policy.warmstart.WarmStartConfig;
+import picocli.CommandLine.Option;
+
+/** Model and warm-start flags shared by {@code warmstart} and {@code eval}. */
+public final class ModelOptions {
+  private static final ModelConfig M = ModelConfig.defaults(0);
+  private static final WarmStartConfig W = WarmStartConfig.defaults();
+
+  @Option(names = "--d-model", description = "model width (default ${DEFAULT-VALUE})")
+  int dModel = M.dModel();
+
+  @Option(names = "--layers", description = "decoder blocks (default ${DEFAULT-VALUE})")
+  int layers = M.layers();
+
+  @Option(names = "--heads", description = "attention heads (default ${DEFAULT-VALUE})")
+  int heads = M.heads();
+
+  @Option(names = "--ff", description = "MLP width (default ${DEFAULT-VALUE})")
+  int ff = M.ffDim();
+
+  @Option(names = "--context", description = "context length (default ${DEFAULT-VALUE})")
+  int context = M.context();
+
+  @Option(names = "--value-head", description = "add a value head (PPO critic)")
+  boolean valueHead;
+
+  @Option(names = "--model-seed", description = "initialisation seed (default ${DEFAULT-VALUE})")
+  long modelSeed = M.seed();
+
+  @Option(names = "--device", description = "auto (GPU when present), cpu, gpu or gpu:N (default ${DEFAULT-VALUE})")
+  String device = "auto";
+
+  @Option(names = "--threads", description = "PyTorch intra-op threads (default: all cores)")
+  Integer threads;
+
+  @Option(names = "--steps", description = "warm-start optimizer steps (default ${DEFAULT-VALUE})")
+  int steps = W.steps();
+
+  @Option(names = "--batch", description = "warm-start sequences per step (default ${DEFAULT-VALUE})")
+  int batch = W.batchSize();
+
+  @Option(names = "--lr", description = "peak learning rate (default ${DEFAULT-VALUE})")
+  float lr = W.learningRate();
+
+  @Option(names = "--warmup", description = "warm-up steps (default ${DEFAULT-VALUE})")
+  int warmup = W.warmupSteps();
+
+  @Option(names = "--minimal-share", description = "share of minimal-call demonstrations (default ${DEFAULT-VALUE})")
+  double minimalShare = W.minimalShare();
+
+  @Option(names = "--fact-share", description = "share of fact sequences per batch (default ${DEFAULT-VALUE})")
+  double factShare = W.factShare();
+
+  @Option(names = "--p1-oversample", description = "weight of 1p questions (default ${DEFAULT-VALUE})")
+  double p1Oversample = W.p1Oversample();
+
+  @Option(names = "--top-k", description = "passages per search observation (default ${DEFAULT-VALUE})")
+  int topK = W.topK();
+
+  @Option(names = "--observation-tag", description = "observation tag name: observation (OTC), information (Search-R1), obs (default ${DEFAULT-VALUE})")
+  String observationTag = W.observationTag();
+
+  @Option(names = "--warm-seed", description = "demonstration sampling seed (default ${DEFAULT-VALUE})")
+  long warmSeed = W.seed();
+
+  /** Applies {@code --threads} before the engine loads. */
+  public void applyThreads() {
+    if (threads != null) {
+      System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads));
+    }
+  }
+
+  /** Model template (vocabulary size filled in from the tokenizer). */
+  public ModelConfig model() {
+    return new ModelConfig(0, dModel, layers, heads, ff, context, valueHead, device, modelSeed);
+  }
+
+  /** Warm-start config from the flags. */
+  public WarmStartConfig warm() {
+    return new WarmStartConfig(steps, batch, lr, warmup, minimalShare, factShare, p1Oversample, topK, observationTag, warmSeed)
+        .validate();
+  }
+}
