@@ -76,6 +76,7 @@ public class GatewayBeans {
 
   @Produces
   @ApplicationScoped
+  @Startup
   LimitService limits(GatewayConfig c) {
     GatewayConfig.Limits l = c.limits();
     Map<Tool, LimitPolicy.BucketSpec> buckets = new EnumMap<>(Tool.class);

@@ -29,14 +29,30 @@ public record LimitPolicy(
     Duration budgetWindow,
     Duration concurrencyRetryAfter) {
 
+  public LimitPolicy {
+    // Bucket4j refills at most 1 token per nanosecond; budgets count milli-units, so check here, at start,
+    // rather than failing the first call.
+    checkBudget("otc.gateway.limits.budget.units", budgetUnits, budgetWindow);
+    for (Map.Entry<String, Double> e : tenantBudgetUnits.entrySet()) {
+      checkBudget("otc.gateway.limits.tenants." + e.getKey() + ".budget-units", e.getValue(), budgetWindow);
+    }
+  }
+
+  private static void checkBudget(String key, double units, Duration window) {
+    if (units <= 0 || units * 1000 / window.toNanos() > 1.0) {
+      throw new IllegalArgumentException(key + " must be > 0 and at most " + window.toNanos() / 1000
+          + " per otc.gateway.limits.budget.window (" + window + "), was " + units);
+    }
+  }
+
   /**
    * A token bucket: {@code burst} tokens at most, {@code rate} tokens added per {@code period}
    * (greedily, i.e. spread evenly over the period).
    */
   public record BucketSpec(long rate, Duration period, long burst) {
     public BucketSpec {
-      if (rate < 1 || burst < 1 || period.isZero() || period.isNegative()) {
-        throw new IllegalArgumentException("bucket needs rate >= 1, burst >= 1 and a positive period, was "
+      if (rate < 1 || burst < 1 || period.isZero() || period.isNegative() || rate > period.toNanos()) {
+        throw new IllegalArgumentException("bucket needs rate >= 1 (at most 1 per ns), burst >= 1 and a positive period, was "
             + rate + "/" + period + " burst " + burst);
       }
     }
