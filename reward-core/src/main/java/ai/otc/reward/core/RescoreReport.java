@@ -25,10 +25,22 @@ public record RescoreReport(
     long lateMembers,
     Map<RejectReason, Long> rejected) {
 
-  /** One line per partition range, then the counters. */
+  /** {@code --from-offset P:N,... --to-offset P:N,...}: the arguments that re-read exactly this range. */
+  public String replayArguments() {
+    StringBuilder from = new StringBuilder();
+    StringBuilder to = new StringBuilder();
+    ranges.forEach((p, r) -> {
+      from.append(from.isEmpty() ? "" : ",").append(p).append(':').append(r[0]);
+      to.append(to.isEmpty() ? "" : ",").append(p).append(':').append(r[1]);
+    });
+    return "--from-offset " + from + " --to-offset " + to;
+  }
+
+  /** One line per partition range, the replay arguments, then the counters. */
   public String describe() {
     StringBuilder sb = new StringBuilder();
     ranges.forEach((p, r) -> sb.append("partition ").append(p).append(": offsets [").append(r[0]).append(", ").append(r[1]).append(")\n"));
+    sb.append("replay with: ").append(replayArguments()).append('\n');
     sb.append("records read: ").append(recordsRead).append('\n')
         .append("groups scored: ").append(groupsScored).append(" (partial: ").append(partialGroups).append(")\n")
         .append("groups dropped: ").append(droppedGroups).append('\n')

@@ -215,11 +215,13 @@ public final class Rescorer {
       long e = end.get(tp);
       long from = b;
       long to = e;
-      if (range.fromOffset() != null) {
-        from = Math.max(b, range.fromOffset());
+      Long fromOffset = range.fromOffset(tp.partition());
+      Long toOffset = range.toOffset(tp.partition());
+      if (fromOffset != null) {
+        from = Math.max(b, fromOffset);
       }
-      if (range.toOffset() != null) {
-        to = Math.min(e, range.toOffset());
+      if (toOffset != null) {
+        to = Math.min(e, toOffset);
       }
       if (range.fromTime() != null) {
         OffsetAndTimestamp o = fromT.get(tp);

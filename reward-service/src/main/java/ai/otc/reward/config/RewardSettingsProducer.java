@@ -30,7 +30,7 @@ public class RewardSettingsProducer {
   }
 
   @Produces
-  @ApplicationScoped
+  @jakarta.inject.Singleton
   RewardSettings settings(RewardServiceConfig config) {
     return toSettings(config);
   }

@@ -25,6 +25,7 @@ import org.apache.kafka.streams.KafkaStreams;
  * letters by reason, the distribution of final rewards and of the n used, and the consumer lag on
  * otc.rollouts.v1 (summed over this instance's partitions, read from the Kafka Streams client).
  */
+@io.quarkus.runtime.Startup
 @ApplicationScoped
 public class MicrometerRewardMetrics implements RewardMetrics {
 
@@ -57,9 +58,10 @@ public class MicrometerRewardMetrics implements RewardMetrics {
           .description("Rollout records sent to the dead-letter topic").register(registry));
     }
     reward = DistributionSummary.builder("otc.reward.reward").description("Final reward per scored trajectory")
-        .serviceLevelObjectives(-1, -0.5, 0, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 1, 2).register(registry);
+        // Micrometer takes only positive bucket bounds: rewards <= 0.001 (wrong answers, ToRL's -1) share the first bucket.
+        .serviceLevelObjectives(0.001, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 1.0001, 2).register(registry);
     n = DistributionSummary.builder("otc.reward.optimal.calls").description("The n used per scored group (OTC-GRPO)")
-        .serviceLevelObjectives(0, 1, 2, 3, 4, 5, 6, 8, 10).register(registry);
+        .serviceLevelObjectives(0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 8.5, 10.5).register(registry);
     nUndefined = Counter.builder("otc.reward.optimal.calls.undefined").description("Groups scored with n undefined").register(registry);
     String rollouts = config.topics().rollouts();
     Gauge.builder("otc.reward.rollouts.lag", streams, s -> lag(s, rollouts))

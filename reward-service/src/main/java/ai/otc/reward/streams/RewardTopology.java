@@ -42,13 +42,21 @@ public final class RewardTopology {
 
   private RewardTopology() {}
 
+  /** The service's topology: persistent (RocksDB) stores, each backed by a changelog topic. */
   public static Topology build(RewardSettings s, RewardMetrics metrics) {
+    return build(s, metrics, false);
+  }
+
+  /**
+   * @param inMemoryStores in-memory instead of RocksDB stores (still changelog-backed): only for
+   *     TopologyTestDriver runs of thousands of records, where the driver flushes RocksDB after every record
+   */
+  public static Topology build(RewardSettings s, RewardMetrics metrics, boolean inMemoryStores) {
     StreamsBuilder b = new StreamsBuilder();
-    b.addStateStore(bytesStore(META_STORE));
-    b.addStateStore(bytesStore(MEMBERS_STORE));
-    b.addStateStore(bytesStore(DEADLINES_STORE));
-    b.addStateStore(Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(OPTIMAL_CALLS_STORE), Serdes.String(), Serdes.Integer())
+    b.addStateStore(bytesStore(META_STORE, inMemoryStores));
+    b.addStateStore(bytesStore(MEMBERS_STORE, inMemoryStores));
+    b.addStateStore(bytesStore(DEADLINES_STORE, inMemoryStores));
+    b.addStateStore(Stores.keyValueStoreBuilder(supplier(OPTIMAL_CALLS_STORE, inMemoryStores), Serdes.String(), Serdes.Integer())
         .withCachingEnabled()
         .withLoggingEnabled(Map.of()));
 
@@ -71,10 +79,15 @@ public final class RewardTopology {
     return b.build();
   }
 
-  private static org.apache.kafka.streams.state.StoreBuilder<org.apache.kafka.streams.state.KeyValueStore<String, byte[]>> bytesStore(String name) {
+  private static org.apache.kafka.streams.state.KeyValueBytesStoreSupplier supplier(String name, boolean inMemory) {
+    return inMemory ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name);
+  }
+
+  private static org.apache.kafka.streams.state.StoreBuilder<org.apache.kafka.streams.state.KeyValueStore<String, byte[]>> bytesStore(
+      String name, boolean inMemory) {
     // Caching coalesces a group's put-then-delete within one commit interval, so most members never
     // reach the changelog as values, only as tombstones.
-    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.ByteArray())
+    return Stores.keyValueStoreBuilder(supplier(name, inMemory), Serdes.String(), Serdes.ByteArray())
         .withCachingEnabled()
         .withLoggingEnabled(Map.of());
   }

@@ -13,8 +13,8 @@ public class TopologyProducer {
 
   private static final Logger LOG = Logger.getLogger(TopologyProducer.class);
 
+  // Dependent, not ApplicationScoped: KafkaStreams reads Topology's fields, which a client proxy would hide.
   @Produces
-  @ApplicationScoped
   Topology topology(RewardSettings settings, MicrometerRewardMetrics metrics) {
     Topology t = RewardTopology.build(settings, metrics);
     LOG.infof("reward %s, timeout %s (%s), topics %s -> %s (dlq %s)%n%s", settings.reward().label(), settings.groupTimeout(),

@@ -1,0 +1,128 @@
+package ai.otc.reward.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.otc.proto.v1.OptimalCallsRequest;
+import ai.otc.proto.v1.OptimalCallsResponse;
+import ai.otc.proto.v1.RewardStateGrpc;
+import ai.otc.proto.v1.ScoredGroup;
+import ai.otc.reward.messaging.Topics;
+import ai.otc.reward.support.Broker;
+import ai.otc.reward.support.RewardedReader;
+import ai.otc.reward.support.RolloutFeed;
+import ai.otc.reward.support.ServiceProcess;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * 10,000 trajectories (2,000 groups of 5) stream into a real KRaft broker while the packaged
+ * service scores them; halfway through it is killed with SIGKILL (no shutdown, an open
+ * transaction) and started again on the same state directory. A read_committed reader must then
+ * see every group exactly once (no duplicate even before deduping on the deterministic id, since
+ * the service is exactly-once), none missing, all complete, and the n served over gRPC must equal
+ * the brute-force minimum over the correct trajectories of each question.
+ */
+class KillRestartIT {
+
+  static Broker broker;
+
+  @BeforeAll
+  static void startBroker() {
+    broker = Broker.start();
+    broker.createTopic(Topics.ROLLOUTS, 4);
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  @Test
+  void everyGroupIsScoredExactlyOnceAcrossAKill() throws Exception {
+    RolloutFeed feed = RolloutFeed.generate("kr", 2000, 5, 300, 42L);
+    int total = feed.trajectories.size();
+    assertThat(total).isEqualTo(10_000);
+    Path state = Files.createTempDirectory("reward-kill-state");
+    int port = Broker.freePort();
+    Map<String, String> props = Map.of("quarkus.kafka-streams.application-id", "reward-kill-it");
+
+    try (KafkaProducer<String, byte[]> producer = RolloutFeed.producer(broker.bootstrap());
+        RewardedReader reader = new RewardedReader(broker.bootstrap(), Topics.REWARDED)) {
+      ServiceProcess first = ServiceProcess.start("kill-first", broker.bootstrap(), port, state, props);
+      // The stream keeps flowing, throttled, also while the service is down.
+      CompletableFuture<Void> feeding = CompletableFuture.runAsync(() -> {
+        try {
+          for (int i = 0; i < total; i += 250) {
+            feed.send(producer, Topics.ROLLOUTS, i, Math.min(total, i + 250));
+            Thread.sleep(40);
+          }
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      int before = reader.pollUntil(1000, Duration.ofSeconds(120));
+      assertThat(before).as("scored before the kill; log %s", first.log()).isGreaterThanOrEqualTo(1000);
+      first.kill();
+      int atKill = reader.poll(Duration.ofMillis(100));
+      assertThat(atKill).as("the kill happened mid-stream").isLessThan(2000);
+
+      ServiceProcess second = ServiceProcess.start("kill-restarted", broker.bootstrap(), port, state, props);
+      try {
+        feeding.get(120, TimeUnit.SECONDS);
+        reader.pollUntil(2000, Duration.ofSeconds(120));
+        // Anything extra (a duplicate) would arrive right behind: give it the chance to show up.
+        long settle = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (System.nanoTime() < settle) {
+          reader.poll(Duration.ofMillis(200));
+        }
+
+        Set<String> ids = new HashSet<>();
+        Map<String, Integer> copies = new HashMap<>();
+        for (ScoredGroup g : reader.all) {
+          copies.merge(g.getId(), 1, Integer::sum);
+          ids.add(g.getId());
+          assertThat(g.getMembersCount()).isEqualTo(5);
+          assertThat(g.getPartial()).isFalse();
+        }
+        Set<String> expected = new HashSet<>();
+        feed.groupIds.forEach(gid -> expected.add(gid + "@otc-grpo:v1"));
+        assertThat(ids).as("after dedupe: every group, none missing, nothing else").isEqualTo(expected);
+        assertThat(copies.values()).as("exactly once: no group scored twice (read_committed)").allMatch(c -> c == 1);
+
+        ManagedChannel ch = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        try {
+          RewardStateGrpc.RewardStateBlockingStub stub = RewardStateGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS);
+          for (int q = 0; q < 300; q++) {
+            String question = "kr-q" + q;
+            OptimalCallsResponse r = stub.getOptimalCalls(OptimalCallsRequest.newBuilder().setQuestionId(question).build());
+            Integer want = feed.minCorrect.get(question);
+            if (want == null) {
+              assertThat(r.hasN()).as("n of %s", question).isFalse();
+            } else {
+              assertThat(r.getN()).as("n of %s", question).isEqualTo(want);
+            }
+          }
+        } finally {
+          ch.shutdownNow();
+        }
+      } finally {
+        second.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package ai.otc.reward.support;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged reward-service ({@code target/quarkus-app/quarkus-run.jar}) running in its own JVM,
+ * so a test can kill it for real (SIGKILL) and start it again, or run two instances side by side.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+  private final Process process;
+  private final int port;
+  private final Path log;
+
+  private ServiceProcess(Process process, int port, Path log) {
+    this.process = process;
+    this.port = port;
+    this.log = log;
+  }
+
+  /**
+   * Starts an instance and waits until it is ready (/q/health/ready UP).
+   *
+   * @param props extra -D system properties (topic names, reward, state dir...)
+   */
+  public static ServiceProcess start(String name, String bootstrap, int port, Path stateDir, Map<String, String> props) throws Exception {
+    Path appDir = Path.of(System.getProperty("reward.app.dir", "target/quarkus-app"));
+    Path jar = appDir.resolve("quarkus-run.jar");
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException(jar + " is missing: run the ITs through `mvn verify` (package comes first)");
+    }
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> cmd = new ArrayList<>();
+    cmd.add(java);
+    cmd.add("-Xmx384m");
+    cmd.add("-XX:TieredStopAtLevel=1");
+    cmd.add("-Djava.util.logging.manager=org.jboss.logmanager.LogManager");
+    cmd.add("-Dkafka.bootstrap.servers=" + bootstrap);
+    cmd.add("-Dquarkus.http.port=" + port);
+    cmd.add("-Dquarkus.http.host=127.0.0.1");
+    cmd.add("-Dotc.reward.state-dir=" + stateDir);
+    cmd.add("-Dkafka-streams.commit.interval.ms=100");
+    for (Map.Entry<String, String> e : props.entrySet()) {
+      cmd.add("-D" + e.getKey() + "=" + e.getValue());
+    }
+    cmd.add("-jar");
+    cmd.add(jar.toString());
+    Path log = Files.createDirectories(Path.of("target", "it-logs")).resolve(name + "-" + port + "-" + System.nanoTime() + ".log");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ServiceProcess sp = new ServiceProcess(p, port, log);
+    sp.awaitReady(Duration.ofSeconds(90));
+    return sp;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String endpoint() {
+    return "127.0.0.1:" + port;
+  }
+
+  public Path log() {
+    return log;
+  }
+
+  /** GET a path on the instance's HTTP port; returns status and body. */
+  public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    try (HttpClient c = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+      return c.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
+          HttpResponse.BodyHandlers.ofString());
+    }
+  }
+
+  void awaitReady(Duration max) throws Exception {
+    long deadline = System.nanoTime() + max.toNanos();
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("service exited with " + process.exitValue() + "; log " + log + ":\n" + tail());
+      }
+      try {
+        HttpResponse<String> r = get("/q/health/ready");
+        last = r.body();
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        last = e.toString(); // not listening yet
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException("service on " + port + " not ready after " + max + ": " + last + "\n" + tail());
+  }
+
+  /** A real crash: SIGKILL, no shutdown hooks, no final commit. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  public String tail() {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+}
