@@ -13,6 +13,7 @@ import ai.otc.gateway.metering.UsageMeter;
 import ai.otc.tools.sandbox.Sandbox;
 import ai.otc.tools.sandbox.SandboxConfig;
 import ai.otc.tools.search.SearchEngine;
+import ai.otc.tools.search.SearchIndexException;
 import io.github.bucket4j.TimeMeter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
@@ -40,10 +41,6 @@ public class GatewayBeans {
   @ApplicationScoped
   @Startup
   SearchEngine searchEngine(GatewayConfig c) {
-    long t0 = System.nanoTime();
-    SearchEngine e = SearchEngine.open(c.search().corpus(), c.search().indexDir());
-    LOG.infof("search index %s: %d passages, %s in %d ms", c.search().indexDir(), e.documents(),
-        e.rebuilt() ? "built" : "reused", (System.nanoTime() - t0) / 1_000_000);
     if (c.search().defaultTopK() < 1 || c.search().defaultTopK() > c.search().maxTopK()) {
       throw new IllegalArgumentException("otc.gateway.search.default-top-k must be in 1..otc.gateway.search.max-top-k ("
           + c.search().maxTopK() + "), was " + c.search().defaultTopK());
@@ -51,6 +48,15 @@ public class GatewayBeans {
     if (c.search().maxTopK() > SearchEngine.MAX_TOP_K) {
       throw new IllegalArgumentException("otc.gateway.search.max-top-k must be <= " + SearchEngine.MAX_TOP_K);
     }
+    long t0 = System.nanoTime();
+    SearchEngine e;
+    try {
+      e = SearchEngine.open(c.search().corpus(), c.search().indexDir());
+    } catch (SearchIndexException ex) {
+      throw new IllegalArgumentException("otc.gateway.search.corpus / otc.gateway.search.index-dir: " + ex.getMessage(), ex);
+    }
+    LOG.infof("search index %s: %d passages, %s in %d ms", c.search().indexDir(), e.documents(),
+        e.rebuilt() ? "built" : "reused", (System.nanoTime() - t0) / 1_000_000);
     return e;
   }
 
@@ -63,9 +69,16 @@ public class GatewayBeans {
   @Startup
   Sandbox sandbox(GatewayConfig c) {
     GatewayConfig.Code k = c.code();
-    Sandbox s = Sandbox.create(new SandboxConfig(k.python(), k.bwrap(), k.prlimit(), k.setpriv(), k.roBinds(),
-        k.uidBase(), k.slots(), k.addressSpaceBytes(), k.cpuSeconds(), k.maxProcesses(), k.maxFileBytes(),
-        k.maxOpenFiles(), k.tmpfsBytes(), k.defaultTimeout(), k.maxTimeout(), k.outputKeepBytes(), k.outputKeepBytes()));
+    SandboxConfig sc;
+    try {
+      sc = new SandboxConfig(k.python(), k.bwrap(), k.prlimit(), k.setpriv(), k.roBinds(),
+          k.uidBase(), k.slots(), k.addressSpaceBytes(), k.cpuSeconds(), k.maxProcesses(), k.maxFileBytes(),
+          k.maxOpenFiles(), k.tmpfsBytes(), k.defaultTimeout(), k.maxTimeout(), k.outputKeepBytes(), k.outputKeepBytes());
+    } catch (IllegalArgumentException ex) {
+      // e.g. "slots must be >= 1": the record's names are the keys' last segments in camel case
+      throw new IllegalArgumentException("otc.gateway.code: " + ex.getMessage(), ex);
+    }
+    Sandbox s = Sandbox.create(sc);
     if (s.available()) {
       LOG.infof("code sandbox ready: %d slots, uids %d..%d", k.slots(), k.uidBase(), k.uidBase() + k.slots() - 1);
     } else {

@@ -10,8 +10,8 @@ import java.util.Optional;
 
 /**
  * Every setting of the tool gateway, under {@code otc.gateway}. Validated at start: a missing or
- * malformed key fails the boot with the key's name (SmallRye Config), and {@code ConfigValidator}
- * checks the cross-field rules.
+ * malformed key fails the boot with the key's name (SmallRye Config), and {@link GatewayBeans}
+ * checks ranges and cross-field rules at start, naming the key in the error.
  */
 @ConfigMapping(prefix = "otc.gateway")
 public interface GatewayConfig {

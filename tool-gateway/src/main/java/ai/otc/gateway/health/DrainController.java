@@ -54,4 +54,15 @@ public class DrainController {
       return false;
     }
   }
+
+  /**
+   * Ends a drain: accepts calls again and turns health SERVING (a cancelled scale-down; tests). Calls
+   * refused meanwhile stay refused: their callers have retried elsewhere.
+   */
+  public void resume() {
+    inFlight.stopDraining();
+    health.setStatus(GrpcHealthStorage.DEFAULT_SERVICE_NAME, ServingStatus.SERVING);
+    health.setStatus(ToolGatewayGrpc.SERVICE_NAME, ServingStatus.SERVING);
+    LOG.info("drain ended: health SERVING");
+  }
 }

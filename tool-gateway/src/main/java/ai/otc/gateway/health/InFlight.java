@@ -47,6 +47,10 @@ public class InFlight {
     draining.set(true);
   }
 
+  void stopDraining() {
+    draining.set(false);
+  }
+
   /** Waits until no call is in flight or {@code timeout} passed; true when none is left. */
   boolean awaitIdle(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();

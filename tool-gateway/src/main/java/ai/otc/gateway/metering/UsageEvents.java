@@ -18,20 +18,43 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code <trajectory_id>:<call_index>} when the request carries a call context (the id the
  *       trajectory's {@code ToolCall.call_id} shares);
  *   <li>{@code <tenant>:code:<call_id>} for a code call with an idempotency key but no context;
- *   <li>otherwise {@code <tenant>:<source>:<n>}, n counting this replica's context-free calls.
+ *   <li>otherwise {@code <tenant>:<source>:<boot>:<n>}, n counting this replica's context-free calls
+ *       since its start and {@code boot} a random id of that start (a restarted replica counts from 1
+ *       again and must not reuse the ids of its previous life, or consumers would drop its events as
+ *       duplicates).
  * </ul>
  *
- * A refused call gets {@code <base>:refused:<n>} (and a cancelled code call {@code <base>:cancelled:<n>}):
- * the rollout retries it with the same context, and the retry's event must not be dropped as a
- * duplicate of the refusal.
+ * A refused call gets {@code <base>:refused:<boot>-<n>} (and a cancelled code call
+ * {@code <base>:cancelled:<boot>-<n>}): the rollout retries it with the same context, and the retry's
+ * event must not be dropped as a duplicate of the refusal, nor a refusal after a restart as a
+ * duplicate of one before it.
  */
 public final class UsageEvents {
   private final String source;
+  private final String boot;
   private final AtomicLong anonymous = new AtomicLong();
   private final AtomicLong attempts = new AtomicLong();
 
+  /** @param source the CloudEvents {@code source} of this replica ({@code otc.gateway.metering.source}) */
   public UsageEvents(String source) {
+    this(source, randomBootId());
+  }
+
+  /** @param boot the id of this start of the replica (tests pin it; see the class comment) */
+  public UsageEvents(String source, String boot) {
     this.source = source;
+    this.boot = boot;
+  }
+
+  private static String randomBootId() {
+    byte[] b = new byte[6];
+    new java.security.SecureRandom().nextBytes(b);
+    return java.util.HexFormat.of().formatHex(b);
+  }
+
+  /** The random id of this start, part of the ids of context-free calls and of attempts. */
+  public String boot() {
+    return boot;
   }
 
   /** The base id of a call (see the class comment). */
@@ -42,12 +65,12 @@ public final class UsageEvents {
     if (tool == Tool.CODE && callId != null && !callId.isEmpty()) {
       return tenant + ":code:" + callId;
     }
-    return tenant + ":" + source + ":" + anonymous.incrementAndGet();
+    return tenant + ":" + source + ":" + boot + ":" + anonymous.incrementAndGet();
   }
 
   /** The id of a refused or cancelled attempt of the call with {@code baseId}. */
   public String attemptId(String baseId, String what) {
-    return baseId + ":" + what + ":" + attempts.incrementAndGet();
+    return baseId + ":" + what + ":" + boot + "-" + attempts.incrementAndGet();
   }
 
   /** The event; {@code refusal} null when allowed. */
