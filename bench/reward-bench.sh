@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Benchmark of reward-service, one command: for groups of 5 and of 16, the raw consume rate of a rollouts topic on this
+# machine (a plain read_committed consumer, best of 3 passes) and the scored trajectories per second through the packaged
+# service (its own JVM, default settings: exactly_once_v2, RocksDB stores, 100 ms commits), against a single-node KRaft
+# broker on 127.0.0.1 started in the benchmark's JVM. Prints both rates and the ratio (target: >= 50 %).
+#
+#   bench/reward-bench.sh [trajectories per group size, default 100000] [group sizes, default 5,16]
+#
+# Set SKIP_BUILD=1 to reuse an existing build of reward-core and reward-service.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$ROOT/bin/find-jdk.sh"
+cd "$ROOT"
+if [ "${SKIP_BUILD:-}" != 1 ] || [ ! -f reward-service/target/quarkus-app/quarkus-run.jar ]; then
+  echo "reward-bench: building reward-core and reward-service (tests compiled, not run)..." >&2
+  ./mvnw -B -q -pl reward-core,reward-service install -DskipTests >&2
+fi
+CP_FILE=reward-service/target/bench.classpath
+./mvnw -B -q -pl reward-service dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=bench.classpath.tmp >&2
+mv reward-service/bench.classpath.tmp "$CP_FILE" 2>/dev/null || mv reward-service/target/bench.classpath.tmp "$CP_FILE" 2>/dev/null || true
+[ -s "$CP_FILE" ] || { echo "reward-bench: could not compute the test classpath" >&2; exit 1; }
+LOGDIR="$(mktemp -d)"
+echo "reward-bench: broker and service logs under $LOGDIR" >&2
+exec java -Xmx2g ${BENCH_JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED \
+  -Dreward.app.dir="$ROOT/reward-service/target/quarkus-app" \
+  -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+  -Dorg.jboss.logmanager.nocolor=true \
+  -cp "reward-service/target/test-classes:reward-service/target/classes:$(cat "$CP_FILE")" \
+  ai.otc.reward.bench.RewardBench "$@" 2> "$LOGDIR/bench.stderr"

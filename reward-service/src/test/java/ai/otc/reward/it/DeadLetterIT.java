@@ -1,0 +1,159 @@
+package ai.otc.reward.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.otc.proto.v1.ScoredGroup;
+import ai.otc.reward.messaging.Topics;
+import ai.otc.reward.support.Broker;
+import ai.otc.reward.support.RewardedReader;
+import ai.otc.reward.support.RolloutFeed;
+import ai.otc.reward.support.ServiceProcess;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged service against a real KRaft broker: one poison record among 1,000 goes to the
+ * dead-letter topic exactly once, with reason, source topic, partition and offset headers, the 999
+ * valid trajectories (333 groups of 3) are all scored, and liveness and readiness stay UP. Also: a
+ * configuration error stops the start with a message naming the key.
+ */
+class DeadLetterIT {
+
+  static Broker broker;
+
+  @BeforeAll
+  static void startBroker() {
+    broker = Broker.start();
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  @Test
+  void onePoisonRecordAmongAThousandGoesToTheDlqAndTheStreamGoesOn() throws Exception {
+    RolloutFeed feed = RolloutFeed.generate("dl", 333, 3, 50, 5L);
+    assertThat(feed.trajectories).hasSize(999);
+    byte[] poison = "{\"not\": \"a protobuf\"}".getBytes(StandardCharsets.UTF_8);
+    Path state = Files.createTempDirectory("reward-dlq-state");
+    try (ServiceProcess svc = ServiceProcess.start("dlq", broker.bootstrap(), Broker.freePort(), state,
+            Map.of("quarkus.kafka-streams.application-id", "reward-dlq-it"));
+        KafkaProducer<String, byte[]> producer = RolloutFeed.producer(broker.bootstrap());
+        RewardedReader reader = new RewardedReader(broker.bootstrap(), Topics.REWARDED)) {
+      feed.send(producer, Topics.ROLLOUTS, 0, 500);
+      RecordMetadata poisonAt = producer.send(new ProducerRecord<>(Topics.ROLLOUTS, "dl-g100", poison)).get();
+      feed.send(producer, Topics.ROLLOUTS, 500, 999);
+
+      assertThat(reader.pollUntil(333, Duration.ofSeconds(120))).as("log %s", svc.log()).isEqualTo(333);
+      List<ConsumerRecord<String, byte[]>> dead = readDlq(1, Duration.ofSeconds(60));
+      // Anything extra would arrive right behind: give it the chance to show up.
+      reader.pollUntil(334, Duration.ofSeconds(2));
+      dead.addAll(readDlqMore(Duration.ofSeconds(1)));
+
+      assertThat(dead).as("exactly one dead letter").hasSize(1);
+      ConsumerRecord<String, byte[]> d = dead.get(0);
+      assertThat(d.value()).isEqualTo(poison);
+      assertThat(d.key()).isEqualTo("dl-g100");
+      assertThat(header(d, Topics.DLQ_REASON)).isEqualTo("undecodable");
+      assertThat(header(d, Topics.DLQ_SOURCE_TOPIC)).isEqualTo(Topics.ROLLOUTS);
+      assertThat(header(d, Topics.DLQ_SOURCE_PARTITION)).isEqualTo(Integer.toString(poisonAt.partition()));
+      assertThat(header(d, Topics.DLQ_SOURCE_OFFSET)).isEqualTo(Long.toString(poisonAt.offset()));
+      assertThat(header(d, Topics.DLQ_DETAIL)).startsWith("not a otc.v1.Trajectory");
+
+      Set<String> ids = new HashSet<>();
+      int trajectories = 0;
+      for (ScoredGroup g : reader.all) {
+        assertThat(ids.add(g.getId())).as("%s scored once", g.getId()).isTrue();
+        trajectories += g.getMembersCount();
+      }
+      assertThat(reader.all).hasSize(333);
+      assertThat(trajectories).isEqualTo(999);
+
+      HttpResponse<String> live = svc.get("/q/health/live");
+      HttpResponse<String> ready = svc.get("/q/health/ready");
+      assertThat(live.statusCode()).as(live.body()).isEqualTo(200);
+      assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+      assertThat(live.body()).contains("\"UP\"").contains("RUNNING");
+      String metrics = svc.get("/q/metrics").body();
+      assertThat(metrics).containsPattern("otc_reward_dead_letters_total\\{[^}]*reason=\"undecodable\"[^}]*} 1\\.0");
+      assertThat(metrics).containsPattern("otc_reward_groups_completed_total(\\{[^}]*})? 333\\.0");
+      assertThat(metrics).contains("otc_reward_rollouts_lag");
+    }
+  }
+
+  @Test
+  void aConfigurationErrorStopsTheStartNamingTheKey() throws Exception {
+    Path state = Files.createTempDirectory("reward-bad-config");
+    assertThatThrownBy(() -> ServiceProcess.start("bad-config", broker.bootstrap(), Broker.freePort(), state,
+            Map.of("otc.reward.groups.timeout-policy", "score-everything")))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("service exited")
+        .hasMessageContaining("otc.reward.groups.timeout-policy");
+    assertThatThrownBy(() -> ServiceProcess.start("bad-alpha", broker.bootstrap(), Broker.freePort(), state,
+            Map.of("otc.reward.alpha", "-1")))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("service exited")
+        .hasMessageContaining("otc.reward.alpha");
+  }
+
+  private static KafkaConsumer<String, byte[]> dlqConsumer;
+
+  static List<ConsumerRecord<String, byte[]>> readDlq(int atLeast, Duration max) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader-" + UUID.randomUUID());
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    dlqConsumer = new KafkaConsumer<>(p);
+    dlqConsumer.subscribe(List.of(Topics.ROLLOUTS_DLQ));
+    List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+    long deadline = System.nanoTime() + max.toNanos();
+    while (out.size() < atLeast && System.nanoTime() < deadline) {
+      dlqConsumer.poll(Duration.ofMillis(200)).forEach(out::add);
+    }
+    return out;
+  }
+
+  static List<ConsumerRecord<String, byte[]>> readDlqMore(Duration d) {
+    List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+    long deadline = System.nanoTime() + d.toNanos();
+    while (System.nanoTime() < deadline) {
+      dlqConsumer.poll(Duration.ofMillis(200)).forEach(out::add);
+    }
+    dlqConsumer.close();
+    return out;
+  }
+
+  static String header(ConsumerRecord<String, byte[]> r, String name) {
+    Header h = r.headers().lastHeader(name);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,193 @@
+package ai.otc.reward.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ai.otc.proto.v1.ListOptimalCallsRequest;
+import ai.otc.proto.v1.ListOptimalCallsResponse;
+import ai.otc.proto.v1.OptimalCallsRequest;
+import ai.otc.proto.v1.OptimalCallsResponse;
+import ai.otc.proto.v1.RewardStateGrpc;
+import ai.otc.proto.v1.ScoredGroup;
+import ai.otc.reward.messaging.Topics;
+import ai.otc.reward.support.Broker;
+import ai.otc.reward.support.RewardedReader;
+import ai.otc.reward.support.RolloutFeed;
+import ai.otc.reward.support.ServiceProcess;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two packaged instances against a real KRaft broker: instance A scores a first stream of groups
+ * alone; the n of every question is queried over gRPC; then instance B joins while a second stream
+ * (other questions) is flowing. Afterwards every group of both streams is scored exactly once (none
+ * lost, none twice), both instances own tasks, a query through either instance (forwarded to the
+ * owner when needed) returns the same n as before the rebalance for the first stream's questions
+ * and the brute-force n for the second's, and the paged listing merges both instances' shards.
+ */
+class RebalanceIT {
+
+  static Broker broker;
+
+  @BeforeAll
+  static void startBroker() {
+    broker = Broker.start();
+    broker.createTopic(Topics.ROLLOUTS, 4);
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  @Test
+  void aSecondInstanceJoiningMidStreamLosesNothingAndKeepsN() throws Exception {
+    RolloutFeed first = RolloutFeed.generate("rb1", 500, 4, 80, 11L);
+    RolloutFeed second = RolloutFeed.generate("rb2", 500, 4, 80, 12L);
+    // Tasks move to the joining instance at once instead of after warm-up (its state is small).
+    Map<String, String> props = Map.of(
+        "quarkus.kafka-streams.application-id", "reward-rebalance-it",
+        "kafka-streams.acceptable.recovery.lag", "100000000");
+    int portA = Broker.freePort();
+    int portB = Broker.freePort();
+
+    try (KafkaProducer<String, byte[]> producer = RolloutFeed.producer(broker.bootstrap());
+        RewardedReader reader = new RewardedReader(broker.bootstrap(), Topics.REWARDED);
+        ServiceProcess a = ServiceProcess.start("rebalance-a", broker.bootstrap(), portA,
+            Files.createTempDirectory("reward-rb-a"), props)) {
+      first.send(producer, Topics.ROLLOUTS, 0, first.trajectories.size());
+      assertThat(reader.pollUntil(500, Duration.ofSeconds(120))).as("log %s", a.log()).isEqualTo(500);
+
+      ManagedChannel chA = channel(portA);
+      ManagedChannel chB = channel(portB);
+      try {
+        Map<String, Integer> nBefore = queryAll(chA, first, "rb1");
+        assertThat(nBefore).isEqualTo(new TreeMap<>(first.minCorrect));
+
+        CompletableFuture<Void> feeding = CompletableFuture.runAsync(() -> {
+          try {
+            for (int i = 0; i < second.trajectories.size(); i += 100) {
+              second.send(producer, Topics.ROLLOUTS, i, Math.min(second.trajectories.size(), i + 100));
+              Thread.sleep(150);
+            }
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+        try (ServiceProcess b = ServiceProcess.start("rebalance-b", broker.bootstrap(), portB,
+            Files.createTempDirectory("reward-rb-b"), props)) {
+          feeding.get(120, TimeUnit.SECONDS);
+          reader.pollUntil(1000, Duration.ofSeconds(120));
+          long settle = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+          while (System.nanoTime() < settle) {
+            reader.poll(Duration.ofMillis(200));
+          }
+
+          Set<String> expected = new HashSet<>();
+          first.groupIds.forEach(g -> expected.add(g + "@otc-grpo:v1"));
+          second.groupIds.forEach(g -> expected.add(g + "@otc-grpo:v1"));
+          Map<String, Integer> copies = new HashMap<>();
+          for (ScoredGroup g : reader.all) {
+            copies.merge(g.getId(), 1, Integer::sum);
+          }
+          assertThat(copies.keySet()).as("no group lost; logs %s %s", a.log(), b.log()).isEqualTo(expected);
+          assertThat(copies.values()).as("no group scored twice").allMatch(c -> c == 1);
+
+          // Both instances hold active tasks once the rebalance settled.
+          await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            assertThat(activeTasks(a)).as("A's tasks").isPositive();
+            assertThat(activeTasks(b)).as("B's tasks").isPositive();
+          });
+
+          Set<String> servedBy = new HashSet<>();
+          await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).ignoreException(StatusRuntimeException.class)
+              .untilAsserted(() -> {
+                assertThat(queryAll(chA, first, "rb1", servedBy)).as("n via A after the rebalance").isEqualTo(nBefore);
+                assertThat(queryAll(chB, first, "rb1", servedBy)).as("n via B after the rebalance").isEqualTo(nBefore);
+                assertThat(queryAll(chB, second, "rb2", servedBy)).isEqualTo(new TreeMap<>(second.minCorrect));
+              });
+          assertThat(servedBy).as("answers came from both owners (forwarding)").containsExactlyInAnyOrder(a.endpoint(), b.endpoint());
+
+          Map<String, Integer> listed = listAll(chA, 37);
+          Map<String, Integer> all = new TreeMap<>(first.minCorrect);
+          all.putAll(second.minCorrect);
+          assertThat(listed).as("listing merges both instances").isEqualTo(all);
+        }
+      } finally {
+        chA.shutdownNow();
+        chB.shutdownNow();
+      }
+    }
+  }
+
+  static ManagedChannel channel(int port) {
+    return ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+  }
+
+  static Map<String, Integer> queryAll(ManagedChannel ch, RolloutFeed feed, String prefix) {
+    return queryAll(ch, feed, prefix, new HashSet<>());
+  }
+
+  /** n of every question of the feed (questions with no correct answer ever are absent), retrying briefly while owners move. */
+  static Map<String, Integer> queryAll(ManagedChannel ch, RolloutFeed feed, String prefix, Set<String> servedBy) {
+    Set<String> questions = new HashSet<>();
+    feed.trajectories.forEach(t -> questions.add(t.getQuestionId()));
+    Map<String, Integer> out = new TreeMap<>();
+    for (String q : questions) {
+      assertThat(q).startsWith(prefix);
+      OptimalCallsResponse r = RewardStateGrpc.newBlockingStub(ch).withDeadlineAfter(20, TimeUnit.SECONDS)
+          .getOptimalCalls(OptimalCallsRequest.newBuilder().setQuestionId(q).build());
+      servedBy.add(r.getServedBy());
+      if (r.hasN()) {
+        out.put(q, r.getN());
+      }
+    }
+    return out;
+  }
+
+  static Map<String, Integer> listAll(ManagedChannel ch, int pageSize) {
+    Map<String, Integer> out = new TreeMap<>();
+    String token = "";
+    int pages = 0;
+    do {
+      ListOptimalCallsResponse page = RewardStateGrpc.newBlockingStub(ch).withDeadlineAfter(20, TimeUnit.SECONDS)
+          .listOptimalCalls(ListOptimalCallsRequest.newBuilder().setPageSize(pageSize).setPageToken(token).build());
+      assertThat(page.getEntriesCount()).isLessThanOrEqualTo(pageSize);
+      for (OptimalCallsResponse e : page.getEntriesList()) {
+        assertThat(out.put(e.getQuestionId(), e.getN())).as("%s listed once", e.getQuestionId()).isNull();
+      }
+      token = page.getNextPageToken();
+      assertThat(++pages).isLessThan(1000);
+    } while (!token.isEmpty());
+    return out;
+  }
+
+  static int activeTasks(ServiceProcess p) throws Exception {
+    String body = p.get("/q/health/ready").body();
+    Matcher m = Pattern.compile("\"active-tasks\"\\s*:\\s*(\\d+)").matcher(body);
+    return m.find() ? Integer.parseInt(m.group(1)) : 0;
+  }
+
+  static boolean unavailable(StatusRuntimeException e) {
+    return e.getStatus().getCode() == Status.Code.UNAVAILABLE;
+  }
+}
