@@ -25,6 +25,7 @@ import java.util.Locale;
  * benchmark to measure both modes in one run).
  */
 public final class ResultCache {
+  private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
   private final Cache<String, SearchResponse> search;
   private final Cache<String, ExecuteCodeResponse> code;
   private volatile boolean enabled;
@@ -54,7 +55,7 @@ public final class ResultCache {
    * alone, so two keys never collide on different rankings.
    */
   public static String normalise(String query) {
-    return query.strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
+    return WHITESPACE.matcher(query.strip()).replaceAll(" ").toLowerCase(Locale.ROOT);
   }
 
   public SearchResponse getSearch(String query, int topK) {

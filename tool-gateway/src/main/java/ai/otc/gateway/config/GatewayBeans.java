@@ -150,7 +150,8 @@ public class GatewayBeans {
     Map<String, Object> props = new LinkedHashMap<>(c.metering().producer());
     props.put("bootstrap.servers", bootstrap);
     props.putIfAbsent("client.id", "tool-gateway-metering");
-    return new UsageMeter(props, c.metering().topic(), c.metering().spoolDir(), c.metering().resendInterval());
+    return new UsageMeter(props, c.metering().topic(), c.metering().spoolDir(), c.metering().resendInterval(),
+        c.metering().segmentEvents());
   }
 
   void closeMeter(@Disposes UsageMeter m) {

@@ -274,10 +274,17 @@ public interface GatewayConfig {
     String topic();
 
     /**
-     * Directory where every event is written before it is sent and deleted once the broker has it, so a
-     * broker outage or a gateway restart loses none.
+     * Directory where every event is appended (segment files) before it is sent; a segment is deleted
+     * once the broker has all of its events, so a broker outage or a gateway restart (or crash) loses none.
      */
     Path spoolDir();
+
+    /**
+     * Events per spool segment file: after a crash the next start re-sends the unfinished segments whole,
+     * so this bounds the duplicates (same ids, dropped by consumers) a crash can cause.
+     */
+    @WithDefault("1024")
+    int segmentEvents();
 
     /** How often unacknowledged events are re-sent. */
     @WithDefault("1s")

@@ -70,20 +70,36 @@ public final class StreamResets {
     }
   }
 
+  /** Per call class: its {@code req} field (the bridge) or its {@code delegate()} method (a wrapper), looked up once. */
+  private record Access(Field req, Method delegate) {}
+
+  private static final ClassValue<Access> ACCESS = new ClassValue<>() {
+    @Override
+    protected Access computeValue(Class<?> k) {
+      Field req = field(k, "req");
+      if (req != null && GrpcServerRequest.class.isAssignableFrom(req.getType())) {
+        req.setAccessible(true);
+        return new Access(req, null);
+      }
+      Method delegate = method(k, "delegate");
+      if (delegate != null) {
+        delegate.setAccessible(true);
+      }
+      return new Access(null, delegate);
+    }
+  };
+
   private static GrpcServerRequest<?, ?> request(Object call) throws ReflectiveOperationException {
     Object c = call;
     for (int depth = 0; depth < 8 && c != null; depth++) {
-      Field req = field(c.getClass(), "req");
-      if (req != null && GrpcServerRequest.class.isAssignableFrom(req.getType())) {
-        req.setAccessible(true);
-        return (GrpcServerRequest<?, ?>) req.get(c);
+      Access a = ACCESS.get(c.getClass());
+      if (a.req() != null) {
+        return (GrpcServerRequest<?, ?>) a.req().get(c);
       }
-      Method delegate = method(c.getClass(), "delegate");
-      if (delegate == null) {
+      if (a.delegate() == null) {
         return null;
       }
-      delegate.setAccessible(true);
-      c = delegate.invoke(c);
+      c = a.delegate().invoke(c);
     }
     return null;
   }

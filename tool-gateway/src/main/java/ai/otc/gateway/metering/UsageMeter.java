@@ -8,14 +8,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
-import java.util.Set;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,24 +29,33 @@ import org.jboss.logging.Logger;
 
 /**
  * Sends one {@link ToolUsage} per tool call to {@code otc.tool-usage.v1} (key = tenant) and never loses
- * one: each event is first written to a spool directory ({@code <sha256(id)>.pb}, written to a temp
- * name then renamed, so a crash never leaves half an event), then sent; the file is deleted when the
- * broker acknowledges it. Events whose send failed or timed out (broker down) are re-sent every
- * {@code resendInterval}, and a new meter on the same spool directory (a gateway restart, also after a
- * crash) re-sends whatever the last one left. Delivery is therefore at-least-once; the event id is
- * deterministic, so consumers dedupe on it (also on the {@code ce_id} header).
+ * one: each event is first appended to the current segment file of a spool directory (see {@link
+ * SpoolSegment}: one {@code write} per event, so a process crash, SIGKILL included, cannot lose it),
+ * then sent; a segment file is deleted once the broker has acknowledged every event in it and it takes
+ * no more (after {@code segmentEvents} events, or as soon as it is fully acknowledged on an idle
+ * resend pass). Events whose send failed or timed out (broker down) are re-sent every {@code
+ * resendInterval}, and a new meter on the same spool directory (a gateway restart, also after a crash)
+ * re-sends every event of the segments the last one left. Delivery is therefore at-least-once (a crash
+ * re-sends at most one segment's already acknowledged events); the event id is deterministic, so
+ * consumers dedupe on it (also on the {@code ce_id} header).
  *
- * <p>The RPC thread only writes the spool file and queues the send; the Kafka client runs on its own
+ * <p>The RPC thread only appends to the segment and queues the send; the Kafka client runs on its own
  * thread, so a broker outage does not slow tool calls down.
  */
 public final class UsageMeter implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(UsageMeter.class);
+  static final String SUFFIX = ".seg";
 
   private final Producer<String, byte[]> producer;
   private final String topic;
   private final Path spool;
+  private final int segmentEvents;
+  private final String prefix;
   private final ScheduledExecutorService sender;
-  private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+  private final Map<Path, SpoolSegment> segments = new ConcurrentHashMap<>();
+  private final Object appendLock = new Object();
+  private SpoolSegment current;
+  private long segmentSeq;
   private final AtomicLong acked = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
   private volatile boolean closed;
@@ -58,20 +63,37 @@ public final class UsageMeter implements AutoCloseable {
   /**
    * @param producerProps Kafka producer properties (at least {@code bootstrap.servers}); the meter adds
    *     serializers and durability settings that the caller may override
+   * @param segmentEvents events per spool segment file (the most a crash can make it re-send)
    */
-  public UsageMeter(Map<String, Object> producerProps, String topic, Path spoolDir, Duration resendInterval) {
+  public UsageMeter(Map<String, Object> producerProps, String topic, Path spoolDir, Duration resendInterval, int segmentEvents) {
+    if (segmentEvents < 1) {
+      throw new IllegalArgumentException("otc.gateway.metering.segment-events must be >= 1, was " + segmentEvents);
+    }
     this.topic = topic;
     this.spool = spoolDir;
+    this.segmentEvents = segmentEvents;
+    this.prefix = Long.toHexString(System.currentTimeMillis()) + "-" + Long.toHexString(ProcessHandle.current().pid()) + "-";
     try {
       Files.createDirectories(spoolDir);
+      try (Stream<Path> s = Files.list(spoolDir)) {
+        for (Path f : s.filter(p -> p.getFileName().toString().endsWith(SUFFIX)).sorted().toList()) {
+          SpoolSegment seg = SpoolSegment.recover(f);
+          if (seg.count() == 0) {
+            Files.deleteIfExists(f);
+          } else {
+            segments.put(f, seg);
+            LOG.infof("metering spool: %d event(s) of a previous run in %s will be re-sent", seg.count(), f);
+          }
+        }
+      }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the metering spool directory " + spoolDir
+      throw new UncheckedIOException("cannot use the metering spool directory " + spoolDir
           + " (otc.gateway.metering.spool-dir)", e);
     }
     Map<String, Object> p = new HashMap<>();
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    // Kafka 4 defaults to linger.ms=5; metering is async, but 1 ms keeps spool files short-lived.
+    // Kafka 4 defaults to linger.ms=5; metering is async, but 1 ms keeps segments short-lived.
     p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
     // Bounded: after this the send fails and the spool re-sends it; infinite would pin memory.
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
@@ -92,36 +114,43 @@ public final class UsageMeter implements AutoCloseable {
     });
     long every = resendInterval.toMillis();
     // First pass at once: events a previous instance left behind go out before new ones pile up.
-    sender.scheduleWithFixedDelay(this::resendSpool, 0, every, TimeUnit.MILLISECONDS);
+    sender.scheduleWithFixedDelay(this::resendPass, 0, every, TimeUnit.MILLISECONDS);
   }
 
-  /** Spools and queues {@code event}; returns once it is on disk (it can no longer be lost). */
+  /** Spools and queues {@code event}; returns once it is in the spool file (it can no longer be lost). */
   public void record(ToolUsage event) {
     if (closed) {
       throw new IllegalStateException("usage meter is closed; event " + event.getId() + " not recorded");
     }
-    String name = fileName(event.getId());
     byte[] bytes = event.toByteArray();
-    Path tmp = spool.resolve(name + ".tmp");
-    Path file = spool.resolve(name);
-    try {
-      Files.write(tmp, bytes);
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot spool usage event " + event.getId() + " to " + spool, e);
+    SpoolSegment seg;
+    int index;
+    synchronized (appendLock) {
+      try {
+        if (current == null || current.count() >= segmentEvents) {
+          if (current != null && current.seal()) {
+            delete(current);
+          }
+          Path f = spool.resolve(prefix + String.format("%08d", segmentSeq++) + SUFFIX);
+          current = SpoolSegment.create(f);
+          segments.put(f, current);
+        }
+        seg = current;
+        index = seg.append(bytes);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot spool usage event " + event.getId() + " to " + spool, e);
+      }
     }
-    if (inFlight.add(name)) {
-      sender.execute(() -> send(name, event));
-    }
+    sender.execute(() -> send(seg, index, event));
   }
 
-  /** Events written but not yet acknowledged by the broker. */
+  /** Events spooled but not yet acknowledged by the broker (also those a previous run left). */
   public long pending() {
-    try (Stream<Path> s = Files.list(spool)) {
-      return s.filter(f -> f.getFileName().toString().endsWith(".pb")).count();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    long n = 0;
+    for (SpoolSegment s : segments.values()) {
+      n += s.unacknowledged();
     }
+    return n;
   }
 
   /** Events the broker acknowledged since start. */
@@ -134,65 +163,91 @@ public final class UsageMeter implements AutoCloseable {
     return failures.get();
   }
 
-  private void send(String name, ToolUsage e) {
+  private void send(SpoolSegment seg, int index, ToolUsage e) {
     if (closed) {
-      inFlight.remove(name);
+      seg.failed(index);
       return;
     }
     try {
       ProducerRecord<String, byte[]> rec = new ProducerRecord<>(topic, null, e.getTenant(), e.toByteArray());
-      rec.headers().add(new RecordHeader(Topics.HEADER_TYPE, ToolUsage.getDescriptor().getFullName().getBytes(StandardCharsets.UTF_8)));
-      rec.headers().add(new RecordHeader(Topics.HEADER_VERSION, "1".getBytes(StandardCharsets.UTF_8)));
+      rec.headers().add(new RecordHeader(Topics.HEADER_TYPE, TYPE));
+      rec.headers().add(new RecordHeader(Topics.HEADER_VERSION, VERSION));
       rec.headers().add(new RecordHeader(Topics.HEADER_CE_ID, e.getId().getBytes(StandardCharsets.UTF_8)));
-      rec.headers().add(new RecordHeader(Topics.HEADER_CE_TYPE, Topics.USAGE_EVENT_TYPE.getBytes(StandardCharsets.UTF_8)));
+      rec.headers().add(new RecordHeader(Topics.HEADER_CE_TYPE, CE_TYPE));
       producer.send(rec, (meta, ex) -> {
         if (ex == null) {
           acked.incrementAndGet();
-          try {
-            Files.deleteIfExists(spool.resolve(name));
-          } catch (IOException io) {
-            // Left on disk it is sent again later: a duplicate with the same id, which consumers drop.
-            LOG.warnf(io, "usage event %s sent but its spool file stays", e.getId());
+          if (seg.acknowledge(index)) {
+            delete(seg);
           }
         } else {
           failures.incrementAndGet();
+          seg.failed(index);
           LOG.debugf("usage event %s not acknowledged (%s); kept in the spool for resend", e.getId(), ex.toString());
         }
-        inFlight.remove(name);
       });
     } catch (RuntimeException ex) {
       // Metadata timeout (broker unreachable) or a closed producer: the spool keeps it for the resender.
       failures.incrementAndGet();
-      inFlight.remove(name);
+      seg.failed(index);
       LOG.debugf("usage event %s not sent (%s); kept in the spool for resend", e.getId(), ex.toString());
     }
   }
 
-  private void resendSpool() {
+  private static final byte[] TYPE = ToolUsage.getDescriptor().getFullName().getBytes(StandardCharsets.UTF_8);
+  private static final byte[] VERSION = "1".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] CE_TYPE = Topics.USAGE_EVENT_TYPE.getBytes(StandardCharsets.UTF_8);
+
+  private void delete(SpoolSegment seg) {
+    segments.remove(seg.file(), seg);
+    try {
+      Files.deleteIfExists(seg.file());
+    } catch (IOException io) {
+      // Left on disk it is sent again by the next run: duplicates with the same ids, which consumers drop.
+      LOG.warnf(io, "metering spool segment %s fully sent but not deleted", seg.file());
+    }
+  }
+
+  /** Seals the current segment when everything in it is acknowledged, so an idle spool is empty. */
+  private void rollIfIdle() throws IOException {
+    synchronized (appendLock) {
+      if (current != null && current.count() > 0 && current.unacknowledged() == 0) {
+        SpoolSegment c = current;
+        current = null;
+        if (c.seal()) {
+          delete(c);
+        }
+      }
+    }
+  }
+
+  private void resendPass() {
     if (closed) {
       return;
     }
-    try (Stream<Path> s = Files.list(spool)) {
-      for (Path f : (Iterable<Path>) s.filter(p -> p.getFileName().toString().endsWith(".pb"))::iterator) {
-        String name = f.getFileName().toString();
-        if (!inFlight.add(name)) {
+    try {
+      rollIfIdle();
+      for (SpoolSegment seg : List.copyOf(segments.values())) {
+        List<Integer> unsent = seg.claimUnsent();
+        if (unsent.isEmpty()) {
           continue;
         }
-        ToolUsage e;
-        try {
-          e = ToolUsage.parseFrom(Files.readAllBytes(f));
-        } catch (InvalidProtocolBufferException bad) {
-          inFlight.remove(name);
-          Path aside = f.resolveSibling(name + ".corrupt");
-          Files.move(f, aside, StandardCopyOption.REPLACE_EXISTING);
-          LOG.errorf(bad, "unreadable usage event %s moved aside to %s", f, aside);
-          continue;
-        } catch (java.nio.file.NoSuchFileException gone) {
-          // acknowledged between the listing and the read
-          inFlight.remove(name);
-          continue;
+        List<byte[]> records = SpoolSegment.readAll(seg.file(), seg.count());
+        for (int i : unsent) {
+          if (i >= records.size()) {
+            seg.failed(i);
+            continue;
+          }
+          ToolUsage e;
+          try {
+            e = ToolUsage.parseFrom(records.get(i));
+          } catch (InvalidProtocolBufferException bad) {
+            LOG.errorf(bad, "unreadable usage event #%d in %s: counted as sent, kept in the file for inspection", i, seg.file());
+            seg.acknowledge(i);
+            continue;
+          }
+          send(seg, i, e);
         }
-        send(name, e);
       }
     } catch (IOException | RuntimeException ex) {
       LOG.warnf(ex, "resend pass over %s failed; next pass in the next interval", spool);
@@ -200,7 +255,8 @@ public final class UsageMeter implements AutoCloseable {
   }
 
   /**
-   * Waits up to {@code timeout} for every spooled event to be acknowledged; true when none is pending.
+   * Waits up to {@code timeout} for every spooled event to be acknowledged; true when none is pending
+   * (the spool directory is then empty).
    */
   public boolean flush(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -213,7 +269,15 @@ public final class UsageMeter implements AutoCloseable {
         return false;
       }
     }
-    return pending() == 0;
+    if (pending() > 0) {
+      return false;
+    }
+    try {
+      rollIfIdle();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return true;
   }
 
   /** Stops sending; events not yet acknowledged stay in the spool for the next meter on it. */
@@ -227,14 +291,17 @@ public final class UsageMeter implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     producer.close(Duration.ofSeconds(5));
-  }
-
-  static String fileName(String id) {
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(d, 0, 16) + ".pb";
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 missing from the JDK", e);
+    synchronized (appendLock) {
+      if (current != null) {
+        try {
+          if (current.seal()) {
+            delete(current);
+          }
+        } catch (IOException e) {
+          LOG.warnf(e, "closing metering spool segment %s", current.file());
+        }
+        current = null;
+      }
     }
   }
 }

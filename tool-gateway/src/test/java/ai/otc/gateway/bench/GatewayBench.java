@@ -36,13 +36,15 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * The tool gateway's benchmark ({@code bench/gateway-bench.sh}), in one run on this machine:
  *
  * <ol>
- *   <li>raw in-process Lucene: {@link SearchEngine#search} + Search-R1 formatting, one thread;
- *   <li>the same queries through the packaged gateway (a separate process) over gRPC on 127.0.0.1 with
- *       a bearer token, limits set high, metering on (a real embedded KRaft broker), cache off; unary
- *       calls from one thread, and {@code BatchSearch} of 32 queries per call;
- *   <li>the same with the cache on (a fresh gateway; the measured pass is all hits);
+ *   <li>raw in-process Lucene: {@link SearchEngine#search} + Search-R1 formatting, one thread, and the
+ *       same queries through the packaged gateway (a separate process) over gRPC on 127.0.0.1 with a
+ *       bearer token, limits set high, metering on (a real embedded KRaft broker), cache off: unary
+ *       calls from one thread, and {@code BatchSearch} of 32 queries per call; the three alternate in
+ *       rounds;
  *   <li>sandboxed python calls per second (in-process {@link Sandbox} and through the gateway) vs plain
- *       {@code python3} process spawns of the same program.
+ *       {@code python3} process spawns of the same program, alternating call by call;
+ *   <li>the search rows again with the cache on (a fresh gateway; warm-up fills the cache, so the
+ *       measured calls are all hits).
  * </ol>
  *
  * It prints a Markdown table with the ratios (and writes it to {@code <work>/gateway-bench.md}). The
@@ -96,45 +98,35 @@ public final class GatewayBench {
     log("corpus: %d passages (seed 42) -> %s", docs, corpus);
     List<String> queries = writeCorpus(corpus, docs, distinctQueries, new Random(42));
 
-    // ---- 1. raw Lucene
-    double[] rawLat;
-    try (SearchEngine engine = SearchEngine.open(corpus, index)) {
-      log("index: %d passages, %s", engine.documents(), engine.rebuilt() ? "built" : "reused");
-      for (int i = 0; i < Math.max(5000, calls / 2); i++) {
-        SearchEngine.format(engine.search(queries.get(i % queries.size()), TOP_K));
-      }
-      rawLat = new double[calls];
-      long t0 = System.nanoTime();
-      for (int i = 0; i < calls; i++) {
-        long s = System.nanoTime();
-        SearchEngine.format(engine.search(queries.get(i % queries.size()), TOP_K));
-        rawLat[i] = (System.nanoTime() - s) / 1e6;
-      }
-      double qps = calls / ((System.nanoTime() - t0) / 1e9);
-      record("search", "raw Lucene in-process, 1 thread", qps, rawLat);
-      results.put("raw.qps", qps);
+    // ---- 1. raw Lucene: opened (index built) once, measured interleaved with each gateway phase below
+    SearchEngine engine = SearchEngine.open(corpus, index);
+    log("index: %d passages, %s", engine.documents(), engine.rebuilt() ? "built" : "reused");
+    for (int i = 0; i < Math.max(5000, calls / 2); i++) {
+      SearchEngine.format(engine.search(queries.get(i % queries.size()), TOP_K));
     }
 
     EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker().withKafkaHost("127.0.0.1").withNodeId(1).start();
     long gatewayCalls = 0;
     try {
       // ---- 2. gateway, cache off, metering on
-      try (GatewayProcess g = GatewayProcess.start(jar, gatewayConfig(broker, corpus, index, false), work.resolve("gateway-cache-off.log"))) {
+      try (GatewayProcess g = GatewayProcess.start(jar, gatewayConfig(broker, corpus, index, false), work.resolve("gateway-cache-off.log"),
+          gatewayJvm("cache-off"))) {
         g.awaitServing(Duration.ofSeconds(120));
         ManagedChannel ch = g.channel();
         try {
-          gatewayCalls += searchPhase(ch, queries, "cache off", "gw");
+          gatewayCalls += searchPhase(ch, engine, queries, "cache off", "gw");
           gatewayCalls += codePhase(ch);
         } finally {
           GrpcClients.close(ch);
         }
       }
       // ---- 3. gateway, cache on (a fresh process; warm-up fills the cache, the measured pass hits it)
-      try (GatewayProcess g = GatewayProcess.start(jar, gatewayConfig(broker, corpus, index, true), work.resolve("gateway-cache-on.log"))) {
+      try (GatewayProcess g = GatewayProcess.start(jar, gatewayConfig(broker, corpus, index, true), work.resolve("gateway-cache-on.log"),
+          gatewayJvm("cache-on"))) {
         g.awaitServing(Duration.ofSeconds(120));
         ManagedChannel ch = g.channel();
         try {
-          gatewayCalls += searchPhase(ch, queries, "cache on", "gwcache");
+          gatewayCalls += searchPhase(ch, engine, queries, "cache on", "gwcache");
         } finally {
           GrpcClients.close(ch);
         }
@@ -145,11 +137,19 @@ public final class GatewayBench {
       results.put("metered.events", (double) events);
     } finally {
       broker.close();
+      engine.close();
     }
 
-    // ---- 4. sandbox vs plain spawn, in-process (no gRPC)
-    sandboxPhase();
     report();
+  }
+
+  /** JVM options of a gateway process; {@code -Dbench.jfr=true} records a JFR profile of each next to the report. */
+  private String[] gatewayJvm(String name) {
+    if (Boolean.getBoolean("bench.jfr")) {
+      return new String[] {"-XX:StartFlightRecording=filename=" + work.resolve("gateway-" + name + ".jfr").toAbsolutePath()
+          + ",settings=profile"};
+    }
+    return new String[0];
   }
 
   private Map<String, String> gatewayConfig(EmbeddedKafkaBroker broker, Path corpus, Path index, boolean cache) {
@@ -173,7 +173,12 @@ public final class GatewayBench {
     return p;
   }
 
-  private long searchPhase(ManagedChannel ch, List<String> queries, String mode, String key) throws Exception {
+  /**
+   * Raw Lucene, unary gateway calls and gateway batches, measured in alternating rounds so that load
+   * from elsewhere on a shared machine hits all three alike; each throughput is calls over the summed
+   * time of its rounds.
+   */
+  private long searchPhase(ManagedChannel ch, SearchEngine engine, List<String> queries, String mode, String key) throws Exception {
     ToolGatewayGrpc.ToolGatewayBlockingStub stub = ToolGatewayGrpc.newBlockingStub(ch).withCallCredentials(GrpcClients.bearer(TOKEN));
     long n = 0;
     int warm = Math.max(5000, calls / 2);
@@ -181,35 +186,55 @@ public final class GatewayBench {
       check(stub.search(q(queries.get(i % queries.size()))).getStatus());
       n++;
     }
-    double[] lat = new double[calls];
-    long t0 = System.nanoTime();
-    for (int i = 0; i < calls; i++) {
-      long s = System.nanoTime();
-      check(stub.search(q(queries.get(i % queries.size()))).getStatus());
-      lat[i] = (System.nanoTime() - s) / 1e6;
-    }
-    double qps = calls / ((System.nanoTime() - t0) / 1e9);
-    n += calls;
-    record("search", "gateway unary Search, 1 client thread, " + mode, qps, lat);
-    results.put(key + ".unary.qps", qps);
-    results.put(key + ".unary.p50", percentile(lat, 50));
-
-    int batches = Math.max(1, calls / BATCH);
-    for (int w = 0; w < batches / 4; w++) {
+    for (int w = 0; w < warm / BATCH / 4 + 1; w++) {
       batch(stub, queries, w);
+      n += BATCH;
     }
-    n += (long) (batches / 4) * BATCH;
-    double[] blat = new double[batches];
-    long t1 = System.nanoTime();
-    for (int b = 0; b < batches; b++) {
-      long s = System.nanoTime();
-      batch(stub, queries, b);
-      blat[b] = (System.nanoTime() - s) / 1e6;
+    int rounds = 5;
+    int per = Math.max(BATCH, calls / rounds);
+    int batchesPer = Math.max(1, per / BATCH);
+    double[] rawLat = new double[per * rounds];
+    double[] unLat = new double[per * rounds];
+    double[] bLat = new double[batchesPer * rounds];
+    long rawNs = 0;
+    long unNs = 0;
+    long bNs = 0;
+    for (int r = 0; r < rounds; r++) {
+      long t0 = System.nanoTime();
+      for (int i = r * per; i < (r + 1) * per; i++) {
+        long s = System.nanoTime();
+        SearchEngine.format(engine.search(queries.get(i % queries.size()), TOP_K));
+        rawLat[i] = (System.nanoTime() - s) / 1e6;
+      }
+      long t1 = System.nanoTime();
+      for (int i = r * per; i < (r + 1) * per; i++) {
+        long s = System.nanoTime();
+        check(stub.search(q(queries.get(i % queries.size()))).getStatus());
+        unLat[i] = (System.nanoTime() - s) / 1e6;
+      }
+      long t2 = System.nanoTime();
+      for (int b = r * batchesPer; b < (r + 1) * batchesPer; b++) {
+        long s = System.nanoTime();
+        batch(stub, queries, b);
+        bLat[b] = (System.nanoTime() - s) / 1e6;
+      }
+      long t3 = System.nanoTime();
+      rawNs += t1 - t0;
+      unNs += t2 - t1;
+      bNs += t3 - t2;
     }
-    double bqps = (double) batches * BATCH / ((System.nanoTime() - t1) / 1e9);
-    n += (long) batches * BATCH;
-    record("search", "gateway BatchSearch of " + BATCH + ", 1 client thread, " + mode + " (latency per batch)", bqps, blat);
-    results.put(key + ".batch.qps", bqps);
+    n += (long) per * rounds + (long) batchesPer * rounds * BATCH;
+    double rawQps = per * rounds / (rawNs / 1e9);
+    double unQps = per * rounds / (unNs / 1e9);
+    double bQps = (double) batchesPer * rounds * BATCH / (bNs / 1e9);
+    record("search", "raw Lucene in-process, 1 thread (rounds alternating with the " + mode + " rows)", rawQps, rawLat);
+    record("search", "gateway unary Search, 1 client thread, " + mode, unQps, unLat);
+    record("search", "gateway BatchSearch of " + BATCH + ", 1 client thread, " + mode + " (latency per batch)", bQps, bLat);
+    results.put(key + ".raw.qps", rawQps);
+    results.put(key + ".raw.p50", percentile(rawLat, 50));
+    results.put(key + ".unary.qps", unQps);
+    results.put(key + ".unary.p50", percentile(unLat, 50));
+    results.put(key + ".batch.qps", bQps);
     return n;
   }
 
@@ -221,65 +246,58 @@ public final class GatewayBench {
     stub.batchSearch(r.build()).getResponsesList().forEach(x -> check(x.getStatus()));
   }
 
-  private long codePhase(ManagedChannel ch) {
+  /**
+   * The same program as a plain {@code python3 -} spawn, in the in-process {@link Sandbox} and through
+   * the gateway's {@code ExecuteCode}, one of each in turn (so machine load hits all three alike);
+   * every program differs (a comment), so nothing is answered from the cache.
+   */
+  private long codePhase(ManagedChannel ch) throws Exception {
     ToolGatewayGrpc.ToolGatewayBlockingStub stub = ToolGatewayGrpc.newBlockingStub(ch).withCallCredentials(GrpcClients.bearer(TOKEN));
-    for (int i = 0; i < 5; i++) {
-      check(stub.executeCode(ExecuteCodeRequest.newBuilder().setCode(program(-1 - i)).build()).getStatus());
-    }
-    double[] lat = new double[codeCalls];
-    long t0 = System.nanoTime();
-    for (int i = 0; i < codeCalls; i++) {
-      long s = System.nanoTime();
-      // distinct programs: no cache hits even if the cache were on
-      check(stub.executeCode(ExecuteCodeRequest.newBuilder().setCode(program(i)).build()).getStatus());
-      lat[i] = (System.nanoTime() - s) / 1e6;
-    }
-    double cps = codeCalls / ((System.nanoTime() - t0) / 1e9);
-    record("code", "gateway ExecuteCode (bwrap sandbox) over gRPC, sequential", cps, lat);
-    results.put("code.gateway.cps", cps);
-    results.put("code.gateway.p50", percentile(lat, 50));
-    return codeCalls + 5;
-  }
-
-  private void sandboxPhase() throws Exception {
     String python = "/usr/bin/python3";
-    for (int i = 0; i < 5; i++) {
-      spawn(python, program(-1 - i));
-    }
-    double[] plain = new double[codeCalls];
-    long t0 = System.nanoTime();
-    for (int i = 0; i < codeCalls; i++) {
-      long s = System.nanoTime();
-      spawn(python, program(i));
-      plain[i] = (System.nanoTime() - s) / 1e6;
-    }
-    double plainCps = codeCalls / ((System.nanoTime() - t0) / 1e9);
-    record("code", "plain `python3 -` spawn (no sandbox), sequential", plainCps, plain);
-    results.put("code.plain.cps", plainCps);
-    results.put("code.plain.p50", percentile(plain, 50));
-
     Sandbox sandbox = Sandbox.create(SandboxConfig.defaults().withUidBase(66100).withSlots(2));
     if (!sandbox.available()) {
-      log("sandbox unavailable: %s", sandbox.unavailableReason());
-      return;
+      log("sandbox unavailable, code rows skipped: %s", sandbox.unavailableReason());
+      return 0;
     }
     for (int i = 0; i < 5; i++) {
+      spawn(python, program(-1 - i));
       sandbox.run(program(-1 - i), Duration.ofSeconds(20));
+      check(stub.executeCode(ExecuteCodeRequest.newBuilder().setCode(program(-1 - i)).build()).getStatus());
     }
+    double[] plain = new double[codeCalls];
     double[] sb = new double[codeCalls];
-    long t1 = System.nanoTime();
+    double[] gw = new double[codeCalls];
+    long plainNs = 0;
+    long sbNs = 0;
+    long gwNs = 0;
     for (int i = 0; i < codeCalls; i++) {
-      long s = System.nanoTime();
+      long t0 = System.nanoTime();
+      spawn(python, program(i));
+      long t1 = System.nanoTime();
       SandboxResult r = sandbox.run(program(i), Duration.ofSeconds(20));
+      long t2 = System.nanoTime();
       if (r.status() != SandboxStatus.OK) {
         throw new IllegalStateException("sandbox run failed: " + r);
       }
-      sb[i] = (System.nanoTime() - s) / 1e6;
+      check(stub.executeCode(ExecuteCodeRequest.newBuilder().setCode(program(i)).build()).getStatus());
+      long t3 = System.nanoTime();
+      plain[i] = (t1 - t0) / 1e6;
+      sb[i] = (t2 - t1) / 1e6;
+      gw[i] = (t3 - t2) / 1e6;
+      plainNs += t1 - t0;
+      sbNs += t2 - t1;
+      gwNs += t3 - t2;
     }
-    double sbCps = codeCalls / ((System.nanoTime() - t1) / 1e9);
+    double plainCps = codeCalls / (plainNs / 1e9);
+    double sbCps = codeCalls / (sbNs / 1e9);
+    double gwCps = codeCalls / (gwNs / 1e9);
+    record("code", "plain `python3 -` spawn (no sandbox), sequential", plainCps, plain);
     record("code", "in-process Sandbox (setpriv+prlimit+bwrap), sequential", sbCps, sb);
+    record("code", "gateway ExecuteCode (bwrap sandbox) over gRPC, sequential, cache off", gwCps, gw);
+    results.put("code.plain.cps", plainCps);
     results.put("code.sandbox.cps", sbCps);
-    results.put("code.sandbox.p50", percentile(sb, 50));
+    results.put("code.gateway.cps", gwCps);
+    return codeCalls + 5;
   }
 
   private static void spawn(String python, String code) throws IOException, InterruptedException {
@@ -411,17 +429,18 @@ public final class GatewayBench {
     for (String[] r : rows) {
       sb.append("| ").append(String.join(" | ", r)).append(" |\n");
     }
-    double raw = results.getOrDefault("raw.qps", Double.NaN);
     sb.append("\n| ratio | value | target |\n|---|---|---|\n");
-    ratio(sb, "gateway unary, cache off / raw Lucene (throughput)", results.get("gw.unary.qps"), raw, ">= 0.70");
-    ratio(sb, "gateway BatchSearch, cache off / raw Lucene (throughput)", results.get("gw.batch.qps"), raw, ">= 0.70");
-    ratio(sb, "gateway unary, cache on / raw Lucene (throughput)", results.get("gwcache.unary.qps"), raw, "");
-    ratio(sb, "gateway BatchSearch, cache on / raw Lucene (throughput)", results.get("gwcache.batch.qps"), raw, "");
-    Double gwP50 = results.get("gw.unary.p50");
-    Double rawLatP50 = rawP50(rows);
-    if (gwP50 != null && rawLatP50 != null) {
-      sb.append(String.format(Locale.ROOT, "| p50 overhead of a unary gateway search, cache off (gateway p50 - raw p50) | %.3f ms | <= 0.5 ms |%n",
-          gwP50 - rawLatP50));
+    ratio(sb, "gateway unary, cache off / raw Lucene (throughput)", results.get("gw.unary.qps"), results.get("gw.raw.qps"), ">= 0.70");
+    ratio(sb, "gateway BatchSearch, cache off / raw Lucene (throughput)", results.get("gw.batch.qps"), results.get("gw.raw.qps"), ">= 0.70");
+    ratio(sb, "gateway unary, cache on / raw Lucene (throughput)", results.get("gwcache.unary.qps"), results.get("gwcache.raw.qps"), "");
+    ratio(sb, "gateway BatchSearch, cache on / raw Lucene (throughput)", results.get("gwcache.batch.qps"), results.get("gwcache.raw.qps"), "");
+    for (String k : List.of("gw", "gwcache")) {
+      Double gwP50 = results.get(k + ".unary.p50");
+      Double rawP50 = results.get(k + ".raw.p50");
+      if (gwP50 != null && rawP50 != null) {
+        sb.append(String.format(Locale.ROOT, "| p50 overhead of a unary gateway search, %s (gateway p50 - raw p50) | %.3f ms | <= 0.5 ms |%n",
+            k.equals("gw") ? "cache off" : "cache on", gwP50 - rawP50));
+      }
     }
     ratio(sb, "in-process sandbox / plain spawn (time per call)", inv(results.get("code.sandbox.cps")), inv(results.get("code.plain.cps")), "<= 2.0");
     ratio(sb, "gateway ExecuteCode / plain spawn (time per call)", inv(results.get("code.gateway.cps")), inv(results.get("code.plain.cps")), "<= 2.0");
@@ -432,15 +451,6 @@ public final class GatewayBench {
     System.out.print(sb);
     Files.writeString(work.resolve("gateway-bench.md"), sb.toString());
     log("report written to %s", work.resolve("gateway-bench.md"));
-  }
-
-  private Double rawP50(List<String[]> rs) {
-    for (String[] r : rs) {
-      if (r[1].startsWith("raw Lucene")) {
-        return Double.parseDouble(r[3]);
-      }
-    }
-    return null;
   }
 
   private static Double inv(Double x) {
