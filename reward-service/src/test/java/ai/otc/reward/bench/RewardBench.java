@@ -52,9 +52,10 @@ public final class RewardBench {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
     String[] sizes = (args.length > 1 ? args[1] : "5,16").split(",");
     List<String> lines = new ArrayList<>();
-    try (Broker broker = Broker.start()) {
-      for (String s : sizes) {
-        int size = Integer.parseInt(s.trim());
+    for (String s : sizes) {
+      int size = Integer.parseInt(s.trim());
+      // A fresh broker per group size: one run's topics, changelogs and transactions do not load the next one's.
+      try (Broker broker = Broker.start()) {
         lines.add(runOne(broker, n - n % size, size));
       }
     }
