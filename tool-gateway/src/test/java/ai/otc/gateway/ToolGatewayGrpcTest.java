@@ -125,6 +125,24 @@ class ToolGatewayGrpcTest {
     assertInvalid(() -> alpha.executeCode(ExecuteCodeRequest.newBuilder().setCode("#" + "x".repeat(70_000)).build()),
         "over the limit of 65536");
     assertInvalid(() -> alpha.executeCode(ExecuteCodeRequest.newBuilder().setCode("print(1)").setTimeoutMs(-5).build()), "timeout_ms");
+    assertInvalid(() -> alpha.executeCode(ExecuteCodeRequest.newBuilder().setCode("print(1)").setCallId("c".repeat(300)).build()),
+        "call_id has more than 256 characters");
+    assertInvalid(() -> alpha.getQuota(QuotaRequest.newBuilder().addDescriptors(RateLimitDescriptor.newBuilder()
+        .addEntries(RateLimitDescriptor.Entry.newBuilder().setKey("tool").setValue("browser"))).build()), "unknown tool browser");
+    assertInvalid(() -> alpha.getQuota(QuotaRequest.newBuilder().addDescriptors(RateLimitDescriptor.newBuilder()
+        .addEntries(RateLimitDescriptor.Entry.newBuilder().setKey("region").setValue("eu"))).build()), "unknown key region");
+  }
+
+  @Test
+  void tenMebibytesOfOutputComeBackTruncatedAndBounded() {
+    ExecuteCodeResponse r = alpha.executeCode(ExecuteCodeRequest.newBuilder()
+        .setCode("import sys\nsys.stdout.write('y' * (10 * 1024 * 1024))\nprint('END')").build());
+    assertThat(r.getStatus()).isEqualTo(ToolStatus.TOOL_STATUS_OK);
+    assertThat(r.getTruncated()).isTrue();
+    // the gateway kept 32 KiB from each end (otc.gateway.code.output-keep-bytes), not 10 MiB
+    assertThat(r.getStdout().length()).isLessThan(2 * 32768 + 100);
+    assertThat(r.getStdout()).endsWith("END\n").contains("bytes dropped");
+    assertThat(r.getObservation().length()).isLessThan(1000);
   }
 
   private static void assertInvalid(Runnable call, String message) {
