@@ -11,7 +11,9 @@ import ai.otc.policy.generation.TaskFormat;
 import ai.otc.policy.model.ModelConfig;
 import ai.otc.policy.model.PolicyModel;
 import ai.otc.policy.tokenizer.WordTokenizer;
+import ai.otc.policy.tools.Bm25Tools;
 import ai.otc.policy.tools.InProcessTools;
+import ai.otc.policy.tools.ToolBackend;
 import ai.otc.policy.world.Question;
 import ai.otc.policy.world.Split;
 import ai.otc.policy.world.World;
@@ -64,6 +66,12 @@ public final class EvalCommand implements OtcSubcommand {
   @Option(names = "--acceptance", description = "run the warm-start acceptance measurements instead")
   boolean acceptance;
 
+  @Option(names = "--tools", description = "in-process (exact-name search + arithmetic) or bm25 (otc-tools Lucene index of the world's corpus.jsonl; needs --world) (default ${DEFAULT-VALUE})")
+  String tools = "in-process";
+
+  @Option(names = "--index-dir", paramLabel = "DIR", description = "BM25 index directory (default: WORLD/bm25-index)")
+  Path indexDir;
+
   @Option(names = "--label", description = "row label in the tables (default: the artifact name)")
   String label;
 
@@ -91,8 +99,8 @@ public final class EvalCommand implements OtcSubcommand {
       PolicyArtifact art = PolicyArtifact.load(file);
       String name = label != null ? label : file.getFileName().toString().replaceAll("\\.zip$", "");
       List<Question> qs = w.split(Split.fromLabel(split));
-      try (PolicyModel m = art.newModel(model.device)) {
-        TaskFormat f = new TaskFormat(art.tokenizer(), new InProcessTools(w.corpus()), model.topK);
+      try (PolicyModel m = art.newModel(model.device); ToolBackend backend = toolBackend(w)) {
+        TaskFormat f = new TaskFormat(art.tokenizer(), backend, model.topK);
         Evaluator ev = new Evaluator(m, f, maxTurns, maxCodeCalls, batchSize);
         long t0 = System.nanoTime();
         if (acceptance) {
@@ -122,5 +130,20 @@ public final class EvalCommand implements OtcSubcommand {
       System.err.println("otc eval: " + e.getMessage());
       return 2;
     }
+  }
+
+  /** The tools the rollouts call: the in-process tools of the world, or otc-tools' BM25 index of its corpus.jsonl. */
+  private ToolBackend toolBackend(World w) {
+    return switch (tools) {
+      case "in-process" -> new InProcessTools(w.corpus());
+      case "bm25" -> {
+        if (world.worldDir == null) {
+          throw new IllegalArgumentException("--tools bm25 needs --world DIR (it indexes DIR/corpus.jsonl)");
+        }
+        yield Bm25Tools.open(world.worldDir.resolve("corpus.jsonl"),
+            indexDir != null ? indexDir : world.worldDir.resolve("bm25-index"));
+      }
+      default -> throw new IllegalArgumentException("--tools must be in-process or bm25, got " + tools);
+    };
   }
 }

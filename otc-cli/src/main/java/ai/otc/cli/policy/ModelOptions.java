@@ -54,6 +54,9 @@ public final class ModelOptions {
   @Option(names = "--fact-share", description = "share of fact sequences per batch (default ${DEFAULT-VALUE})")
   double factShare = W.factShare();
 
+  @Option(names = "--drill-share", description = "share of copy drills (invented people: read, copy into and out of <think>) per batch (default ${DEFAULT-VALUE})")
+  double drillShare = W.drillShare();
+
   @Option(names = "--p1-oversample", description = "weight of 1p questions (default ${DEFAULT-VALUE})")
   double p1Oversample = W.p1Oversample();
 
@@ -80,7 +83,7 @@ public final class ModelOptions {
 
   /** Warm-start config from the flags. */
   public WarmStartConfig warm() {
-    return new WarmStartConfig(steps, batch, lr, warmup, minimalShare, factShare, p1Oversample, topK, observationTag, warmSeed)
+    return new WarmStartConfig(steps, batch, lr, warmup, minimalShare, factShare, drillShare, p1Oversample, topK, observationTag, warmSeed)
         .validate();
   }
 }

@@ -6,8 +6,13 @@ import ai.otc.policy.world.Entity;
 import ai.otc.policy.world.Question;
 import ai.otc.policy.world.QuestionKind;
 import ai.otc.policy.world.World;
+import ai.otc.policy.world.WorldGenerator;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 
 /**
  * Builds warm-start demonstrations from the world, in exactly the text the live environment produces.
@@ -25,10 +30,101 @@ public final class Demonstrations {
   private final TaskFormat format;
   private final WordTokenizer tk;
 
+  /** Names that belong to no entity and no passage of the world: the subjects of copy drills. */
+  private final List<String> drillNames;
+
   public Demonstrations(World world, TaskFormat format) {
     this.world = world;
     this.format = format;
     this.tk = format.tokenizer();
+    Set<String> used = new HashSet<>();
+    world.entities().forEach(e -> used.add(e.name()));
+    world.corpus().forEach(p -> used.add(p.title()));
+    this.drillNames = WorldGenerator.allNames().stream().filter(n -> !used.contains(n)).toList();
+  }
+
+  /** Kinds of copy drill (see {@link #drill}). */
+  public enum Drill { READ_ONE_HOP, READ_TWO_HOP, THINK_ONE_HOP, THINK_TWO_HOP }
+
+  /**
+   * A copy drill: a question about invented people (names of no entity, fresh random attributes on every draw), so
+   * that nothing in it can be memorised and the only way to lower its loss is to copy from the context. Only the
+   * copied tokens are trained; everything the model could not know is context:
+   *
+   * <ul>
+   *   <li>{@code READ_ONE_HOP}: {@code <qa> what is the R of N ? <search>} | {@code N </search>} | an observation
+   *       holding N's invented passage | {@code <answer> V </answer>} (V read from the observation);</li>
+   *   <li>{@code READ_TWO_HOP}: the same for {@code the R of the friend of N}: the second query is the friend read
+   *       from the first observation;</li>
+   *   <li>{@code THINK_ONE_HOP}: {@code <qa> ... ? <think>} | {@code the R of N is} | V | {@code </think> <answer> V
+   *       </answer>}: the name is copied into the recall statement and the answer is copied out of it;</li>
+   *   <li>{@code THINK_TWO_HOP}: {@code the friend of N is} | M | {@code . the R of M is} | V |
+   *       {@code </think> <answer> V </answer>}: the bridge entity is copied into the second statement.</li>
+   * </ul>
+   *
+   * The first action token ({@code <search>} / {@code <think>}) is context, so drills do not move the policy's
+   * choice between searching and answering directly: the demonstrations alone set that.
+   */
+  public Example drill(Drill kind, Random rng) {
+    String n = drillNames.get(rng.nextInt(drillNames.size()));
+    String m = drillNames.get(rng.nextInt(drillNames.size()));
+    while (m.equals(n)) {
+      m = drillNames.get(rng.nextInt(drillNames.size()));
+    }
+    Map<String, String> an = WorldGenerator.randomAttributes(rng);
+    Map<String, String> am = WorldGenerator.randomAttributes(rng);
+    boolean twoHop = kind == Drill.READ_TWO_HOP || kind == Drill.THINK_TWO_HOP;
+    String rel = twoHop ? WorldGenerator.ATTRIBUTES.get(rng.nextInt(WorldGenerator.ATTRIBUTES.size()))
+        : WorldGenerator.RELATIONS.get(rng.nextInt(WorldGenerator.RELATIONS.size()));
+    String v = twoHop ? am.get(rel) : "friend".equals(rel) ? m : an.get(rel);
+    String q = twoHop ? WorldGenerator.twoHopText(n, rel) : WorldGenerator.singleHopText(n, rel);
+    Builder b = new Builder();
+    b.context(WordTokenizer.QA + " " + q);
+    switch (kind) {
+      case READ_ONE_HOP, READ_TWO_HOP -> {
+        String pn = WorldGenerator.passageText(n, an, m, world.config(), rng);
+        b.context(WordTokenizer.SEARCH);
+        b.model(n + " " + WordTokenizer.SEARCH_END);
+        b.context(invented(pn, n));
+        if (twoHop) {
+          String friendOfM = drillNames.get(rng.nextInt(drillNames.size()));
+          String pm = WorldGenerator.passageText(m, am, friendOfM, world.config(), rng);
+          b.model(WordTokenizer.SEARCH + " " + m + " " + WordTokenizer.SEARCH_END);
+          b.context(invented(pm, m));
+        }
+      }
+      case THINK_ONE_HOP -> {
+        b.context(WordTokenizer.THINK);
+        b.model("the " + rel + " of " + n + " is");
+        b.context(v);
+      }
+      case THINK_TWO_HOP -> {
+        b.context(WordTokenizer.THINK);
+        b.model("the friend of " + n + " is");
+        b.context(m);
+        b.model(". the " + rel + " of " + m + " is");
+        b.context(v);
+      }
+    }
+    if (kind == Drill.THINK_ONE_HOP || kind == Drill.THINK_TWO_HOP) {
+      b.model(WordTokenizer.THINK_END + " " + answer(v));
+    } else {
+      b.model(answer(v));
+    }
+    return b.build("drill/" + kind.name().toLowerCase(java.util.Locale.ROOT));
+  }
+
+  /**
+   * The observation a search for an invented person would return: the invented passage first, then (top-k above 1)
+   * what the real tools rank next for the query.
+   */
+  private String invented(String passage, String query) {
+    List<String> texts = new ArrayList<>();
+    texts.add(passage);
+    if (format.topK() > 1) {
+      format.tools().search(query, format.topK() - 1).forEach(h -> texts.add(h.text()));
+    }
+    return " " + tk.observationOpen() + " " + String.join(" ; ", texts) + " " + tk.observationClose();
   }
 
   /** A fact sequence {@code <think> the R of NAME is V </think>} (all tokens after the first trained). */

@@ -21,7 +21,9 @@ import java.util.Random;
  * The supervised warm start: teaches the tag protocol, the parametric facts (famous entities) and the over-using
  * behaviour the RL stage is meant to correct, by next-token training on {@link Demonstrations}.
  *
- * <p>Mixture per batch row: with probability {@code factShare} a fact sequence of a famous entity; otherwise a train
+ * <p>Mixture per batch row: with probability {@code drillShare} a copy drill about invented people
+ * ({@link Demonstrations#drill}: reading an observation, copying names into and answers out of {@code <think>}, with
+ * nothing to memorise); with probability {@code factShare} a fact sequence of a famous entity; otherwise a train
  * question (1p weighted by {@code p1Oversample}) demonstrated in the minimal-call style with probability
  * {@code minimalShare}, else in the over-use style. Held-out (dev/test) questions are never shown; their facts are
  * known only through the fact sequences. Rows are drawn several batches at a time and grouped by length, so little
@@ -30,8 +32,14 @@ import java.util.Random;
 public final class WarmStart {
   /** Batches drawn together and regrouped by length. */
   private static final int BUCKET = 8;
-  /** Fact rows hold 1..3 facts (uniform). */
-  private static final int MAX_FACTS_PER_ROW = 3;
+  /**
+   * Fact rows hold 1..6 facts (uniform). With learned absolute positions a fact memorised only right after
+   * {@code <think>} is recalled poorly where a zero-call answer needs it (after the question, 12-30 tokens in): rows of
+   * several statements teach every fact at many positions and after other content.
+   */
+  private static final int MAX_FACTS_PER_ROW = 6;
+  /** Chance that the next two statements of a fact row are a two-hop chain (friend, then the friend's attribute). */
+  private static final double CHAIN_SHARE = 0.3;
 
   private final World world;
   private final Demonstrations demos;
@@ -39,12 +47,15 @@ public final class WarmStart {
   private final List<Question> train = new ArrayList<>();
   private final double[] cumWeight;
   private final List<Entity> famous;
+  /** Famous entities whose friend is famous too (the subjects of 2h0 questions). */
+  private final List<Entity> chainable;
 
   public WarmStart(World world, TaskFormat format, WarmStartConfig config) {
     this.world = world;
     this.config = config.validate();
     this.demos = new Demonstrations(world, format);
     this.famous = world.famous();
+    this.chainable = famous.stream().filter(e -> world.entity(e.friend()).famous()).toList();
     train.addAll(world.split(Split.TRAIN));
     if (train.isEmpty()) {
       throw new IllegalArgumentException("world has no train questions");
@@ -63,13 +74,30 @@ public final class WarmStart {
 
   /** Draws one example of the mixture. */
   Example draw(Random rng) {
-    if (!famous.isEmpty() && rng.nextDouble() < config.factShare()) {
+    double u = rng.nextDouble();
+    if (u < config.drillShare()) {
+      double k = rng.nextDouble();
+      Demonstrations.Drill kind = k < 0.35 ? Demonstrations.Drill.READ_ONE_HOP : k < 0.5 ? Demonstrations.Drill.READ_TWO_HOP
+          : k < 0.75 ? Demonstrations.Drill.THINK_ONE_HOP : Demonstrations.Drill.THINK_TWO_HOP;
+      return demos.drill(kind, rng);
+    }
+    if (!famous.isEmpty() && u < config.drillShare() + config.factShare()) {
       int n = 1 + rng.nextInt(MAX_FACTS_PER_ROW);
       List<Entity> es = new ArrayList<>();
       List<String> rels = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        es.add(famous.get(rng.nextInt(famous.size())));
-        rels.add(WorldGenerator.RELATIONS.get(rng.nextInt(WorldGenerator.RELATIONS.size())));
+      while (es.size() < n) {
+        if (!chainable.isEmpty() && es.size() + 2 <= n && rng.nextDouble() < CHAIN_SHARE) {
+          // A two-hop chain of facts: the friend of X is F . the R of F is V (both famous), as a zero-call two-hop
+          // answer recalls it; facts only, no question text.
+          Entity x = chainable.get(rng.nextInt(chainable.size()));
+          es.add(x);
+          rels.add("friend");
+          es.add(world.entity(x.friend()));
+          rels.add(WorldGenerator.ATTRIBUTES.get(rng.nextInt(WorldGenerator.ATTRIBUTES.size())));
+        } else {
+          es.add(famous.get(rng.nextInt(famous.size())));
+          rels.add(WorldGenerator.RELATIONS.get(rng.nextInt(WorldGenerator.RELATIONS.size())));
+        }
       }
       return demos.facts(es, rels);
     }

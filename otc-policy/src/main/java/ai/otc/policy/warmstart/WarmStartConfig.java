@@ -12,26 +12,27 @@ import java.util.Locale;
  * @param warmupSteps    warm-up steps
  * @param minimalShare   share of question demonstrations in the minimal-call style (the rest over-use tools)
  * @param factShare      share of batch rows that are fact sequences of famous entities (parametric knowledge)
+ * @param drillShare     share of batch rows that are copy drills about invented people ({@link Demonstrations#drill})
  * @param p1Oversample   weight of 1p questions relative to other questions (the prototype used 3)
  * @param topK           passages per search observation
  * @param observationTag the observation tag name ({@code observation}, {@code information}, ...)
  * @param seed           sampling seed of the demonstration mixture
  */
 public record WarmStartConfig(int steps, int batchSize, float learningRate, int warmupSteps, double minimalShare,
-    double factShare, double p1Oversample, int topK, String observationTag, long seed) {
+    double factShare, double drillShare, double p1Oversample, int topK, String observationTag, long seed) {
 
   /** Version of the demonstration format; part of the cache key. */
-  public static final int FORMAT_VERSION = 2;
+  public static final int FORMAT_VERSION = 4;
 
   /** The default warm start (sized for ≤ 5 minutes on 2 CPU cores). */
   public static WarmStartConfig defaults() {
-    return new WarmStartConfig(1500, 96, 3e-3f, 60, 0.15, 0.4, 2.0, 1, "observation", 0);
+    return new WarmStartConfig(1500, 96, 3e-3f, 60, 0.2, 0.3, 0.3, 2.0, 1, "observation", 0);
   }
 
   /** Copy with another step count. */
   public WarmStartConfig withSteps(int s) {
-    return new WarmStartConfig(s, batchSize, learningRate, warmupSteps, minimalShare, factShare, p1Oversample, topK,
-        observationTag, seed);
+    return new WarmStartConfig(s, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, p1Oversample,
+        topK, observationTag, seed);
   }
 
   /** Throws naming the bad flag. */
@@ -42,8 +43,8 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
     if (!(learningRate > 0)) {
       throw new IllegalArgumentException("--lr must be > 0");
     }
-    if (!(minimalShare >= 0 && minimalShare <= 1) || !(factShare >= 0 && factShare < 1)) {
-      throw new IllegalArgumentException("--minimal-share must be in [0,1] and --fact-share in [0,1)");
+    if (!(minimalShare >= 0 && minimalShare <= 1) || !(factShare >= 0) || !(drillShare >= 0) || !(factShare + drillShare < 1)) {
+      throw new IllegalArgumentException("--minimal-share must be in [0,1], --fact-share and --drill-share >= 0 with a sum < 1");
     }
     if (!(p1Oversample > 0) || topK < 1) {
       throw new IllegalArgumentException("--p1-oversample must be > 0 and --top-k >= 1");
@@ -53,8 +54,8 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
 
   /** Canonical form for the cache key. */
   public String canonical() {
-    return String.format(Locale.ROOT, "warm-v%d steps=%d batch=%d lr=%.6g warmup=%d minimal=%.4f fact=%.4f p1=%.3f topk=%d obs=%s seed=%d",
-        FORMAT_VERSION, steps, batchSize, learningRate, warmupSteps, minimalShare, factShare, p1Oversample, topK,
-        observationTag, seed);
+    return String.format(Locale.ROOT, "warm-v%d steps=%d batch=%d lr=%.6g warmup=%d minimal=%.4f fact=%.4f drill=%.4f p1=%.3f topk=%d obs=%s seed=%d",
+        FORMAT_VERSION, steps, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, p1Oversample,
+        topK, observationTag, seed);
   }
 }

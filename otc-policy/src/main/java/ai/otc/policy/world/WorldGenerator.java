@@ -123,7 +123,7 @@ public final class WorldGenerator {
           continue;
         }
         QuestionKind k = e.famous() ? QuestionKind.P1 : QuestionKind.N1;
-        String text = "friend".equals(rel) ? "who is the friend of " + e.name() + " ?" : "what is the " + rel + " of " + e.name() + " ?";
+        String text = singleHopText(e.name(), rel);
         byKind.get(k).add(new Question(null, text, List.of(e.fact(rel)), SRC_SINGLE, k, k.minCalls(), null, e.name(), rel, null));
       }
     }
@@ -139,7 +139,7 @@ public final class WorldGenerator {
         }
         int unknown = (e.famous() ? 0 : 1) + (f.famous() ? 0 : 1);
         QuestionKind k = unknown == 0 ? QuestionKind.H2_0 : unknown == 1 ? QuestionKind.H2_1 : QuestionKind.H2_2;
-        String text = "what is the " + rel + " of the friend of " + e.name() + " ?";
+        String text = twoHopText(e.name(), rel);
         byKind.get(k).add(new Question(null, text, List.of(f.fact(rel)), SRC_MULTI, k, k.minCalls(), null, e.name(), rel, f.name()));
       }
     }
@@ -185,7 +185,31 @@ public final class WorldGenerator {
     return new World(config, entities, corpus, all);
   }
 
-  private static Map<String, String> randomAttributes(Random rng) {
+  /** The single-hop question about relation {@code rel} of {@code name}. */
+  public static String singleHopText(String name, String rel) {
+    return "friend".equals(rel) ? "who is the friend of " + name + " ?" : "what is the " + rel + " of " + name + " ?";
+  }
+
+  /** The two-hop question about attribute {@code rel} of the friend of {@code name}. */
+  public static String twoHopText(String name, String rel) {
+    return "what is the " + rel + " of the friend of " + name + " ?";
+  }
+
+  /** Every name the syllable inventory allows (ordered pairs of distinct syllables), in a fixed order. */
+  public static List<String> allNames() {
+    List<String> names = new ArrayList<>();
+    for (String a : SYLLABLES) {
+      for (String b : SYLLABLES) {
+        if (!a.equals(b)) {
+          names.add(a + " " + b);
+        }
+      }
+    }
+    return names;
+  }
+
+  /** Random attribute values (city, year, color, job), drawn as the generator draws them. */
+  public static Map<String, String> randomAttributes(Random rng) {
     Map<String, String> a = new LinkedHashMap<>();
     a.put("city", CITIES.get(rng.nextInt(CITIES.size())));
     a.put("year", String.valueOf(1800 + rng.nextInt(200)));
@@ -195,7 +219,7 @@ public final class WorldGenerator {
   }
 
   /** {@code NAME city X year Y color Z job W friend NAME2} plus optional filler words. */
-  static String passageText(String name, Map<String, String> attrs, String friend, WorldConfig config, Random rng) {
+  public static String passageText(String name, Map<String, String> attrs, String friend, WorldConfig config, Random rng) {
     StringBuilder sb = new StringBuilder(name);
     for (Map.Entry<String, String> e : attrs.entrySet()) {
       sb.append(' ').append(e.getKey()).append(' ').append(e.getValue());

@@ -108,4 +108,68 @@ class DemonstrationsTest {
     }
     assertThat(tk.decode(f.tokens())).startsWith("<think> the city of ").endsWith(" </think>");
   }
+
+  @Test
+  void drillsAreAboutInventedPeopleAndTrainOnlyCopiedTokens() {
+    java.util.Set<String> known = new java.util.HashSet<>();
+    world.entities().forEach(e -> known.add(e.name()));
+    world.corpus().forEach(p -> known.add(p.title()));
+    java.util.Random rng = new java.util.Random(3);
+    for (Demonstrations.Drill kind : Demonstrations.Drill.values()) {
+      for (int i = 0; i < 50; i++) {
+        Example ex = demos.drill(kind, rng);
+        String text = tk.decode(ex.tokens());
+        assertThat(tk.encode(text)).as("round trip").isEqualTo(ex.tokens());
+        String name = text.replaceFirst("^<qa> (what|who) is the [a-z]+ of (the friend of )?", "").replaceFirst(" \\?.*$", "");
+        assertThat(known).as("drill subject %s", name).doesNotContain(name);
+        // The answer is copied: it occurs in the context (observation or recall statement) before the answer tag.
+        String answer = text.replaceFirst("^.*<answer> ", "").replaceFirst(" </answer>$", "");
+        String before = text.substring(0, text.lastIndexOf("<answer>"));
+        assertThat(before).as(text).contains(" " + answer + " ");
+        // The first action token is context, the answer is trained, observation and recalled values are not.
+        int promptLen = tk.encode(text.substring(0, text.indexOf(" ?") + 2)).length;
+        assertThat(ex.lossMask()[promptLen]).as("first action token of %s", text).isZero();
+        int ans = text.startsWith("<qa>") ? indexOf(ex.tokens(), tk.id(WordTokenizer.ANSWER)) : -1;
+        for (int j = ans; j < ex.length(); j++) {
+          assertThat(ex.lossMask()[j]).isEqualTo(1f);
+        }
+        boolean inObs = false;
+        for (int j = 0; j < ex.length(); j++) {
+          String t = tk.token(ex.tokens()[j]);
+          if (t.equals(tk.observationOpen())) {
+            inObs = true;
+          }
+          if (inObs) {
+            assertThat(ex.lossMask()[j]).isZero();
+          }
+          if (t.equals(tk.observationClose())) {
+            inObs = false;
+          }
+        }
+        if (kind == Demonstrations.Drill.THINK_ONE_HOP || kind == Demonstrations.Drill.THINK_TWO_HOP) {
+          int is = lastIndexOf(ex.tokens(), tk.id("is"));
+          assertThat(ex.lossMask()[is]).isEqualTo(1f);
+          assertThat(ex.lossMask()[is + 1]).as("recalled value is context").isZero();
+        }
+      }
+    }
+  }
+
+  private static int indexOf(int[] a, int x) {
+    for (int i = 0; i < a.length; i++) {
+      if (a[i] == x) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static int lastIndexOf(int[] a, int x) {
+    for (int i = a.length - 1; i >= 0; i--) {
+      if (a[i] == x) {
+        return i;
+      }
+    }
+    return -1;
+  }
 }
