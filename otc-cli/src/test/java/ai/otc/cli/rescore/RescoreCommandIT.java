@@ -241,11 +241,27 @@ class RescoreCommandIT {
     assertThat(badReward.err).contains("otc-xyz");
   }
 
+  @Test
+  void aMissingSourceOrAnUnreachableBrokerFailsWithExitOne() throws Exception {
+    Run missing = rescore("--source", "no.such.topic", "--target", "x", "--reward", "otc-grpo");
+    assertThat(missing.code).isEqualTo(1);
+    assertThat(missing.err).contains("source topic no.such.topic does not exist");
+    long t0 = System.nanoTime();
+    Run down = rescoreOn("127.0.0.1:" + freePort(), "--target", "x", "--reward", "otc-grpo");
+    assertThat(down.code).isEqualTo(1);
+    assertThat(down.err).contains("cannot reach the broker");
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(90));
+  }
+
   // --- helpers --------------------------------------------------------------------------------
 
   record Run(int code, String out, String err) {}
 
   static Run rescore(String... args) {
+    return rescoreOn(bootstrap, args);
+  }
+
+  static Run rescoreOn(String bootstrapServers, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     CommandLine cl = Otc.commandLine();
@@ -253,7 +269,7 @@ class RescoreCommandIT {
     cmd.stdout = new PrintStream(out, true, StandardCharsets.UTF_8);
     cmd.stderr = new PrintStream(err, true, StandardCharsets.UTF_8);
     cl.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
-    List<String> all = new ArrayList<>(List.of("rescore", "--bootstrap-servers", bootstrap));
+    List<String> all = new ArrayList<>(List.of("rescore", "--bootstrap-servers", bootstrapServers));
     all.addAll(Arrays.asList(args));
     int code = cl.execute(all.toArray(String[]::new));
     return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
