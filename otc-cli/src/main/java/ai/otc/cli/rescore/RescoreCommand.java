@@ -129,6 +129,11 @@ public final class RescoreCommand implements OtcSubcommand {
       description = "replication factor of the target when it is created (default ${DEFAULT-VALUE})")
   short targetReplication;
 
+  @Option(names = "--target-config", paramLabel = "KEY=VALUE",
+      description = "topic config of the target when it is created (repeatable); default retention.ms=-1, since the"
+          + " records keep their source times, which may be older than the broker's time-based retention")
+  Map<String, String> targetConfig = new LinkedHashMap<>();
+
   @Option(names = {"-X", "--kafka-property"}, paramLabel = "KEY=VALUE",
       description = "extra Kafka client property for the consumer, producer and admin client (repeatable), e.g. security settings")
   Map<String, String> kafkaProperties = new LinkedHashMap<>();
@@ -231,7 +236,11 @@ public final class RescoreCommand implements OtcSubcommand {
       }
       int partitions = targetPartitions != null ? targetPartitions : sourcePartitions(admin, req.sourceTopic());
       try {
-        admin.createTopics(List.of(new NewTopic(req.targetTopic(), partitions, targetReplication))).all().get(30, TimeUnit.SECONDS);
+        Map<String, String> configs = new LinkedHashMap<>();
+        configs.put("retention.ms", "-1");
+        configs.putAll(targetConfig);
+        admin.createTopics(List.of(new NewTopic(req.targetTopic(), partitions, targetReplication).configs(configs)))
+            .all().get(30, TimeUnit.SECONDS);
         stderr.println("otc rescore: created topic " + req.targetTopic() + " (" + partitions + " partitions)");
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof TopicExistsException)) {

@@ -150,6 +150,13 @@ class RescoreCommandIT {
     assertThat(replay.find()).as(first.out).isTrue();
     List<ConsumerRecord<String, byte[]>> a = readAll("rescored-a");
     assertThat(a).hasSize(GROUPS + 1);
+    try (Admin admin = admin()) {
+      var res = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, "rescored-a");
+      var cfg = admin.describeConfigs(List.of(res)).all().get(30, TimeUnit.SECONDS).get(res);
+      assertThat(cfg.get("retention.ms").value()).as("old record times must not be deleted by retention").isEqualTo("-1");
+      assertThat(admin.describeTopics(List.of("rescored-a")).allTopicNames().get(30, TimeUnit.SECONDS).get("rescored-a").partitions())
+          .as("the source's partition count").hasSize(3);
+    }
 
     // The live topic keeps growing: later records must not leak into a replay of the same range.
     send(List.of(new ProducerRecord<>(SOURCE, null, T0 + 3_600_000L, "late", traj("late", "late-1", "q1", 1, 0, true).toByteArray())));
