@@ -21,9 +21,21 @@ mv reward-service/bench.classpath.tmp "$CP_FILE" 2>/dev/null || mv reward-servic
 [ -s "$CP_FILE" ] || { echo "reward-bench: could not compute the test classpath" >&2; exit 1; }
 LOGDIR="$(mktemp -d)"
 echo "reward-bench: broker and service logs under $LOGDIR" >&2
-exec java -Xmx2g ${BENCH_JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED \
-  -Dreward.app.dir="$ROOT/reward-service/target/quarkus-app" \
-  -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
-  -Dorg.jboss.logmanager.nocolor=true \
-  -cp "reward-service/target/test-classes:reward-service/target/classes:$(cat "$CP_FILE")" \
-  ai.otc.reward.bench.RewardBench "$@" 2> "$LOGDIR/bench.stderr"
+N="${1:-100000}"
+SIZES="${2:-5,16}"
+CP="reward-service/target/test-classes:reward-service/target/classes:$(cat "$CP_FILE")"
+RESULTS=()
+# One JVM (broker + reader) per group size: a second broker started in the same JVM after a service run stopped
+# accepting writes in our runs (cause not found), so each size gets a fresh process.
+for SIZE in ${SIZES//,/ }; do
+  java -Xmx2g ${BENCH_JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED \
+    -Dreward.app.dir="$ROOT/reward-service/target/quarkus-app" \
+    -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+    -cp "$CP" ai.otc.reward.bench.RewardBench "$N" "$SIZE" 2> "$LOGDIR/bench-g$SIZE.stderr" | tee "$LOGDIR/bench-g$SIZE.out" \
+    || { echo "reward-bench: the run for groups of $SIZE failed; see $LOGDIR/bench-g$SIZE.stderr" >&2; tail -5 "$LOGDIR/bench-g$SIZE.stderr" >&2; exit 1; }
+  RESULTS+=("$(tail -n 1 "$LOGDIR/bench-g$SIZE.out")")
+done
+echo
+echo "reward-bench: $(nproc) cores, $(java -version 2>&1 | head -n 1), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-6s %12s %8s %16s %18s %7s\n' group trajectories bytes "raw consume/s" "service scored/s" ratio
+printf '%s\n' "${RESULTS[@]}"

@@ -59,9 +59,7 @@ public final class RewardBench {
         lines.add(runOne(broker, n - n % size, size));
       }
     }
-    System.out.println();
-    System.out.println("reward-bench: " + Runtime.getRuntime().availableProcessors() + " cores, java " + Runtime.version());
-    System.out.println(String.format(Locale.ROOT, "%-6s %12s %8s %16s %18s %7s", "group", "trajectories", "bytes", "raw consume/s", "service scored/s", "ratio"));
+    // The last line is the result row; bench/reward-bench.sh collects one per size into the table.
     lines.forEach(System.out::println);
   }
 
@@ -102,12 +100,31 @@ public final class RewardBench {
     }
     double service;
     try (ServiceProcess svc = ServiceProcess.start("bench-g" + size, broker.bootstrap(), Broker.freePort(),
-        Files.createTempDirectory("reward-bench-state"), props, List.of("-Xmx1g"))) {
+        Files.createTempDirectory("reward-bench-state"), props, serviceJvm())) {
+      Duration svcCpu0 = svc.cpu().orElse(Duration.ZERO);
+      Duration ownCpu0 = ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO);
       service = serviceRate(broker.bootstrap(), out, n / size, size);
+      Duration svcCpu = svc.cpu().orElse(Duration.ZERO).minus(svcCpu0);
+      Duration ownCpu = ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO).minus(ownCpu0);
+      // Where the CPU went while the service scored (from ready to the last group read): the service's JVM, and this
+      // JVM, which holds the broker and the output reader.
+      System.out.printf(Locale.ROOT, "  CPU while scoring: service %.1f s (%.0f us per trajectory), broker + reader %.1f s%n",
+          svcCpu.toMillis() / 1000.0, svcCpu.toNanos() / 1000.0 / n, ownCpu.toMillis() / 1000.0);
     }
     double ratio = service / raw;
     System.out.printf(Locale.ROOT, "  service: %.0f trajectories/s scored (%.1f %% of raw consume)%n", service, 100 * ratio);
     return String.format(Locale.ROOT, "%-6d %12d %8d %16.0f %18.0f %6.1f%%", size, n, bytes / n, raw, service, 100 * ratio);
+  }
+
+  /** The service's JVM options: -Xmx1g, plus -Dbench.service.jvm="..." (space-separated, e.g. a flight recording). */
+  static List<String> serviceJvm() {
+    List<String> opts = new ArrayList<>(List.of("-Xmx1g"));
+    for (String o : System.getProperty("bench.service.jvm", "").split(" ")) {
+      if (!o.isBlank()) {
+        opts.add(o);
+      }
+    }
+    return opts;
   }
 
   /** Writes n trajectories in groups of {@code size} (seeded), members of a group consecutive; returns the value bytes. */

@@ -74,6 +74,11 @@ public final class ServiceProcess implements AutoCloseable {
     return sp;
   }
 
+  /** CPU time the service's JVM has used so far (all threads), when the OS reports it. */
+  public java.util.Optional<Duration> cpu() {
+    return process.toHandle().info().totalCpuDuration();
+  }
+
   public int port() {
     return port;
   }
