@@ -13,6 +13,8 @@ import ai.otc.tools.sandbox.SandboxConfig;
 import ai.otc.tools.sandbox.SandboxResult;
 import ai.otc.tools.sandbox.SandboxStatus;
 import ai.otc.tools.search.SearchEngine;
+import grpc.health.v1.HealthGrpc;
+import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
 import io.grpc.ManagedChannel;
 import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
 import java.io.BufferedWriter;
@@ -114,7 +116,7 @@ public final class GatewayBench {
         g.awaitServing(Duration.ofSeconds(120));
         ManagedChannel ch = g.channel();
         try {
-          gatewayCalls += searchPhase(ch, engine, queries, "cache off", "gw");
+          gatewayCalls += searchPhase(ch, g.port(), engine, queries, "cache off", "gw");
           gatewayCalls += codePhase(ch);
         } finally {
           GrpcClients.close(ch);
@@ -126,7 +128,7 @@ public final class GatewayBench {
         g.awaitServing(Duration.ofSeconds(120));
         ManagedChannel ch = g.channel();
         try {
-          gatewayCalls += searchPhase(ch, engine, queries, "cache on", "gwcache");
+          gatewayCalls += searchPhase(ch, g.port(), engine, queries, "cache on", "gwcache");
         } finally {
           GrpcClients.close(ch);
         }
@@ -178,7 +180,8 @@ public final class GatewayBench {
    * from elsewhere on a shared machine hits all three alike; each throughput is calls over the summed
    * time of its rounds.
    */
-  private long searchPhase(ManagedChannel ch, SearchEngine engine, List<String> queries, String mode, String key) throws Exception {
+  private long searchPhase(ManagedChannel ch, int port, SearchEngine engine, List<String> queries, String mode, String key)
+      throws Exception {
     ToolGatewayGrpc.ToolGatewayBlockingStub stub = ToolGatewayGrpc.newBlockingStub(ch).withCallCredentials(GrpcClients.bearer(TOKEN));
     long n = 0;
     int warm = Math.max(5000, calls / 2);
@@ -196,9 +199,16 @@ public final class GatewayBench {
     double[] rawLat = new double[per * rounds];
     double[] unLat = new double[per * rounds];
     double[] bLat = new double[batchesPer * rounds];
+    double[] hLat = new double[per * rounds];
     long rawNs = 0;
     long unNs = 0;
     long bNs = 0;
+    long hNs = 0;
+    java.util.TreeMap<Double, Double> inside = new java.util.TreeMap<>();
+    HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(ch);
+    for (int i = 0; i < warm; i++) {
+      health.check(HealthCheckRequest.getDefaultInstance());
+    }
     for (int r = 0; r < rounds; r++) {
       long t0 = System.nanoTime();
       for (int i = r * per; i < (r + 1) * per; i++) {
@@ -206,6 +216,7 @@ public final class GatewayBench {
         SearchEngine.format(engine.search(queries.get(i % queries.size()), TOP_K));
         rawLat[i] = (System.nanoTime() - s) / 1e6;
       }
+      java.util.TreeMap<Double, Double> before = inGateway(port);
       long t1 = System.nanoTime();
       for (int i = r * per; i < (r + 1) * per; i++) {
         long s = System.nanoTime();
@@ -213,15 +224,24 @@ public final class GatewayBench {
         unLat[i] = (System.nanoTime() - s) / 1e6;
       }
       long t2 = System.nanoTime();
+      java.util.TreeMap<Double, Double> after = inGateway(port);
+      after.forEach((bound, c) -> inside.merge(bound, c - before.getOrDefault(bound, 0.0), Double::sum));
       for (int b = r * batchesPer; b < (r + 1) * batchesPer; b++) {
         long s = System.nanoTime();
         batch(stub, queries, b);
         bLat[b] = (System.nanoTime() - s) / 1e6;
       }
       long t3 = System.nanoTime();
+      for (int i = r * per; i < (r + 1) * per; i++) {
+        long s = System.nanoTime();
+        health.check(HealthCheckRequest.getDefaultInstance());
+        hLat[i] = (System.nanoTime() - s) / 1e6;
+      }
+      long t4 = System.nanoTime();
       rawNs += t1 - t0;
       unNs += t2 - t1;
       bNs += t3 - t2;
+      hNs += t4 - t3;
     }
     n += (long) per * rounds + (long) batchesPer * rounds * BATCH;
     double rawQps = per * rounds / (rawNs / 1e9);
@@ -230,12 +250,55 @@ public final class GatewayBench {
     record("search", "raw Lucene in-process, 1 thread (rounds alternating with the " + mode + " rows)", rawQps, rawLat);
     record("search", "gateway unary Search, 1 client thread, " + mode, unQps, unLat);
     record("search", "gateway BatchSearch of " + BATCH + ", 1 client thread, " + mode + " (latency per batch)", bQps, bLat);
+    record("(floor)", "gRPC health Check round trip to the same gateway (no auth, no tool, no metering)",
+        per * rounds / (hNs / 1e9), hLat);
+    results.put(key + ".health.p50", percentile(hLat, 50));
+    if (!inside.isEmpty()) {
+      results.put(key + ".inside.p50", medianMs(inside));
+      log("%s: p50 time inside the gateway per unary search (its own latency histogram): <= %.3f ms", mode, medianMs(inside));
+    }
     results.put(key + ".raw.qps", rawQps);
     results.put(key + ".raw.p50", percentile(rawLat, 50));
     results.put(key + ".unary.qps", unQps);
     results.put(key + ".unary.p50", percentile(unLat, 50));
     results.put(key + ".batch.qps", bQps);
     return n;
+  }
+
+  /**
+   * The gateway's own {@code otc_gateway_call_latency_seconds{tool="search"}} histogram: cumulative
+   * bucket counts by upper bound (seconds), plus {@code +Inf}.
+   */
+  private static java.util.TreeMap<Double, Double> inGateway(int port) throws IOException, InterruptedException {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/q/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    java.util.regex.Pattern le = java.util.regex.Pattern.compile("le=\"([^\"]+)\"");
+    java.util.TreeMap<Double, Double> buckets = new java.util.TreeMap<>();
+    for (String line : body.lines().toList()) {
+      if (line.startsWith("otc_gateway_call_latency_seconds_bucket{") && line.contains("tool=\"search\"")) {
+        java.util.regex.Matcher m = le.matcher(line);
+        if (m.find()) {
+          double bound = m.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(1));
+          buckets.put(bound, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+        }
+      }
+    }
+    if (buckets.isEmpty()) {
+      throw new IllegalStateException("no search latency histogram in /q/metrics");
+    }
+    return buckets;
+  }
+
+  /** The median (ms, the upper bound of its bucket) of the calls recorded between two histogram snapshots. */
+  private static double medianMs(java.util.TreeMap<Double, Double> delta) {
+    double total = delta.lastEntry().getValue();
+    for (Map.Entry<Double, Double> e : delta.entrySet()) {
+      if (e.getValue() >= total / 2) {
+        return e.getKey() * 1000;
+      }
+    }
+    return Double.NaN;
   }
 
   private void batch(ToolGatewayGrpc.ToolGatewayBlockingStub stub, List<String> queries, int b) {
@@ -440,6 +503,16 @@ public final class GatewayBench {
       if (gwP50 != null && rawP50 != null) {
         sb.append(String.format(Locale.ROOT, "| p50 overhead of a unary gateway search, %s (gateway p50 - raw p50) | %.3f ms | <= 0.5 ms |%n",
             k.equals("gw") ? "cache off" : "cache on", gwP50 - rawP50));
+      }
+      Double inside = results.get(k + ".inside.p50");
+      if (inside != null) {
+        sb.append(String.format(Locale.ROOT, "| time inside the gateway per unary search, p50 (admission to metered answer, Lucene included; its own histogram, bucket bound), %s | <= %.3f ms | |%n",
+            k.equals("gw") ? "cache off" : "cache on", inside));
+      }
+      Double hP50 = results.get(k + ".health.p50");
+      if (gwP50 != null && rawP50 != null && hP50 != null) {
+        sb.append(String.format(Locale.ROOT, "| bare gRPC round trip to the gateway (health Check p50), %s phase | %.3f ms | |%n",
+            k.equals("gw") ? "cache off" : "cache on", hP50));
       }
     }
     ratio(sb, "in-process sandbox / plain spawn (time per call)", inv(results.get("code.sandbox.cps")), inv(results.get("code.plain.cps")), "<= 2.0");
