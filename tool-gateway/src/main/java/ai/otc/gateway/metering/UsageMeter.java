@@ -72,7 +72,9 @@ public final class UsageMeter implements AutoCloseable {
     this.topic = topic;
     this.spool = spoolDir;
     this.segmentEvents = segmentEvents;
-    this.prefix = Long.toHexString(System.currentTimeMillis()) + "-" + Long.toHexString(ProcessHandle.current().pid()) + "-";
+    // Start time, pid and a random part: two meters never write the same segment name, also in one JVM.
+    this.prefix = Long.toHexString(System.currentTimeMillis()) + "-" + Long.toHexString(ProcessHandle.current().pid()) + "-"
+        + Integer.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextInt() & 0x7fffffff) + "-";
     try {
       Files.createDirectories(spoolDir);
       try (Stream<Path> s = Files.list(spoolDir)) {
