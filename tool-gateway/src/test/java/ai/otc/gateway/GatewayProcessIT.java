@@ -29,8 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The packaged gateway as a real process against a real embedded KRaft broker on 127.0.0.1:
  * N allowed calls are exactly N distinct usage events also across a crash (SIGKILL) and restart of the
  * gateway (the spool re-sends what the dead process had not delivered, and a new process never reuses
- * an old event id), refused calls are metered as refused, a host without a working sandbox refuses
- * code calls with a clear status, and configuration errors stop the start naming the key.
+ * an old event id), refused calls are metered as refused, shadow mode lets an over-the-limit call
+ * through and meters it as shadow-refused, a host without a working sandbox refuses code calls with a
+ * clear status, and configuration errors stop the start naming the key.
  */
 class GatewayProcessIT {
   static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
@@ -110,8 +111,10 @@ class GatewayProcessIT {
     }
     assertThat(refusedFirstLife).isEqualTo(2);
 
-    // second life on the same spool, with the sandbox, stopped gracefully
-    try (GatewayProcess g2 = GatewayProcess.start(JAR, config(spool, true), Path.of("target/gateway-process-it-2.log"))) {
+    // second life on the same spool, with the sandbox and limits in shadow mode, stopped gracefully
+    Map<String, String> second = config(spool, true);
+    second.put("otc.gateway.limits.shadow", "true");
+    try (GatewayProcess g2 = GatewayProcess.start(JAR, second, Path.of("target/gateway-process-it-2.log"))) {
       g2.awaitServing(Duration.ofSeconds(90));
       ManagedChannel ch = g2.channel();
       try {
@@ -120,9 +123,13 @@ class GatewayProcessIT {
           assertThat(alpha.search(anonymous(i)).getStatus()).isEqualTo(ToolStatus.TOOL_STATUS_OK);
         }
         var tight = GrpcClients.stub(ch, GrpcClients.TIGHT);
-        // the buckets live in the process: a new life starts full (routing by tenant keeps one owner)
-        tight.search(SearchRequest.newBuilder().setQuery("paris").setTopK(1)
-            .setContext(CallContext.newBuilder().setTrajectoryId("tight-traj-2").setCallIndex(0)).build());
+        // the buckets live in the process: a new life starts full (routing by tenant keeps one owner); in
+        // shadow mode the third call, over the burst of 2, is let through and only counted
+        for (int i = 0; i < 3; i++) {
+          assertThat(tight.search(SearchRequest.newBuilder().setQuery("paris").setTopK(1)
+              .setContext(CallContext.newBuilder().setTrajectoryId("tight-traj-2").setCallIndex(i)).build()).getStatus())
+              .isEqualTo(ToolStatus.TOOL_STATUS_OK);
+        }
         var code = alpha.executeCode(ExecuteCodeRequest.newBuilder().setCode("print(6*7)").build());
         assertThat(code.getStatus()).isEqualTo(ToolStatus.TOOL_STATUS_OK);
       } finally {
@@ -132,8 +139,8 @@ class GatewayProcessIT {
     }
 
     // life 1: 25 alpha searches + 2 allowed + 2 refused tight searches + 1 unavailable code call
-    // life 2: 25 alpha searches + 1 tight search + 1 code call
-    int expected = (allowedPerLife + 4 + 1) + (allowedPerLife + 1 + 1);
+    // life 2: 25 alpha searches + 3 tight searches (one over the limit, shadow) + 1 code call
+    int expected = (allowedPerLife + 4 + 1) + (allowedPerLife + 3 + 1);
     var records = UsageTopic.readUntil(broker.getAdvertisedListeners(),
         ev -> ev.stream().map(ToolUsage::getId).distinct().count() >= expected, Duration.ofSeconds(60));
     List<ToolUsage> events = records.stream().map(r -> UsageTopic.parse(r.value())).toList();
@@ -160,6 +167,14 @@ class GatewayProcessIT {
       assertThat(e.getStatus()).isEqualTo(ToolStatus.TOOL_STATUS_RATE_LIMITED);
       assertThat(e.getRefusal()).isEqualTo("rate");
       assertThat(e.getTenant()).isEqualTo("tight");
+    });
+    List<ToolUsage> shadow = distinct.stream().filter(ToolUsage::getShadowRefused).toList();
+    assertThat(shadow).hasSize(1).allSatisfy(e -> {
+      assertThat(e.getId()).isEqualTo("tight-traj-2:2");
+      assertThat(e.getStatus()).isEqualTo(ToolStatus.TOOL_STATUS_OK);
+      assertThat(e.getRateLimited()).isFalse();
+      assertThat(e.getRefusal()).isEqualTo("rate");
+      assertThat(e.getCostUnits()).isEqualTo(1.0);
     });
     assertThat(distinct.stream().filter(e -> e.getStatus() == ToolStatus.TOOL_STATUS_UNAVAILABLE)).hasSize(1);
     assertThat(distinct.stream().filter(e -> e.getTool() == ai.otc.proto.v1.ToolKind.TOOL_KIND_CODE
