@@ -78,6 +78,20 @@ class Model(nn.Module):
         return ids
 
 
+def loaded_blas():
+    """The BLAS library this process really loaded (Debian's torch says BLAS_INFO=generic and gets libblas.so.3 from
+    the alternatives system: OpenBLAS when libopenblas0-openmp is installed, else the slow reference BLAS)."""
+    try:
+        with open("/proc/self/maps") as f:
+            libs = {line.split()[-1] for line in f if "blas" in line.lower()}
+    except OSError:
+        return "unknown"
+    names = sorted(l.rsplit("/", 1)[-1] for l in libs)
+    if any("openblas" in n for n in names):
+        return "openblas (" + ", ".join(n for n in names if "openblas" in n) + ")"
+    return "reference/other (" + ", ".join(names) + ")" if names else "none loaded"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=2)
@@ -114,7 +128,7 @@ def main():
         train_step()
     sec = time.perf_counter() - t0
     out = {"engine": "pytorch-python", "torch": torch.__version__, "threads": torch.get_num_threads(),
-           "blas": "openblas" if "openblas" in torch.__config__.show().lower() else "other"}
+           "blas": loaded_blas()}
     out["train_tok_s"] = a.train_batch * a.train_length * a.train_steps / sec
     print(f"pytorch train B={a.train_batch} L={a.train_length}: {sec * 1000 / a.train_steps:.1f} ms/step, "
           f"{out['train_tok_s']:.0f} tok/s", file=sys.stderr)

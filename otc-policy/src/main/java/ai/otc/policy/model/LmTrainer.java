@@ -14,6 +14,7 @@ import ai.djl.training.GradientCollector;
 public final class LmTrainer {
   private final PolicyModel model;
   private final AdamW optimizer;
+  private int skipped;
 
   /** AdamW(β1 0.9, β2 0.98, ε 1e-8, weight decay {@code weightDecay}, element clip 1). */
   public LmTrainer(PolicyModel model, float weightDecay) {
@@ -29,7 +30,8 @@ public final class LmTrainer {
    * One update on a batch. {@code tokens[i]} is a whole sequence and {@code lossMask[i][j]} says whether token j is
    * trained (predicted from tokens &lt; j); rows are right-padded to {@code length} (≤ context).
    *
-   * @return the mean loss over trained tokens (before the update)
+   * @return the mean loss over trained tokens (before the update); NaN or infinite when the step was skipped because
+   *     the loss was not finite (the gradients are then discarded and the parameters and optimizer state are unchanged)
    */
   public float step(int[][] tokens, float[][] lossMask, int length, float lr) {
     int b = tokens.length;
@@ -64,12 +66,21 @@ public final class LmTrainer {
         NDArray mask = mg.create(m, new Shape(b, t));
         NDArray logits = model.forward(ids).logits();
         NDArray nll = logits.logSoftmax(-1).gather(target, 2).reshape(b, t).mul(mask).sum().neg().div(count);
-        gc.backward(nll);
         loss = nll.getFloat();
+        if (!Float.isFinite(loss)) {
+          skipped++;
+          return loss;
+        }
+        gc.backward(nll);
       }
       optimizer.step(lr);
     }
     return loss;
+  }
+
+  /** Steps skipped because their loss was not finite. */
+  public int skipped() {
+    return skipped;
   }
 
   /** Updates done so far. */

@@ -32,6 +32,8 @@ public final class Demonstrations {
 
   /** Names that belong to no entity and no passage of the world: the subjects of copy drills. */
   private final List<String> drillNames;
+  /** Expressions the world asks about (code drills avoid them). */
+  private final Set<String> mathSubjects = new HashSet<>();
 
   public Demonstrations(World world, TaskFormat format) {
     this.world = world;
@@ -41,10 +43,11 @@ public final class Demonstrations {
     world.entities().forEach(e -> used.add(e.name()));
     world.corpus().forEach(p -> used.add(p.title()));
     this.drillNames = WorldGenerator.allNames().stream().filter(n -> !used.contains(n)).toList();
+    world.questions().stream().filter(q -> q.kind().task() == QuestionKind.Task.CODE).forEach(q -> mathSubjects.add(q.subject()));
   }
 
   /** Kinds of copy drill (see {@link #drill}). */
-  public enum Drill { READ_ONE_HOP, READ_TWO_HOP, THINK_ONE_HOP, THINK_TWO_HOP }
+  public enum Drill { READ_ONE_HOP, READ_TWO_HOP, THINK_ONE_HOP, THINK_TWO_HOP, CODE }
 
   /**
    * A copy drill: a question about invented people (names of no entity, fresh random attributes on every draw), so
@@ -60,12 +63,17 @@ public final class Demonstrations {
    *       </answer>}: the name is copied into the recall statement and the answer is copied out of it;</li>
    *   <li>{@code THINK_TWO_HOP}: {@code the friend of N is} | M | {@code . the R of M is} | V |
    *       {@code </think> <answer> V </answer>}: the bridge entity is copied into the second statement.</li>
+   *   <li>{@code CODE}: {@code <math> what is A * B ?} (A, B drawn, never a question of the world) | the program |
+   *       its output | {@code \\boxed{ V }}: the answer is copied from the tool output.</li>
    * </ul>
    *
-   * The first action token ({@code <search>} / {@code <think>}) is context, so drills do not move the policy's
+   * The first action token ({@code <search>} / {@code <think>} / {@code ```python}) is context, so drills do not move the policy's
    * choice between searching and answering directly: the demonstrations alone set that.
    */
   public Example drill(Drill kind, Random rng) {
+    if (kind == Drill.CODE) {
+      return codeDrill(rng);
+    }
     String n = drillNames.get(rng.nextInt(drillNames.size()));
     String m = drillNames.get(rng.nextInt(drillNames.size()));
     while (m.equals(n)) {
@@ -114,6 +122,25 @@ public final class Demonstrations {
     return b.build("drill/" + kind.name().toLowerCase(java.util.Locale.ROOT));
   }
 
+  private Example codeDrill(Random rng) {
+    String expr;
+    long value;
+    do {
+      int a = 2 + rng.nextInt(998);
+      int c = 2 + rng.nextInt(98);
+      boolean mul = rng.nextBoolean();
+      expr = a + (mul ? " * " : " + ") + c;
+      value = mul ? (long) a * c : a + c;
+    } while (mathSubjects.contains(expr));
+    Builder b = new Builder();
+    b.context(WordTokenizer.MATH + " what is " + expr + " ?");
+    b.context(WordTokenizer.PYTHON);
+    b.model("\nprint ( " + expr + " )\n" + WordTokenizer.FENCE + "\n" + WordTokenizer.OUTPUT);
+    b.context(format.codeObservation("print ( " + expr + " )\n"));
+    b.model("\n" + boxed(String.valueOf(value)));
+    return b.build("drill/code");
+  }
+
   /**
    * The observation a search for an invented person would return: the invented passage first, then (top-k above 1)
    * what the real tools rank next for the query.
@@ -127,28 +154,39 @@ public final class Demonstrations {
     return " " + tk.observationOpen() + " " + String.join(" ; ", texts) + " " + tk.observationClose();
   }
 
-  /** A fact sequence {@code <think> the R of NAME is V </think>} (all tokens after the first trained). */
+  /** A fact sequence {@code <think> the R of NAME is V </think>} (only V and the closing tag are trained). */
   public Example fact(Entity e, String relation) {
     return facts(List.of(e), List.of(relation));
   }
 
   /**
    * Several facts in one think block, joined by {@code .} as in a two-hop recall
-   * ({@code <think> the city of X is quito . the friend of Y is Z </think>}): recall is trained both right after
-   * {@code <think>} and after a previous statement, which is where the second hop of a zero-call two-hop answer is
-   * recalled.
+   * ({@code <think> the city of X is quito . the friend of Y is Z </think>}). Only the values (and the closing tag) are
+   * trained: which entity and relation a row states is random, and training on those tokens would add only noise
+   * (rows with their whole text trained stalled the copy skills for hundreds of steps); what the model must learn here
+   * is the value given the statement. Rows of several statements teach every fact at many positions and after other
+   * content, which is where a zero-call answer recalls it (learned absolute positions do not transfer otherwise).
    */
   public Example facts(List<Entity> entities, List<String> relations) {
+    return facts(null, entities, relations);
+  }
+
+  /**
+   * {@link #facts(List, List)} after an untrained {@code prefix} (a train question's prompt, or null): the statements
+   * then sit where a zero-call answer writes them, after {@code <qa> QUESTION ?}, with the entity's name possibly
+   * already in the context. Only the values are trained, so the model learns recall in that context, not to write
+   * statements that do not match the question.
+   */
+  public Example facts(String prefix, List<Entity> entities, List<String> relations) {
     Builder b = new Builder();
-    b.context(WordTokenizer.THINK);
-    StringBuilder sb = new StringBuilder();
+    b.context(prefix == null ? WordTokenizer.THINK : prefix + " " + WordTokenizer.THINK);
     for (int i = 0; i < entities.size(); i++) {
-      if (i > 0) {
-        sb.append(" . ");
-      }
-      sb.append(recall(entities.get(i).name(), relations.get(i)));
+      Entity e = entities.get(i);
+      String r = relations.get(i);
+      b.context((i > 0 ? ". " : "") + "the " + r + " of " + e.name() + " is");
+      b.model(world.entity(e.name()).fact(r));
     }
-    b.model(sb + " " + WordTokenizer.THINK_END);
+    b.model(WordTokenizer.THINK_END);
     return b.build("fact");
   }
 

@@ -22,7 +22,7 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
     double factShare, double drillShare, double p1Oversample, int topK, String observationTag, long seed) {
 
   /** Version of the demonstration format; part of the cache key. */
-  public static final int FORMAT_VERSION = 4;
+  public static final int FORMAT_VERSION = 6;
 
   /** The default warm start (sized for ≤ 5 minutes on 2 CPU cores). */
   public static WarmStartConfig defaults() {

@@ -44,9 +44,11 @@ public final class WarmStartRunner {
     }
     TaskFormat format = new TaskFormat(tk, new InProcessTools(world.corpus()), warm.topK());
     try (PolicyModel model = new PolicyModel(mc)) {
+      String loadBefore = loadAverage();
       if (log != null) {
-        log.printf(Locale.ROOT, "warmstart: world %s, %d parameters on %s, %d steps x %d sequences%n", world.fingerprint(),
-            mc.parameterCount(), model.device(), warm.steps(), warm.batchSize());
+        log.printf(Locale.ROOT, "warmstart: world %s, %d parameters on %s, %d steps x %d sequences; %d CPUs, load average %s%n",
+            world.fingerprint(), mc.parameterCount(), model.device(), warm.steps(), warm.batchSize(),
+            java.lang.Runtime.getRuntime().availableProcessors(), loadBefore);
       }
       WarmStart.Result r = new WarmStart(world, format, warm).train(model, log, 5.0);
       Map<String, Object> prov = new LinkedHashMap<>();
@@ -57,11 +59,25 @@ public final class WarmStartRunner {
       prov.put("train_seconds", r.seconds());
       prov.put("train_tokens_per_second", r.tokensPerSecond());
       prov.put("final_loss", r.finalLoss());
+      prov.put("cpus", java.lang.Runtime.getRuntime().availableProcessors());
+      prov.put("load_average_before", loadBefore);
+      prov.put("load_average_after", loadAverage());
       PolicyArtifact.of(model, tk, 0, prov).save(file);
       if (log != null) {
-        log.printf(Locale.ROOT, "warmstart: done in %.1f s (%.0f tok/s), saved %s%n", r.seconds(), r.tokensPerSecond(), file);
+        log.printf(Locale.ROOT, "warmstart: done in %.1f s (%.0f tok/s; load average %s), saved %s%n", r.seconds(),
+            r.tokensPerSecond(), loadAverage(), file);
       }
       return new Outcome(file, false, r);
+    }
+  }
+
+  /** The 1/5/15-minute load averages from /proc/loadavg ("?" where there is none): the speed depends on them. */
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (java.io.IOException | RuntimeException e) {
+      return "?";
     }
   }
 }

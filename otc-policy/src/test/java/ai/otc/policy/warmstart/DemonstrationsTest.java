@@ -100,13 +100,26 @@ class DemonstrationsTest {
   }
 
   @Test
-  void factSequencesTrainEverythingAfterTheOpeningTag() {
-    Example f = demos.fact(world.famous().get(0), "city");
-    assertThat(f.lossMask()[0]).isZero();
-    for (int j = 1; j < f.length(); j++) {
-      assertThat(f.lossMask()[j]).isEqualTo(1f);
+  void factSequencesTrainOnlyTheValuesAndTheClosingTag() {
+    ai.otc.policy.world.Entity a = world.famous().get(0);
+    ai.otc.policy.world.Entity b = world.famous().get(1);
+    Example f = demos.facts(java.util.List.of(a, b), java.util.List.of("year", "friend"));
+    String text = tk.decode(f.tokens());
+    assertThat(text).isEqualTo("<think> the year of " + a.name() + " is " + a.fact("year") + " . the friend of " + b.name()
+        + " is " + b.fact("friend") + " </think>");
+    StringBuilder trained = new StringBuilder();
+    for (int j = 0; j < f.length(); j++) {
+      if (f.lossMask()[j] == 1f) {
+        trained.append(tk.token(f.tokens()[j])).append(' ');
+      }
     }
-    assertThat(tk.decode(f.tokens())).startsWith("<think> the city of ").endsWith(" </think>");
+    StringBuilder expected = new StringBuilder();
+    for (String piece : new String[] {a.fact("year"), b.fact("friend"), WordTokenizer.THINK_END}) {
+      for (int id : tk.encode(piece)) {
+        expected.append(tk.token(id)).append(' ');
+      }
+    }
+    assertThat(trained.toString()).isEqualTo(expected.toString());
   }
 
   @Test
@@ -120,6 +133,20 @@ class DemonstrationsTest {
         Example ex = demos.drill(kind, rng);
         String text = tk.decode(ex.tokens());
         assertThat(tk.encode(text)).as("round trip").isEqualTo(ex.tokens());
+        if (kind == Demonstrations.Drill.CODE) {
+          String expr = text.replaceFirst("^<math> what is ", "").replaceFirst(" \\?(?s).*$", "");
+          assertThat(world.questions().stream().map(ai.otc.policy.world.Question::subject)).doesNotContain(expr);
+          String[] ab = expr.split(" ");
+          long v = ab[1].equals("*") ? Long.parseLong(ab[0]) * Long.parseLong(ab[2]) : Long.parseLong(ab[0]) + Long.parseLong(ab[2]);
+          assertThat(text).endsWith("```output\n" + v + "\n```\n\\boxed{ " + v + " }");
+          int promptLen = tk.encode(text.substring(0, text.indexOf(" ?") + 2)).length;
+          assertThat(ex.lossMask()[promptLen]).as("```python is context").isZero();
+          boolean[] u = expectedUntrained(ex.tokens(), promptLen + 1);
+          for (int j = promptLen + 1; j < ex.length(); j++) {
+            assertThat(ex.lossMask()[j]).as("%s pos %d", text, j).isEqualTo(u[j] ? 0f : 1f);
+          }
+          continue;
+        }
         String name = text.replaceFirst("^<qa> (what|who) is the [a-z]+ of (the friend of )?", "").replaceFirst(" \\?.*$", "");
         assertThat(known).as("drill subject %s", name).doesNotContain(name);
         // The answer is copied: it occurs in the context (observation or recall statement) before the answer tag.
