@@ -42,8 +42,9 @@ public final class Runtime {
    * PyTorch's CPU kernels run on libgomp, whose idle worker threads spin (up to ~300k iterations) before sleeping.
    * On a machine with as many busy processes as cores (two cores shared with builds here) a spinning worker keeps a
    * core from the thread that holds the work, and every one of the thousands of small ops per step waits for a
-   * descheduled spinner: training measured 1.4k tok/s with the default policy vs 9.8k with {@code PASSIVE} under the
-   * same load. So, unless the user set {@code OMP_WAIT_POLICY} or {@code GOMP_SPINCOUNT} (or the system property
+   * descheduled spinner: under heavy load (load average 6-12 on 2 cores) training measured 1.4k tok/s with the default
+   * policy vs 9.8k with {@code PASSIVE}, and the warm start ~700 vs ~12,000 tok/s. (On a nearly idle machine spinning
+   * can be faster: set {@code OMP_WAIT_POLICY=ACTIVE} there.) So, unless the user set {@code OMP_WAIT_POLICY} or {@code GOMP_SPINCOUNT} (or the system property
    * {@code otc.omp.wait_policy}), the process environment gets {@code OMP_WAIT_POLICY=PASSIVE} (or the property's
    * value; {@code default} leaves it alone) before the engine loads libgomp, which reads it once at load.
    */
