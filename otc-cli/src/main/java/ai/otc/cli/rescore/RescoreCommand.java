@@ -1,9 +1,8 @@
 package ai.otc.cli.rescore;
 
 import ai.otc.cli.OtcSubcommand;
+import ai.otc.cli.RewardOptions;
 import ai.otc.core.reward.RewardConfig;
-import ai.otc.core.reward.RewardKind;
-import ai.otc.core.reward.WrongAnswerPolicy;
 import ai.otc.reward.core.CorrectnessSource;
 import ai.otc.reward.core.RescoreRange;
 import ai.otc.reward.core.RescoreReport;
@@ -27,6 +26,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -62,25 +62,12 @@ public final class RescoreCommand implements OtcSubcommand {
   @Option(names = "--target", required = true, description = "topic to write the re-scored groups to (created when missing)")
   String target;
 
-  @Option(names = "--reward", required = true, description = "em | otc-grpo | otc-ppo")
-  String reward;
+  @Mixin RewardOptions rewardOptions = new RewardOptions();
 
   @Option(names = "--reward-version", defaultValue = "v1",
       description = "version label written into every ScoredGroup and its id (default ${DEFAULT-VALUE})")
   String rewardVersion;
 
-  @Option(names = "--c", defaultValue = "4", description = "smooth constant c (paper: 4 for search, 3 for code; default ${DEFAULT-VALUE})")
-  double c;
-
-  @Option(names = "--alpha", defaultValue = "1", description = "alpha (default ${DEFAULT-VALUE})")
-  double alpha;
-
-  @Option(names = "--wrong-answer", defaultValue = "literal",
-      description = "literal | zero-when-wrong | tool-only-when-correct (default ${DEFAULT-VALUE})")
-  String wrongAnswer;
-
-  @Option(names = "--additive", description = "ablation: alpha*r_tool + r_phi instead of the product")
-  boolean additive;
 
   @Option(names = "--correctness", defaultValue = "recompute",
       description = "recompute (EM against golden_answers) | rollout (the rollout's flag) (default ${DEFAULT-VALUE})")
@@ -188,8 +175,7 @@ public final class RescoreCommand implements OtcSubcommand {
     if (LIVE_TOPICS.contains(target) || target.startsWith("otc-reward-service-")) {
       throw new IllegalArgumentException("--target " + target + " is a live topic of reward-service; re-scoring never writes there");
     }
-    RewardConfig cfg = new RewardConfig(
-        RewardKind.parse(reward), alpha, c, WrongAnswerPolicy.parse(wrongAnswer), additive, rewardVersion);
+    RewardConfig cfg = rewardOptions.toConfig(rewardVersion);
     if (!rewardVersion.matches("[A-Za-z0-9._-]+")) {
       throw new IllegalArgumentException("--reward-version must be letters, digits, '.', '_' or '-', got '" + rewardVersion + "'");
     }

@@ -3,9 +3,8 @@ package ai.otc.cli.score;
 import ai.otc.cli.OtcSubcommand;
 import ai.otc.core.reward.GroupScorer;
 import ai.otc.core.reward.InMemoryOptimalCallState;
+import ai.otc.cli.RewardOptions;
 import ai.otc.core.reward.RewardConfig;
-import ai.otc.core.reward.RewardKind;
-import ai.otc.core.reward.WrongAnswerPolicy;
 import ai.otc.core.protocol.SearchProtocol;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -20,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -37,21 +37,7 @@ import picocli.CommandLine.Option;
         "reward, n (null where undefined) and advantage (and answer, for response input)."})
 public final class ScoreCommand implements OtcSubcommand {
 
-  @Option(names = "--reward", required = true, description = "em | otc-grpo | otc-ppo")
-  String reward;
-
-  @Option(names = "--c", defaultValue = "4", description = "smooth constant c (paper: 4 for search, 3 for code; default ${DEFAULT-VALUE})")
-  double c;
-
-  @Option(names = "--alpha", defaultValue = "1", description = "alpha (default ${DEFAULT-VALUE})")
-  double alpha;
-
-  @Option(names = "--wrong-answer", defaultValue = "literal",
-      description = "how r_phi <= 0 combines with r_tool: literal | zero-when-wrong | tool-only-when-correct (default ${DEFAULT-VALUE})")
-  String wrongAnswer;
-
-  @Option(names = "--additive", description = "ablation: alpha*r_tool + r_phi instead of alpha*r_tool*r_phi")
-  boolean additive;
+  @Mixin RewardOptions rewardOptions = new RewardOptions();
 
   @Option(names = "--state", description = "JSON file with the per-question n: loaded before, saved after a successful run")
   Path state;
@@ -75,7 +61,7 @@ public final class ScoreCommand implements OtcSubcommand {
     SearchProtocol protocol;
     InMemoryOptimalCallState n;
     try {
-      cfg = new RewardConfig(RewardKind.parse(reward), alpha, c, WrongAnswerPolicy.parse(wrongAnswer), additive, "v1");
+      cfg = rewardOptions.toConfig("v1");
       protocol = new SearchProtocol(observationTag, SearchProtocol.DEFAULT_MAX_TURNS);
       n = state == null ? new InMemoryOptimalCallState() : OptimalCallStateFile.load(state);
     } catch (IllegalArgumentException | IOException e) {
