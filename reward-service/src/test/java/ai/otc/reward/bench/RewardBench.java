@@ -172,18 +172,25 @@ public final class RewardBench {
     return b.build();
   }
 
-  /** Reads the whole topic as bytes with one read_committed consumer; records per second. */
-  static double rawConsume(String bootstrap, String topic, int n) {
+  /** A read_committed byte consumer assigned to every partition of {@code topic}, positioned at the beginning. */
+  static KafkaConsumer<String, byte[]> fromBeginning(String bootstrap, String topic) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
-      List<TopicPartition> parts = c.partitionsFor(topic).stream().map(pi -> new TopicPartition(topic, pi.partition())).toList();
-      c.assign(parts);
-      c.seekToBeginning(parts);
+    KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p);
+    List<TopicPartition> parts = c.partitionsFor(topic).stream().map(pi -> new TopicPartition(topic, pi.partition())).toList();
+    c.assign(parts);
+    c.seekToBeginning(parts);
+    return c;
+  }
+
+  /** Reads the whole topic as bytes with one read_committed consumer; records per second. */
+  static double rawConsume(String bootstrap, String topic, int n) {
+    try (KafkaConsumer<String, byte[]> c = fromBeginning(bootstrap, topic)) {
+      List<TopicPartition> parts = List.copyOf(c.assignment());
       Map<TopicPartition, Long> end = c.endOffsets(parts);
       long t0 = System.nanoTime();
       long count = 0;
@@ -207,16 +214,7 @@ public final class RewardBench {
 
   /** Waits for every scored group and returns trajectories per second between the first and the last output append time. */
   static double serviceRate(String bootstrap, String topic, int groups, int size) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
-      List<TopicPartition> parts = c.partitionsFor(topic).stream().map(pi -> new TopicPartition(topic, pi.partition())).toList();
-      c.assign(parts);
-      c.seekToBeginning(parts);
+    try (KafkaConsumer<String, byte[]> c = fromBeginning(bootstrap, topic)) {
       long first = Long.MAX_VALUE;
       long last = Long.MIN_VALUE;
       long firstGroupTrajectories = 0;
