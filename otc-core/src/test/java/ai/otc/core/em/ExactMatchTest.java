@@ -28,6 +28,24 @@ class ExactMatchTest {
     assertThat(ExactMatch.isMatch(prediction, List.of(gold))).isEqualTo(em == 1);
   }
 
+  /** The ASCII fast path of normalize against the regex reference, on strings dense in articles, punctuation and odd whitespace. */
+  @Test
+  void asciiFastPathEqualsTheRegexReference() {
+    java.util.Random rnd = new java.util.Random(20261201L);
+    String[] pieces = {"a", "an", "the", "A", "An", "THE", "The", "ant", "then", "at", "he", "n", "e", "x", "0", "9", "_", "a_", "_the",
+        " ", "  ", "\t", "\n", "\u000B", "\u001C", "\u001F", "\u0001", "\u007F", "\u0000", ".", ",", "!", "'", "-", "a.n", "t-he", "(the)",
+        "\"an\"", "1,000", "U.S."};
+    for (int i = 0; i < 50_000; i++) {
+      StringBuilder sb = new StringBuilder();
+      int parts = rnd.nextInt(9);
+      for (int j = 0; j < parts; j++) {
+        sb.append(rnd.nextInt(4) == 0 ? (char) rnd.nextInt(128) : pieces[rnd.nextInt(pieces.length)]);
+      }
+      String in = sb.toString();
+      assertThat(ExactMatch.normalize(in)).as("normalize(%s)", in.replace("\u0000", "\\0")).isEqualTo(ExactMatch.normalizeWithRegex(in));
+    }
+  }
+
   @Test
   void anyGoldMatches() {
     assertThat(ExactMatch.isMatch("yes", List.of("Yes", "No"))).isTrue();

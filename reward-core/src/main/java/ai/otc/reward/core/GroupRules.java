@@ -1,6 +1,5 @@
 package ai.otc.reward.core;
 
-import ai.otc.proto.v1.Trajectory;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.Optional;
 
@@ -10,7 +9,9 @@ import java.util.Optional;
  * <ul>
  *   <li>a record must decode as a {@code Trajectory} with non-empty trajectory, group and question ids,
  *       {@code group_size >= 1} and {@code tool_call_count >= 0};</li>
- *   <li>its key, when present, must equal its group id (all members of a group share the key, hence the partition);</li>
+ *   <li>its key must be its group id: all members of a group share the key, hence the partition, which is
+ *       what lets the service hold a group's state with the partition (a record without a key could land
+ *       anywhere and split its group across instances);</li>
  *   <li>the expected group size travels in every record; the first member fixes it (and the question id),
  *       and a later member that disagrees is refused rather than silently changing the group;</li>
  *   <li>a member whose trajectory id was already seen in the group is a duplicate and is ignored (not refused).</li>
@@ -24,7 +25,7 @@ public final class GroupRules {
   public sealed interface Decoded permits Accepted, Refused {}
 
   /** A record that passed {@link #decode}. */
-  public record Accepted(Trajectory trajectory) implements Decoded {}
+  public record Accepted(TrajectoryView trajectory) implements Decoded {}
 
   /** A record that failed {@link #decode}. */
   public record Refused(Rejection rejection) implements Decoded {}
@@ -32,16 +33,16 @@ public final class GroupRules {
   /**
    * Decodes and validates one rollout record.
    *
-   * @param key the record key (may be null)
+   * @param key the record key (null is refused: the key must be the group id)
    * @param value the record value (may be null: a tombstone is undecodable as a trajectory)
    */
   public static Decoded decode(String key, byte[] value) {
     if (value == null) {
       return new Refused(new Rejection(RejectReason.UNDECODABLE, "null value (tombstone) on a trajectory topic"));
     }
-    Trajectory t;
+    TrajectoryView t;
     try {
-      t = Trajectory.parseFrom(value);
+      t = TrajectoryView.parse(value);
     } catch (InvalidProtocolBufferException e) {
       // The decoder's message is the only evidence of what is wrong with the bytes: keep it.
       return new Refused(new Rejection(RejectReason.UNDECODABLE, "not a otc.v1.Trajectory: " + e.getMessage()));
@@ -54,25 +55,29 @@ public final class GroupRules {
   }
 
   /** Field and key checks of one decoded trajectory. */
-  public static Optional<Rejection> validate(String key, Trajectory t) {
-    if (t.getTrajectoryId().isEmpty()) {
+  public static Optional<Rejection> validate(String key, TrajectoryView t) {
+    if (t.trajectoryId().isEmpty()) {
       return invalid("trajectory_id is empty");
     }
-    if (t.getGroupId().isEmpty()) {
-      return invalid("group_id is empty (trajectory " + t.getTrajectoryId() + ")");
+    if (t.groupId().isEmpty()) {
+      return invalid("group_id is empty (trajectory " + t.trajectoryId() + ")");
     }
-    if (t.getQuestionId().isEmpty()) {
-      return invalid("question_id is empty (trajectory " + t.getTrajectoryId() + ")");
+    if (t.questionId().isEmpty()) {
+      return invalid("question_id is empty (trajectory " + t.trajectoryId() + ")");
     }
-    if (t.getGroupSize() < 1) {
-      return invalid("group_size must be >= 1, got " + t.getGroupSize() + " (trajectory " + t.getTrajectoryId() + ")");
+    if (t.groupSize() < 1) {
+      return invalid("group_size must be >= 1, got " + t.groupSize() + " (trajectory " + t.trajectoryId() + ")");
     }
-    if (t.getToolCallCount() < 0) {
-      return invalid("tool_call_count must be >= 0, got " + t.getToolCallCount() + " (trajectory " + t.getTrajectoryId() + ")");
+    if (t.toolCallCount() < 0) {
+      return invalid("tool_call_count must be >= 0, got " + t.toolCallCount() + " (trajectory " + t.trajectoryId() + ")");
     }
-    if (key != null && !key.equals(t.getGroupId())) {
+    if (key == null) {
       return Optional.of(new Rejection(RejectReason.KEY_MISMATCH,
-          "record key '" + key + "' is not the group id '" + t.getGroupId() + "' (trajectory " + t.getTrajectoryId() + ")"));
+          "record has no key; otc.rollouts.v1 is keyed by group id '" + t.groupId() + "' (trajectory " + t.trajectoryId() + ")"));
+    }
+    if (!key.equals(t.groupId())) {
+      return Optional.of(new Rejection(RejectReason.KEY_MISMATCH,
+          "record key '" + key + "' is not the group id '" + t.groupId() + "' (trajectory " + t.trajectoryId() + ")"));
     }
     return Optional.empty();
   }
@@ -82,14 +87,14 @@ public final class GroupRules {
    *
    * @return a rejection when the question id or the expected size differs
    */
-  public static Optional<Rejection> checkConsistent(String questionId, int expectedSize, Trajectory t) {
-    if (!questionId.equals(t.getQuestionId())) {
-      return Optional.of(new Rejection(RejectReason.INCONSISTENT_GROUP, "group " + t.getGroupId() + " is for question '"
-          + questionId + "' but trajectory " + t.getTrajectoryId() + " says '" + t.getQuestionId() + "'"));
+  public static Optional<Rejection> checkConsistent(String questionId, int expectedSize, TrajectoryView t) {
+    if (!questionId.equals(t.questionId())) {
+      return Optional.of(new Rejection(RejectReason.INCONSISTENT_GROUP, "group " + t.groupId() + " is for question '"
+          + questionId + "' but trajectory " + t.trajectoryId() + " says '" + t.questionId() + "'"));
     }
-    if (expectedSize != t.getGroupSize()) {
-      return Optional.of(new Rejection(RejectReason.INCONSISTENT_GROUP, "group " + t.getGroupId() + " expects "
-          + expectedSize + " members but trajectory " + t.getTrajectoryId() + " says group_size " + t.getGroupSize()));
+    if (expectedSize != t.groupSize()) {
+      return Optional.of(new Rejection(RejectReason.INCONSISTENT_GROUP, "group " + t.groupId() + " expects "
+          + expectedSize + " members but trajectory " + t.trajectoryId() + " says group_size " + t.groupSize()));
     }
     return Optional.empty();
   }

@@ -3,7 +3,6 @@ package ai.otc.reward.core;
 import ai.otc.core.reward.GroupScorer;
 import ai.otc.core.reward.InMemoryOptimalCallState;
 import ai.otc.core.reward.RewardConfig;
-import ai.otc.proto.v1.ScoredGroup;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -117,34 +116,34 @@ public final class Rescorer {
   }
 
   private RescoreReport scoreAndWrite(Request req, TreeMap<Integer, long[]> ranges, List<Entry> entries) {
-    GroupScorer scorer = new GroupScorer(req.reward());
+    ScoredGroupWriter writer = new ScoredGroupWriter(new GroupScorer(req.reward()), new OutcomeMapper(req.correctness()));
     InMemoryOptimalCallState state = new InMemoryOptimalCallState();
-    OutcomeMapper mapper = new OutcomeMapper(req.correctness());
     GroupAssembler assembler = new GroupAssembler();
     Map<RejectReason, Long> rejected = new EnumMap<>(RejectReason.class);
     long duplicates = 0;
     long late = 0;
     long partial = 0;
     long dropped = 0;
-    List<ScoredGroup> out = new ArrayList<>();
+    List<Output> out = new ArrayList<>();
     for (Entry e : entries) {
       GroupRules.Decoded d = GroupRules.decode(e.key(), e.value());
       if (d instanceof GroupRules.Refused r) {
         reject(rejected, r.rejection(), e);
         continue;
       }
-      GroupAssembler.AddResult res = assembler.add(((GroupRules.Accepted) d).trajectory(), e.timestamp());
+      // No wall clock: a re-scoring never times groups out (the rest is drained at the end of the range).
+      GroupAssembler.AddResult res = assembler.add(((GroupRules.Accepted) d).trajectory(), e.partition(), e.offset(), e.timestamp(), 0);
       switch (res) {
-        case GroupAssembler.Completed c -> out.add(ScoredGroups.score(c.assembled(), scorer, state, mapper));
+        case GroupAssembler.Completed c -> out.add(score(writer, c.group(), state));
         case GroupAssembler.Duplicate x -> duplicates++;
         case GroupAssembler.LateMember x -> late++;
         case GroupAssembler.Refused r -> reject(rejected, r.rejection(), e);
         case GroupAssembler.Pending x -> { }
       }
     }
-    for (ScoredGroup g : assembler.drainIncomplete()) {
+    for (GroupAssembler.AssembledGroup g : assembler.drainIncomplete(0)) {
       if (req.incompletePolicy() == TimeoutPolicy.SCORE_PARTIAL) {
-        out.add(ScoredGroups.score(g, scorer, state, mapper));
+        out.add(score(writer, g, state));
         partial++;
       } else {
         dropped++;
@@ -154,12 +153,21 @@ public final class Rescorer {
     return new RescoreReport(ranges, entries.size(), out.size(), partial, dropped, duplicates, late, rejected);
   }
 
+  /** One output record: key = group id, record timestamp = the latest member's. */
+  private record Output(String groupId, byte[] value, long timestampMs) {}
+
+  private static Output score(ScoredGroupWriter writer, GroupAssembler.AssembledGroup g, InMemoryOptimalCallState state) {
+    ScoredGroupWriter.Result r = writer.write(g.groupId(), g.questionId(), g.expectedSize(), g.members(), g.partial(),
+        g.latestRecordTimestampMs(), state);
+    return new Output(g.groupId(), r.bytes(), g.latestRecordTimestampMs());
+  }
+
   private void reject(Map<RejectReason, Long> rejected, Rejection r, Entry e) {
     rejected.merge(r.reason(), 1L, Long::sum);
     log.accept("rejected partition " + e.partition() + " offset " + e.offset() + ": " + r.reason().wireName() + ": " + r.detail());
   }
 
-  private static void write(Request req, List<ScoredGroup> out) {
+  private static void write(Request req, List<Output> out) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, req.bootstrapServers());
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -169,9 +177,8 @@ public final class Rescorer {
     p.putAll(req.clientOverrides());
     List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sent = new ArrayList<>(out.size());
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
-      for (ScoredGroup g : out) {
-        long ts = com.google.protobuf.util.Timestamps.toMillis(g.getScoredAt());
-        ProducerRecord<String, byte[]> rec = new ProducerRecord<>(req.targetTopic(), null, ts, g.getGroupId(), g.toByteArray());
+      for (Output g : out) {
+        ProducerRecord<String, byte[]> rec = new ProducerRecord<>(req.targetTopic(), null, g.timestampMs(), g.groupId(), g.value());
         rec.headers().add(RewardTopics.HEADER_TYPE, RewardTopics.TYPE_SCORED_GROUP.getBytes(StandardCharsets.UTF_8));
         rec.headers().add(RewardTopics.HEADER_VERSION, "v1".getBytes(StandardCharsets.UTF_8));
         sent.add(producer.send(rec));

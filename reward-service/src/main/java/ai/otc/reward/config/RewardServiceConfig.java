@@ -13,14 +13,15 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import org.hibernate.validator.constraints.time.DurationMin;
 
 /**
  * The reward service's own settings, {@code otc.reward.*}. Every key is validated when the
  * application starts: an unknown enum spelling or an out-of-range value stops the start with an
- * error naming the key (SmallRye Config conversion plus Hibernate Validator constraints). Kafka
- * Streams itself is configured with {@code quarkus.kafka-streams.*} and {@code kafka-streams.*}.
+ * error naming the key (SmallRye Config conversion plus Hibernate Validator constraints). The broker
+ * is {@code kafka.bootstrap.servers}.
  */
 @ConfigMapping(prefix = "otc.reward")
 public interface RewardServiceConfig {
@@ -57,25 +58,53 @@ public interface RewardServiceConfig {
   CorrectnessSource correctness();
 
   /**
-   * Host name peers use to reach this instance (with {@code quarkus.http.port} it forms the Kafka
-   * Streams {@code application.server} used to forward queries); default 127.0.0.1.
+   * Identity of the service on the broker: the consumer group of otc.rollouts.v1, the prefix of the
+   * transactional id and of the two changelog topics ({@code <id>-groups}, {@code <id>-optimal-calls}).
+   * Instances with the same id share the work; a different id is an independent service.
    */
-  Optional<String> advertisedHost();
+  @WithDefault("otc-reward-service")
+  @Pattern(regexp = "[A-Za-z0-9._-]+", message = "must be letters, digits, '.', '_' or '-'")
+  String applicationId();
 
   /**
-   * Kafka Streams state directory (RocksDB stores); default {@code <tmp>/otc-reward-state-<http port>}.
-   * One per instance; keep it across restarts (a StatefulSet volume) to skip restoring from the changelogs.
+   * This instance's stable name, unique among the instances of one application id: its
+   * transactional id is {@code <application-id>-<instance-id>}, so a restarted instance fences its
+   * predecessor and aborts the transaction it left open. Also the {@code served_by} of gRPC answers.
+   * Default: {@code <host name>-<quarkus.http.port>} (a StatefulSet pod name is a good choice).
    */
-  Optional<String> stateDir();
+  Optional<@Pattern(regexp = "[A-Za-z0-9._-]+", message = "must be letters, digits, '.', '_' or '-'") String> instanceId();
+
+  /**
+   * How long one transaction collects outputs before it commits (exactly-once consume-produce):
+   * outputs become visible to read_committed consumers at commit, so this bounds end-to-end latency;
+   * longer intervals amortise the commit's round trips (see the README's Benchmark).
+   */
+  @WithDefault("PT0.5S")
+  @DurationMin(millis = 1)
+  Duration commitInterval();
+
+  /** How often the stream logs a progress line (rate, where the loop's time went, pending groups, lag) while it has work. */
+  @WithDefault("PT30S")
+  @DurationMin(millis = 100)
+  Duration progressInterval();
+
+  /**
+   * Extra settings of the rollouts consumer ({@code otc.reward.consumer."max.poll.records"=5000}),
+   * applied over the service's defaults; the group id, isolation level and auto-commit are fixed.
+   */
+  Map<String, String> consumer();
+
+  /**
+   * Extra settings of the transactional producer ({@code otc.reward.producer."linger.ms"=20}),
+   * applied over the service's defaults; the transactional id and idempotence are fixed.
+   */
+  Map<String, String> producer();
 
   /** Group assembly. */
   Groups groups();
 
   /** Topic names and creation. */
   TopicsConfig topics();
-
-  /** The RewardState gRPC query. */
-  Query query();
 
   /** Group assembly settings. */
   interface Groups {
@@ -89,12 +118,17 @@ public interface RewardServiceConfig {
     @WithDefault("score-partial")
     TimeoutPolicy timeoutPolicy();
 
-    /** How often the timeout punctuator runs (wall clock). */
+    /** How often timeouts and marker expiries are checked (wall clock). */
     @WithDefault("PT1S")
     @DurationMin(millis = 1)
     Duration punctuateInterval();
 
-    /** How long a finished group is remembered, so its late members and duplicates are ignored rather than starting it again. */
+    /**
+     * How long a finished group is remembered, so its late members and duplicates are ignored rather
+     * than starting it again (about 100 bytes of heap per group). Must be longer than {@code timeout}:
+     * after a restart the service re-reads the source from its oldest pending group, and the markers
+     * of groups finished since then must still be there to recognise them.
+     */
     @WithDefault("PT1H")
     @DurationMin(millis = 1)
     Duration completedRetention();
@@ -135,12 +169,4 @@ public interface RewardServiceConfig {
     short replicationFactor();
   }
 
-  /** gRPC query settings. */
-  interface Query {
-
-    /** Deadline of a query forwarded to the instance that owns the key. */
-    @WithDefault("PT5S")
-    @DurationMin(millis = 1)
-    Duration forwardDeadline();
-  }
 }

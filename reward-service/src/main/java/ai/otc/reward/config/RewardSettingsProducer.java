@@ -17,6 +17,11 @@ public class RewardSettingsProducer {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("otc.reward.{kind,alpha,c,wrong-answer-policy,additive,version}: " + e.getMessage(), e);
     }
+    if (c.groups().completedRetention().compareTo(c.groups().timeout()) <= 0) {
+      throw new IllegalArgumentException("otc.reward.groups.completed-retention (" + c.groups().completedRetention()
+          + ") must be longer than otc.reward.groups.timeout (" + c.groups().timeout() + "): after a restart the service re-reads"
+          + " the source from its oldest pending group and must still recognise the groups finished since");
+    }
     return new RewardSettings(
         c.topics().rollouts(),
         c.topics().rewarded(),

@@ -1,13 +1,13 @@
 package ai.otc.reward.domain;
 
-import ai.otc.proto.v1.ScoredGroup;
 import ai.otc.reward.core.RejectReason;
+import ai.otc.reward.core.ScoredGroupWriter;
 import ai.otc.reward.core.TimeoutPolicy;
 
 /**
- * The events the stream processors report (groups completed / timed out / dropped, duplicates,
- * dead letters, reward and n distributions). Kept as an interface so the topology runs in
- * TopologyTestDriver tests without a meter registry; the service binds it to Micrometer.
+ * The events the reward pipeline reports (groups completed / timed out / dropped, duplicates,
+ * dead letters, reward and n distributions). Kept as an interface so the pipeline runs in unit
+ * tests without a meter registry; the service binds it to Micrometer.
  */
 public interface RewardMetrics {
 
@@ -26,16 +26,20 @@ public interface RewardMetrics {
   /** A rollout record went to the dead-letter topic. */
   void deadLettered(RejectReason reason);
 
-  /** A group was scored and produced to otc.rewarded.v1. */
-  void groupScored(ScoredGroup group);
+  /**
+   * A group was scored and produced to otc.rewarded.v1.
+   *
+   * @param otcGrpo whether the reward is OTC-GRPO (where an absent n means "undefined")
+   */
+  void groupScored(ScoredGroupWriter.Result group, boolean partial, boolean otcGrpo);
 
-  /** Does nothing: for topology tests. */
+  /** Does nothing: for pipeline tests. */
   RewardMetrics NOOP = new RewardMetrics() {
     @Override public void groupCompleted(int size) {}
     @Override public void groupTimedOut(TimeoutPolicy policy, int present, int expected) {}
     @Override public void duplicateIgnored() {}
     @Override public void lateMemberIgnored() {}
     @Override public void deadLettered(RejectReason reason) {}
-    @Override public void groupScored(ScoredGroup group) {}
+    @Override public void groupScored(ScoredGroupWriter.Result group, boolean partial, boolean otcGrpo) {}
   };
 }

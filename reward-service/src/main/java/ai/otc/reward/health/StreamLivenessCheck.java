@@ -1,30 +1,33 @@
 package ai.otc.reward.health;
 
+import ai.otc.reward.streams.RewardStream;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.apache.kafka.streams.KafkaStreams;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
 
 /**
- * Liveness from the Kafka Streams state: DOWN only when the stream has died (ERROR, PENDING_ERROR,
- * or NOT_RUNNING / PENDING_SHUTDOWN), which a restart can fix. Starting, waiting for topics and
- * rebalancing are alive. Poison records do not affect it: they go to the dead-letter topic.
+ * Liveness from the reward stream's state: DOWN only when it has failed
+ * {@code RewardStream.FAILURES_BEFORE_DOWN} lives in a row without a commit in between (FAILED) or
+ * has stopped, which a restart of the process may fix. Starting, restoring, running and recovering
+ * from a single failure are alive. Poison records do not affect it: they go to the dead-letter topic.
  */
 @Liveness
 @ApplicationScoped
 public class StreamLivenessCheck implements HealthCheck {
 
-  @Inject KafkaStreams streams;
+  @Inject RewardStream stream;
 
   @Override
   public HealthCheckResponse call() {
-    KafkaStreams.State state = streams.state();
-    boolean alive = switch (state) {
-      case CREATED, REBALANCING, RUNNING -> true;
-      case PENDING_SHUTDOWN, NOT_RUNNING, PENDING_ERROR, ERROR -> false;
-    };
-    return HealthCheckResponse.named("reward-stream").status(alive).withData("state", state.name()).build();
+    RewardStream.StatusBoard s = stream.status();
+    RewardStream.State state = s.state();
+    boolean alive = state != RewardStream.State.FAILED && state != RewardStream.State.STOPPED;
+    return HealthCheckResponse.named("reward-stream").status(alive)
+        .withData("state", state.name())
+        .withData("consecutive-failures", s.consecutiveFailures())
+        .withData("last-error", s.lastError())
+        .build();
   }
 }

@@ -1,6 +1,7 @@
 package ai.otc.reward.health;
 
 import ai.otc.reward.config.RewardServiceConfig;
+import ai.otc.reward.streams.RewardStream;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -10,9 +11,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.TaskMetadata;
-import org.apache.kafka.streams.ThreadMetadata;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -20,19 +18,19 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Readiness from the topics and the assignment: UP when the rollouts, rewarded and dead-letter
- * topics exist and Kafka Streams is RUNNING (its partitions are assigned and restored, so queries
- * for keys it owns are answered). Reports the missing topics and the partitions this instance
- * holds.
+ * Readiness from the topics and the stream: UP when the rollouts, rewarded and dead-letter topics
+ * exist and the reward stream is RUNNING (its optimal-call table is restored, so queries are
+ * answered, and it is in the consumer group). Reports the missing topics, the rollouts partitions
+ * this instance holds and its pending groups.
  */
 @Readiness
 @ApplicationScoped
 public class StreamReadinessCheck implements HealthCheck {
 
-  @Inject KafkaStreams streams;
+  @Inject RewardStream stream;
   @Inject RewardServiceConfig config;
 
-  @ConfigProperty(name = "quarkus.kafka-streams.bootstrap-servers")
+  @ConfigProperty(name = "kafka.bootstrap.servers")
   String bootstrap;
 
   private volatile Admin admin;
@@ -49,23 +47,14 @@ public class StreamReadinessCheck implements HealthCheck {
       // Not knowing whether the topics exist means not ready; say why.
       return b.down().withData("error", "cannot list topics: " + e).build();
     }
-    KafkaStreams.State state = streams.state();
-    int active = 0;
-    StringBuilder parts = new StringBuilder();
-    if (state == KafkaStreams.State.RUNNING) {
-      for (ThreadMetadata t : streams.metadataForLocalThreads()) {
-        for (TaskMetadata task : t.activeTasks()) {
-          active++;
-          task.topicPartitions().forEach(tp -> parts.append(parts.isEmpty() ? "" : ",").append(tp));
-        }
-      }
-    }
-    boolean up = missing.isEmpty() && state == KafkaStreams.State.RUNNING;
+    RewardStream.StatusBoard st = stream.status();
+    RewardStream.State state = st.state();
+    boolean up = missing.isEmpty() && state == RewardStream.State.RUNNING;
     return b.status(up)
         .withData("state", state.name())
         .withData("missing-topics", String.join(",", missing))
-        .withData("active-tasks", active)
-        .withData("partitions", parts.toString())
+        .withData("partitions", st.partitions().toString())
+        .withData("pending-groups", st.pendingGroups())
         .build();
   }
 

@@ -1,29 +1,22 @@
 package ai.otc.reward.metrics;
 
-import ai.otc.proto.v1.ScoredGroup;
-import ai.otc.proto.v1.ScoredTrajectory;
-import ai.otc.reward.config.RewardServiceConfig;
 import ai.otc.reward.core.RejectReason;
+import ai.otc.reward.core.ScoredGroupWriter;
 import ai.otc.reward.core.TimeoutPolicy;
 import ai.otc.reward.domain.RewardMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.util.EnumMap;
 import java.util.Map;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
-import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * Prometheus metrics of the reward stage (scraped at {@code /q/metrics}): groups completed, timed
  * out (by policy), dropped, scored (partial or not), duplicates and late members ignored, dead
- * letters by reason, the distribution of final rewards and of the n used, and the consumer lag on
- * otc.rollouts.v1 (summed over this instance's partitions, read from the Kafka Streams client).
+ * letters by reason, the distribution of final rewards and of the n used. The stream's gauges
+ * (consumer lag, pending groups, markers, table size) are registered by {@code RewardStream}.
  */
 @io.quarkus.runtime.Startup
 @ApplicationScoped
@@ -42,7 +35,7 @@ public class MicrometerRewardMetrics implements RewardMetrics {
   private final Counter nUndefined;
 
   @Inject
-  public MicrometerRewardMetrics(MeterRegistry registry, RewardServiceConfig config, Instance<KafkaStreams> streams) {
+  public MicrometerRewardMetrics(MeterRegistry registry) {
     completed = Counter.builder("otc.reward.groups.completed").description("Groups that got all their expected members").register(registry);
     for (TimeoutPolicy p : TimeoutPolicy.values()) {
       timedOut.put(p, Counter.builder("otc.reward.groups.timed.out").tag("policy", p.cliName())
@@ -63,30 +56,6 @@ public class MicrometerRewardMetrics implements RewardMetrics {
     n = DistributionSummary.builder("otc.reward.optimal.calls").description("The n used per scored group (OTC-GRPO)")
         .serviceLevelObjectives(0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 8.5, 10.5).register(registry);
     nUndefined = Counter.builder("otc.reward.optimal.calls.undefined").description("Groups scored with n undefined").register(registry);
-    String rollouts = config.topics().rollouts();
-    Gauge.builder("otc.reward.rollouts.lag", streams, s -> lag(s, rollouts))
-        .description("Records behind the end of the rollouts topic, summed over this instance's partitions").register(registry);
-  }
-
-  /** Sums Kafka's per-partition {@code records-lag} of the rollouts topic; NaN before the first fetch. */
-  static double lag(Instance<KafkaStreams> streams, String topic) {
-    if (!streams.isResolvable()) {
-      return Double.NaN;
-    }
-    double sum = 0;
-    boolean any = false;
-    for (Map.Entry<MetricName, ? extends Metric> e : streams.get().metrics().entrySet()) {
-      MetricName name = e.getKey();
-      if ("records-lag".equals(name.name()) && "consumer-fetch-manager-metrics".equals(name.group())
-          && topic.equals(name.tags().get("topic"))) {
-        Object v = e.getValue().metricValue();
-        if (v instanceof Number num && !Double.isNaN(num.doubleValue())) {
-          sum += num.doubleValue();
-          any = true;
-        }
-      }
-    }
-    return any ? sum : Double.NaN;
   }
 
   @Override
@@ -118,14 +87,14 @@ public class MicrometerRewardMetrics implements RewardMetrics {
   }
 
   @Override
-  public void groupScored(ScoredGroup group) {
-    (group.getPartial() ? scoredPartial : scored).increment();
-    for (ScoredTrajectory m : group.getMembersList()) {
-      reward.record(m.getReward());
+  public void groupScored(ScoredGroupWriter.Result group, boolean partial, boolean otcGrpo) {
+    (partial ? scoredPartial : scored).increment();
+    for (double r : group.rewards()) {
+      reward.record(r);
     }
-    if (group.hasN()) {
-      n.record(group.getN());
-    } else if (group.getReward().getName() == ai.otc.proto.v1.RewardName.REWARD_NAME_OTC_GRPO) {
+    if (group.n().isPresent()) {
+      n.record(group.n().getAsInt());
+    } else if (otcGrpo) {
       nUndefined.increment();
     }
   }

@@ -63,7 +63,7 @@ class DeadLetterIT {
     byte[] poison = "{\"not\": \"a protobuf\"}".getBytes(StandardCharsets.UTF_8);
     Path state = Files.createTempDirectory("reward-dlq-state");
     try (ServiceProcess svc = ServiceProcess.start("dlq", broker.bootstrap(), Broker.freePort(), state,
-            Map.of("quarkus.kafka-streams.application-id", "reward-dlq-it"));
+            Map.of("otc.reward.application-id", "reward-dlq-it"));
         KafkaProducer<String, byte[]> producer = RolloutFeed.producer(broker.bootstrap());
         RewardedReader reader = new RewardedReader(broker.bootstrap(), Topics.REWARDED)) {
       feed.send(producer, Topics.ROLLOUTS, 0, 500);

@@ -59,7 +59,7 @@ class KillRestartIT {
     assertThat(total).isEqualTo(10_000);
     Path state = Files.createTempDirectory("reward-kill-state");
     int port = Broker.freePort();
-    Map<String, String> props = Map.of("quarkus.kafka-streams.application-id", "reward-kill-it");
+    Map<String, String> props = Map.of("otc.reward.application-id", "reward-kill-it");
 
     try (KafkaProducer<String, byte[]> producer = RolloutFeed.producer(broker.bootstrap());
         RewardedReader reader = new RewardedReader(broker.bootstrap(), Topics.REWARDED)) {

@@ -38,9 +38,11 @@ import org.junit.jupiter.api.Test;
  * Two packaged instances against a real KRaft broker: instance A scores a first stream of groups
  * alone; the n of every question is queried over gRPC; then instance B joins while a second stream
  * (other questions) is flowing. Afterwards every group of both streams is scored exactly once (none
- * lost, none twice), both instances own tasks, a query through either instance (forwarded to the
- * owner when needed) returns the same n as before the rebalance for the first stream's questions
- * and the brute-force n for the second's, and the paged listing merges both instances' shards.
+ * lost, none twice), both instances hold rollouts partitions, a query through either instance
+ * (each holds the whole replicated table and answers itself) returns the same n as before the
+ * rebalance for the first stream's questions and the brute-force n for the second's, including the
+ * questions whose groups the other instance scored, and the paged listing of either instance holds
+ * every question.
  */
 class RebalanceIT {
 
@@ -63,10 +65,7 @@ class RebalanceIT {
   void aSecondInstanceJoiningMidStreamLosesNothingAndKeepsN() throws Exception {
     RolloutFeed first = RolloutFeed.generate("rb1", 500, 4, 80, 11L);
     RolloutFeed second = RolloutFeed.generate("rb2", 500, 4, 80, 12L);
-    // Tasks move to the joining instance at once instead of after warm-up (its state is small).
-    Map<String, String> props = Map.of(
-        "quarkus.kafka-streams.application-id", "reward-rebalance-it",
-        "kafka-streams.acceptable.recovery.lag", "100000000");
+    Map<String, String> props = Map.of("otc.reward.application-id", "reward-rebalance-it");
     int portA = Broker.freePort();
     int portB = Broker.freePort();
 
@@ -112,25 +111,28 @@ class RebalanceIT {
           assertThat(copies.keySet()).as("no group lost; logs %s %s", a.log(), b.log()).isEqualTo(expected);
           assertThat(copies.values()).as("no group scored twice").allMatch(c -> c == 1);
 
-          // Both instances hold active tasks once the rebalance settled.
+          // Both instances hold rollouts partitions once the rebalance settled.
           await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            assertThat(activeTasks(a)).as("A's tasks").isPositive();
-            assertThat(activeTasks(b)).as("B's tasks").isPositive();
+            assertThat(partitions(a)).as("A's partitions").isPositive();
+            assertThat(partitions(b)).as("B's partitions").isPositive();
           });
 
-          Set<String> servedBy = new HashSet<>();
+          Set<String> servedByA = new HashSet<>();
+          Set<String> servedByB = new HashSet<>();
           await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).ignoreException(StatusRuntimeException.class)
               .untilAsserted(() -> {
-                assertThat(queryAll(chA, first, "rb1", servedBy)).as("n via A after the rebalance").isEqualTo(nBefore);
-                assertThat(queryAll(chB, first, "rb1", servedBy)).as("n via B after the rebalance").isEqualTo(nBefore);
-                assertThat(queryAll(chB, second, "rb2", servedBy)).isEqualTo(new TreeMap<>(second.minCorrect));
+                assertThat(queryAll(chA, first, "rb1", servedByA)).as("n via A after the rebalance").isEqualTo(nBefore);
+                assertThat(queryAll(chB, first, "rb1", servedByB)).as("n via B after the rebalance").isEqualTo(nBefore);
+                assertThat(queryAll(chA, second, "rb2", servedByA)).as("second stream via A").isEqualTo(new TreeMap<>(second.minCorrect));
+                assertThat(queryAll(chB, second, "rb2", servedByB)).as("second stream via B").isEqualTo(new TreeMap<>(second.minCorrect));
               });
-          assertThat(servedBy).as("answers came from both owners (forwarding)").containsExactlyInAnyOrder(a.endpoint(), b.endpoint());
+          assertThat(servedByA).as("A answers itself").hasSize(1).allMatch(s -> s.endsWith("-" + portA));
+          assertThat(servedByB).as("B answers itself").hasSize(1).allMatch(s -> s.endsWith("-" + portB));
 
-          Map<String, Integer> listed = listAll(chA, 37);
           Map<String, Integer> all = new TreeMap<>(first.minCorrect);
           all.putAll(second.minCorrect);
-          assertThat(listed).as("listing merges both instances").isEqualTo(all);
+          assertThat(listAll(chA, 37)).as("listing via A holds every question").isEqualTo(all);
+          assertThat(listAll(chB, 41)).as("listing via B holds every question").isEqualTo(all);
         }
       } finally {
         chA.shutdownNow();
@@ -181,10 +183,11 @@ class RebalanceIT {
     return out;
   }
 
-  static int activeTasks(ServiceProcess p) throws Exception {
+  /** How many rollouts partitions the instance's readiness check says it holds. */
+  static int partitions(ServiceProcess p) throws Exception {
     String body = p.get("/q/health/ready").body();
-    Matcher m = Pattern.compile("\"active-tasks\"\\s*:\\s*(\\d+)").matcher(body);
-    return m.find() ? Integer.parseInt(m.group(1)) : 0;
+    Matcher m = Pattern.compile("\"partitions\"\\s*:\\s*\"\\[([0-9, ]*)\\]\"").matcher(body);
+    return m.find() && !m.group(1).isBlank() ? m.group(1).split(",").length : 0;
   }
 
   static boolean unavailable(StatusRuntimeException e) {

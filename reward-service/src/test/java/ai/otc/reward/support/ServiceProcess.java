@@ -59,8 +59,7 @@ public final class ServiceProcess implements AutoCloseable {
     cmd.add("-Dkafka.bootstrap.servers=" + bootstrap);
     cmd.add("-Dquarkus.http.port=" + port);
     cmd.add("-Dquarkus.http.host=127.0.0.1");
-    cmd.add("-Dotc.reward.state-dir=" + stateDir);
-    cmd.add("-Dkafka-streams.commit.interval.ms=100");
+    cmd.add("-Dotc.reward.commit-interval=PT0.1S");
     for (Map.Entry<String, String> e : props.entrySet()) {
       cmd.add("-D" + e.getKey() + "=" + e.getValue());
     }

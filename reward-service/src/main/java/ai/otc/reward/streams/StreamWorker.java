@@ -1,0 +1,470 @@
+package ai.otc.reward.streams;
+
+import ai.otc.reward.core.Rejection;
+import ai.otc.reward.core.RewardTopics;
+import ai.otc.reward.domain.RewardSettings;
+import ai.otc.reward.messaging.Topics;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.logging.Logger;
+
+/**
+ * One life of the reward stream on plain Kafka clients: restores the optimal-call table, subscribes
+ * to otc.rollouts.v1 in the service's consumer group and runs the {@link RewardPipeline} in
+ * exactly-once consume-produce transactions (KIP-447: the producer commits the source offsets with
+ * the consumer's group metadata, so a zombie from an older generation is fenced).
+ *
+ * <p>Each transaction holds, for one commit interval: the scored groups (otc.rewarded.v1), dead
+ * letters, group markers and lowered n values (the two changelogs), and the source offsets, each
+ * the lower of the consumer's position and the first offset a pending group still needs, with the
+ * position itself as the processed high-water mark in the offset metadata. After a restart or a
+ * rebalance the new owner restores the partition's markers, re-reads from the committed offset and
+ * treats records below the high-water mark as replay (rebuilding pending groups, emitting nothing
+ * again). Any failure — a lost partition, a fenced producer, an aborted transaction — ends this
+ * life with an exception; {@link RewardStream} then starts a new one from the committed state.
+ */
+final class StreamWorker implements ConsumerRebalanceListener, AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(StreamWorker.class);
+  private static final String HW = "hw=";
+  private static final byte[] TYPE = RewardTopics.TYPE_SCORED_GROUP.getBytes(StandardCharsets.UTF_8);
+  private static final byte[] VERSION = "v1".getBytes(StandardCharsets.UTF_8);
+  private static final Duration POLL = Duration.ofMillis(100);
+  private static final Duration RESTORE_POLL = Duration.ofMillis(200);
+
+  /** Everything one life needs besides the pipeline. */
+  record Params(String bootstrap, String applicationId, String instanceId, Duration commitInterval, Duration progressInterval,
+      Map<String, String> consumerOverrides, Map<String, String> producerOverrides) {
+
+    String groupsTopic() {
+      return StreamTopics.groups(applicationId);
+    }
+
+    String optimalCallsTopic() {
+      return StreamTopics.optimalCalls(applicationId);
+    }
+  }
+
+  private final Params params;
+  private final RewardSettings settings;
+  private final RewardPipeline pipeline;
+  private final RewardStream.StatusBoard status;
+  private final LongSupplier clock;
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final KafkaConsumer<String, byte[]> restorer;
+  private final KafkaConsumer<String, byte[]> tableTail;
+  private final KafkaProducer<String, byte[]> producer;
+  private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
+  private final Callback onSent = (md, e) -> {
+    if (e != null) {
+      sendFailure.compareAndSet(null, e);
+    }
+  };
+  private final Sink sink = new Sink();
+  /** Next offset to read per assigned partition, as far as processed records show. */
+  private final Map<Integer, Long> positions = new HashMap<>();
+  /** Records below this offset were processed by a committed transaction: replay. */
+  private final Map<Integer, Long> replayUntil = new HashMap<>();
+  private boolean inTransaction;
+  private long transactionStartMs;
+  private long recordsInTransaction;
+  private ConsumerRecord<String, byte[]> current;
+  /** Where the loop's time went since the last progress line (nanoseconds), for the operator and for tuning. */
+  private long pollNanos;
+  private long processNanos;
+  private long commitNanos;
+  private long commits;
+  private long recordsSinceReport;
+  private long reportStartNanos = System.nanoTime();
+
+  StreamWorker(Params params, RewardSettings settings, RewardPipeline pipeline, RewardStream.StatusBoard status, LongSupplier clock) {
+    this.params = params;
+    this.settings = settings;
+    this.pipeline = pipeline;
+    this.status = status;
+    this.clock = clock;
+    this.consumer = new KafkaConsumer<>(consumerProps());
+    this.restorer = new KafkaConsumer<>(readerProps());
+    this.tableTail = new KafkaConsumer<>(readerProps());
+    this.producer = new KafkaProducer<>(producerProps());
+  }
+
+  /** Runs until {@code stop} says so (then commits what is open) or a failure ends this life. */
+  void run(BooleanSupplier stop) {
+    status.state(RewardStream.State.RESTORING);
+    restoreTable();
+    producer.initTransactions();
+    consumer.subscribe(List.of(settings.rolloutsTopic()), this);
+    status.state(RewardStream.State.RUNNING);
+    long nextPunctuate = clock.getAsLong() + settings.punctuateInterval().toMillis();
+    while (!stop.getAsBoolean()) {
+      long t0 = System.nanoTime();
+      ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
+      long t1 = System.nanoTime();
+      pollNanos += t1 - t0;
+      recordsSinceReport += records.count();
+      long now = clock.getAsLong();
+      for (ConsumerRecord<String, byte[]> rec : records) {
+        begin(now);
+        current = rec;
+        int p = rec.partition();
+        Long until = replayUntil.get(p);
+        boolean replay = until != null && rec.offset() < until;
+        pipeline.process(p, rec.offset(), rec.timestamp(), rec.key(), rec.value(), now, replay, sink);
+        positions.put(p, rec.offset() + 1);
+        recordsInTransaction++;
+      }
+      current = null;
+      processNanos += System.nanoTime() - t1;
+      if (now >= nextPunctuate) {
+        pipeline.punctuate(now, sink);
+        tailTable();
+        status.lag(lag());
+        nextPunctuate = now + settings.punctuateInterval().toMillis();
+      }
+      if (inTransaction && now - transactionStartMs >= params.commitInterval().toMillis()) {
+        long c0 = System.nanoTime();
+        commit();
+        commitNanos += System.nanoTime() - c0;
+        commits++;
+      }
+      maybeReport();
+      status.progress(pipeline.pendingGroups(), pipeline.finishedMarkers());
+    }
+    if (inTransaction) {
+      commit();
+    }
+  }
+
+  /** Logs a progress line every {@code progressInterval}: rate, where the loop's time went, pending groups, lag. */
+  private void maybeReport() {
+    long elapsed = System.nanoTime() - reportStartNanos;
+    if (elapsed < params.progressInterval().toNanos()) {
+      return;
+    }
+    if (recordsSinceReport > 0 || pipeline.pendingGroups() > 0) {
+      LOG.infof("rollouts %.0f/s (%d records in %.1f s); time in poll %.0f%%, processing %.0f%%, commits %.0f%% (%d, %.1f ms each);"
+              + " pending groups %d, finished markers %d, questions with n %d, lag %.0f",
+          recordsSinceReport / (elapsed / 1e9), recordsSinceReport, elapsed / 1e9, 100.0 * pollNanos / elapsed, 100.0 * processNanos / elapsed,
+          100.0 * commitNanos / elapsed, commits, commits == 0 ? 0 : commitNanos / 1e6 / commits, pipeline.pendingGroups(),
+          pipeline.finishedMarkers(), pipeline.table().size(), lag());
+    }
+    reportStartNanos = System.nanoTime();
+    pollNanos = processNanos = commitNanos = commits = recordsSinceReport = 0;
+  }
+
+  private void begin(long now) {
+    if (!inTransaction) {
+      producer.beginTransaction();
+      inTransaction = true;
+      transactionStartMs = now;
+      recordsInTransaction = 0;
+    }
+  }
+
+  private void commit() {
+    pipeline.beforeCommit(sink);
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (Map.Entry<Integer, Long> e : positions.entrySet()) {
+      long position = e.getValue();
+      long safe = Math.min(position, pipeline.oldestNeededOffset(e.getKey()).orElse(position));
+      offsets.put(new TopicPartition(settings.rolloutsTopic(), e.getKey()), new OffsetAndMetadata(safe, HW + position));
+    }
+    if (!offsets.isEmpty()) {
+      producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+    }
+    producer.commitTransaction();
+    inTransaction = false;
+    Exception failed = sendFailure.get();
+    if (failed != null) {
+      // commitTransaction throws when a send failed; this is the belt to its braces.
+      throw new IllegalStateException("a send of the committed transaction failed: " + failed, failed);
+    }
+    status.committed(recordsInTransaction, clock.getAsLong());
+  }
+
+  /** Sums the consumer's per-partition {@code records-lag} of the rollouts topic; NaN before the first fetch. */
+  private double lag() {
+    double sum = 0;
+    boolean any = false;
+    for (Map.Entry<MetricName, ? extends Metric> e : consumer.metrics().entrySet()) {
+      MetricName name = e.getKey();
+      if ("records-lag".equals(name.name()) && "consumer-fetch-manager-metrics".equals(name.group())
+          && settings.rolloutsTopic().equals(name.tags().get("topic"))) {
+        Object v = e.getValue().metricValue();
+        if (v instanceof Number num && !Double.isNaN(num.doubleValue())) {
+          sum += num.doubleValue();
+          any = true;
+        }
+      }
+    }
+    return any ? sum : Double.NaN;
+  }
+
+  /** Reads the whole optimal-calls changelog into the table before any group is scored. */
+  private void restoreTable() {
+    List<TopicPartition> parts = partitions(restorer, params.optimalCallsTopic());
+    restorer.assign(parts);
+    restorer.seekToBeginning(parts);
+    long applied = readToEnd(restorer, parts, rec -> applyOptimalCalls(rec));
+    tableTail.assign(parts);
+    for (TopicPartition tp : parts) {
+      tableTail.seek(tp, restorer.position(tp));
+    }
+    restorer.assign(List.of());
+    status.markTableRestored();
+    LOG.infof("restored %d optimal-call records (%d questions) from %s", applied, pipeline.table().size(), params.optimalCallsTopic());
+  }
+
+  /** Applies what other instances (and this one) committed to the optimal-calls changelog since the last look. */
+  private void tailTable() {
+    for (ConsumerRecord<String, byte[]> rec : tableTail.poll(Duration.ZERO)) {
+      applyOptimalCalls(rec);
+    }
+  }
+
+  private void applyOptimalCalls(ConsumerRecord<String, byte[]> rec) {
+    if (rec.key() == null || rec.value() == null || rec.value().length != 4) {
+      throw new IllegalStateException("optimal-calls changelog record at " + rec.topic() + "-" + rec.partition() + "@" + rec.offset()
+          + " is not (question id, int32 n)");
+    }
+    pipeline.table().mergeMin(rec.key(), ByteBuffer.wrap(rec.value()).getInt());
+  }
+
+  @Override
+  public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+    if (partitions.isEmpty()) {
+      return;
+    }
+    List<TopicPartition> markerParts = new ArrayList<>();
+    int markerPartitions = partitions(restorer, params.groupsTopic()).size();
+    for (TopicPartition tp : partitions) {
+      if (tp.partition() >= markerPartitions) {
+        throw new IllegalStateException(params.groupsTopic() + " has " + markerPartitions + " partitions but "
+            + settings.rolloutsTopic() + " has partition " + tp.partition() + ": the group changelog needs one partition per rollouts partition");
+      }
+      markerParts.add(new TopicPartition(params.groupsTopic(), tp.partition()));
+    }
+    restorer.assign(markerParts);
+    restorer.seekToBeginning(markerParts);
+    long n = readToEnd(restorer, markerParts, rec -> pipeline.restoreMarker(rec.key(), rec.partition(), rec.value()));
+    restorer.assign(List.of());
+    Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(partitions));
+    for (TopicPartition tp : partitions) {
+      OffsetAndMetadata om = committed.get(tp);
+      if (om != null && om.metadata() != null && om.metadata().startsWith(HW)) {
+        replayUntil.put(tp.partition(), Long.parseLong(om.metadata().substring(HW.length())));
+      }
+    }
+    LOG.infof("assigned %s: %d marker records restored, replay up to %s", partitions, n, replayUntil);
+    status.assignment(consumer.assignment());
+  }
+
+  @Override
+  public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+    if (inTransaction) {
+      // Hand over a clean cut: everything processed so far is committed before the partitions move.
+      commit();
+    }
+    drop(partitions);
+  }
+
+  @Override
+  public void onPartitionsLost(Collection<TopicPartition> partitions) {
+    // The generation is gone, so the open transaction's offsets can no longer commit, and this
+    // instance's in-memory state has moved past what is committed: start a new life from the committed state.
+    throw new IllegalStateException("partitions " + partitions + " were lost (session timeout or fencing); restarting from the committed state");
+  }
+
+  private void drop(Collection<TopicPartition> partitions) {
+    List<Integer> ps = new ArrayList<>();
+    for (TopicPartition tp : partitions) {
+      ps.add(tp.partition());
+      positions.remove(tp.partition());
+      replayUntil.remove(tp.partition());
+    }
+    pipeline.dropPartitions(ps);
+    status.assignment(consumer.assignment());
+  }
+
+  private static List<TopicPartition> partitions(KafkaConsumer<?, ?> c, String topic) {
+    List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(30));
+    if (infos == null || infos.isEmpty()) {
+      throw new IllegalStateException("topic " + topic + " does not exist");
+    }
+    List<TopicPartition> out = new ArrayList<>(infos.size());
+    for (PartitionInfo pi : infos) {
+      out.add(new TopicPartition(topic, pi.partition()));
+    }
+    return out;
+  }
+
+  /** Reads the assigned partitions up to their end (the last stable offset: read_committed) as of now. */
+  private static long readToEnd(KafkaConsumer<String, byte[]> c, List<TopicPartition> parts,
+      java.util.function.Consumer<ConsumerRecord<String, byte[]>> apply) {
+    Map<TopicPartition, Long> end = c.endOffsets(parts);
+    long n = 0;
+    while (true) {
+      boolean done = true;
+      for (TopicPartition tp : parts) {
+        if (c.position(tp) < end.get(tp)) {
+          done = false;
+          break;
+        }
+      }
+      if (done) {
+        return n;
+      }
+      for (ConsumerRecord<String, byte[]> rec : c.poll(RESTORE_POLL)) {
+        apply.accept(rec);
+        n++;
+      }
+    }
+  }
+
+  /** Turns the pipeline's outputs into sends of the open transaction. */
+  private final class Sink implements RewardPipeline.Sink {
+    @Override
+    public void rewarded(String groupId, byte[] scoredGroup, long timestampMs) {
+      begin(clock.getAsLong());
+      RecordHeaders h = new RecordHeaders();
+      h.add(Topics.HEADER_TYPE, TYPE);
+      h.add(Topics.HEADER_VERSION, VERSION);
+      producer.send(new ProducerRecord<>(settings.rewardedTopic(), null, timestampMs, groupId, scoredGroup, h), onSent);
+    }
+
+    @Override
+    public void deadLetter(Rejection rejection) {
+      begin(clock.getAsLong());
+      ConsumerRecord<String, byte[]> rec = current;
+      Headers h = new RecordHeaders(rec.headers().toArray());
+      put(h, Topics.DLQ_REASON, rejection.reason().wireName());
+      put(h, Topics.DLQ_DETAIL, rejection.detail());
+      put(h, Topics.DLQ_SOURCE_TOPIC, rec.topic());
+      put(h, Topics.DLQ_SOURCE_PARTITION, Integer.toString(rec.partition()));
+      put(h, Topics.DLQ_SOURCE_OFFSET, Long.toString(rec.offset()));
+      producer.send(new ProducerRecord<>(settings.dlqTopic(), null, rec.timestamp(), rec.key(), rec.value(), h), onSent);
+    }
+
+    @Override
+    public void groupMarker(String groupId, int partition, byte[] value) {
+      begin(clock.getAsLong());
+      producer.send(new ProducerRecord<>(params.groupsTopic(), partition, clock.getAsLong(), groupId, value), onSent);
+    }
+
+    @Override
+    public void optimalCalls(String questionId, int n) {
+      begin(clock.getAsLong());
+      producer.send(new ProducerRecord<>(params.optimalCallsTopic(), null, clock.getAsLong(), questionId,
+          ByteBuffer.allocate(4).putInt(n).array()), onSent);
+    }
+
+    private void put(Headers h, String name, String value) {
+      h.remove(name);
+      h.add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private Properties consumerProps() {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, params.bootstrap());
+    p.put(ConsumerConfig.CLIENT_ID_CONFIG, params.applicationId() + "-" + params.instanceId() + "-rollouts");
+    p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+    p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
+    p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000");
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+    p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(8 << 20));
+    p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(64 << 20));
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.putAll(params.consumerOverrides());
+    // Fixed: the exactly-once contract depends on them.
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, params.applicationId());
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    return p;
+  }
+
+  private Properties readerProps() {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, params.bootstrap());
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    return p;
+  }
+
+  private Properties producerProps() {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, params.bootstrap());
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, params.applicationId() + "-" + params.instanceId());
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "10");
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(512 << 10));
+    p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(128L << 20));
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(16 << 20));
+    p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "30000");
+    // The first send after a commit often meets CONCURRENT_TRANSACTIONS while the markers are written:
+    // retry fast (Kafka's default backoff, 100 ms growing to 1 s, stalls the loop).
+    p.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "5");
+    p.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, "20");
+    p.putAll(params.producerOverrides());
+    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, params.applicationId() + "-" + params.instanceId());
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    return p;
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(consumer, "consumer");
+    closeQuietly(restorer, "restore consumer");
+    closeQuietly(tableTail, "table consumer");
+    closeQuietly(producer, "producer");
+  }
+
+  private static void closeQuietly(AutoCloseable c, String what) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      // Closing after a failure may fail again; the first failure is what matters, but say so.
+      LOG.warnf("closing the %s failed: %s", what, e.toString());
+    }
+  }
+}
