@@ -140,9 +140,10 @@ public class RewardStream {
     instanceId = config.instanceId().orElseGet(() -> hostName() + "-" + httpPort);
     StreamWorker.Params params = new StreamWorker.Params(bootstrap, config.applicationId(), instanceId,
         config.commitInterval(), config.progressInterval(), config.consumer(), config.producer());
-    LOG.infof("reward %s, timeout %s (%s), commit interval %s, topics %s -> %s (dlq %s), instance %s", settings.reward().label(),
-        settings.groupTimeout(), settings.timeoutPolicy().cliName(), config.commitInterval(), settings.rolloutsTopic(),
-        settings.rewardedTopic(), settings.dlqTopic(), instanceId);
+    LOG.infof("reward %s, timeout %s (%s), commit interval %s, topics %s -> %s (dlq %s), instance %s, consumer overrides %s,"
+            + " producer overrides %s", settings.reward().label(), settings.groupTimeout(), settings.timeoutPolicy().cliName(),
+        config.commitInterval(), settings.rolloutsTopic(), settings.rewardedTopic(), settings.dlqTopic(), instanceId,
+        config.consumer(), config.producer());
     Gauge.builder("otc.reward.rollouts.lag", status, StatusBoard::lag)
         .description("Records behind the end of the rollouts topic, summed over this instance's partitions").register(registry);
     Gauge.builder("otc.reward.groups.pending", status, StatusBoard::pendingGroups)

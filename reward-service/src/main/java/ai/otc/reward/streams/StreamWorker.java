@@ -405,8 +405,6 @@ final class StreamWorker implements ConsumerRebalanceListener, AutoCloseable {
     p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
     p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000");
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-    p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(8 << 20));
-    p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(64 << 20));
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.putAll(params.consumerOverrides());
     // Fixed: the exactly-once contract depends on them.

@@ -6,7 +6,6 @@ import ai.otc.reward.support.Broker;
 import ai.otc.reward.support.RolloutFeed;
 import ai.otc.reward.support.ServiceProcess;
 import ai.otc.reward.support.Trajectories;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,14 +48,14 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * topic is pre-loaded before the service starts, so the service never waits for input; the output
  * reader counts members on the wire and decodes every 100th group in full.
  *
- * <p>Arguments: {@code [trajectories per size, default 100000] [sizes, default 5,16]}.
+ * <p>Arguments: {@code [trajectories per size, default 400000] [sizes, default 5,16]}.
  */
 public final class RewardBench {
 
   private RewardBench() {}
 
   public static void main(String[] args) throws Exception {
-    int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+    int n = args.length > 0 ? Integer.parseInt(args[0]) : 400_000;
     String[] sizes = (args.length > 1 ? args[1] : "5,16").split(",");
     List<String> lines = new ArrayList<>();
     for (String s : sizes) {
@@ -119,8 +118,7 @@ public final class RewardBench {
       System.out.println("  service settings: " + props);
     }
     double service;
-    try (ServiceProcess svc = ServiceProcess.start("bench-g" + size, broker.bootstrap(), Broker.freePort(),
-        Files.createTempDirectory("reward-bench-state"), props, serviceJvm())) {
+    try (ServiceProcess svc = ServiceProcess.start("bench-g" + size, broker.bootstrap(), Broker.freePort(), props, serviceJvm())) {
       Duration svcCpu0 = svc.cpu().orElse(Duration.ZERO);
       Duration ownCpu0 = ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO);
       service = outputRate(broker.bootstrap(), out, n / size, size, true);

@@ -11,8 +11,6 @@ import ai.otc.reward.support.RolloutFeed;
 import ai.otc.reward.support.ServiceProcess;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -61,8 +59,7 @@ class DeadLetterIT {
     RolloutFeed feed = RolloutFeed.generate("dl", 333, 3, 50, 5L);
     assertThat(feed.trajectories).hasSize(999);
     byte[] poison = "{\"not\": \"a protobuf\"}".getBytes(StandardCharsets.UTF_8);
-    Path state = Files.createTempDirectory("reward-dlq-state");
-    try (ServiceProcess svc = ServiceProcess.start("dlq", broker.bootstrap(), Broker.freePort(), state,
+    try (ServiceProcess svc = ServiceProcess.start("dlq", broker.bootstrap(), Broker.freePort(),
             Map.of("otc.reward.application-id", "reward-dlq-it"));
         KafkaProducer<String, byte[]> producer = RolloutFeed.producer(broker.bootstrap());
         RewardedReader reader = new RewardedReader(broker.bootstrap(), Topics.REWARDED)) {
@@ -109,17 +106,22 @@ class DeadLetterIT {
 
   @Test
   void aConfigurationErrorStopsTheStartNamingTheKey() throws Exception {
-    Path state = Files.createTempDirectory("reward-bad-config");
-    assertThatThrownBy(() -> ServiceProcess.start("bad-config", broker.bootstrap(), Broker.freePort(), state,
+    assertThatThrownBy(() -> ServiceProcess.start("bad-config", broker.bootstrap(), Broker.freePort(),
             Map.of("otc.reward.groups.timeout-policy", "score-everything")))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("service exited")
         .hasMessageContaining("otc.reward.groups.timeout-policy");
-    assertThatThrownBy(() -> ServiceProcess.start("bad-alpha", broker.bootstrap(), Broker.freePort(), state,
+    assertThatThrownBy(() -> ServiceProcess.start("bad-alpha", broker.bootstrap(), Broker.freePort(),
             Map.of("otc.reward.alpha", "-1")))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("service exited")
         .hasMessageContaining("otc.reward.alpha");
+    // A cross-key rule: markers must outlive the replay window, which is one group timeout long.
+    assertThatThrownBy(() -> ServiceProcess.start("bad-retention", broker.bootstrap(), Broker.freePort(),
+            Map.of("otc.reward.groups.timeout", "PT10M", "otc.reward.groups.completed-retention", "PT5M")))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("service exited")
+        .hasMessageContaining("otc.reward.groups.completed-retention");
   }
 
   private static KafkaConsumer<String, byte[]> dlqConsumer;

@@ -13,8 +13,6 @@ import ai.otc.reward.support.RolloutFeed;
 import ai.otc.reward.support.ServiceProcess;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -57,13 +55,12 @@ class KillRestartIT {
     RolloutFeed feed = RolloutFeed.generate("kr", 2000, 5, 300, 42L);
     int total = feed.trajectories.size();
     assertThat(total).isEqualTo(10_000);
-    Path state = Files.createTempDirectory("reward-kill-state");
     int port = Broker.freePort();
     Map<String, String> props = Map.of("otc.reward.application-id", "reward-kill-it");
 
     try (KafkaProducer<String, byte[]> producer = RolloutFeed.producer(broker.bootstrap());
         RewardedReader reader = new RewardedReader(broker.bootstrap(), Topics.REWARDED)) {
-      ServiceProcess first = ServiceProcess.start("kill-first", broker.bootstrap(), port, state, props);
+      ServiceProcess first = ServiceProcess.start("kill-first", broker.bootstrap(), port, props);
       // The stream keeps flowing, throttled, also while the service is down.
       CompletableFuture<Void> feeding = CompletableFuture.runAsync(() -> {
         try {
@@ -81,7 +78,7 @@ class KillRestartIT {
       int atKill = reader.poll(Duration.ofMillis(100));
       assertThat(atKill).as("the kill happened mid-stream").isLessThan(2000);
 
-      ServiceProcess second = ServiceProcess.start("kill-restarted", broker.bootstrap(), port, state, props);
+      ServiceProcess second = ServiceProcess.start("kill-restarted", broker.bootstrap(), port, props);
       try {
         feeding.get(120, TimeUnit.SECONDS);
         reader.pollUntil(2000, Duration.ofSeconds(120));

@@ -18,7 +18,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -71,8 +70,7 @@ class RebalanceIT {
 
     try (KafkaProducer<String, byte[]> producer = RolloutFeed.producer(broker.bootstrap());
         RewardedReader reader = new RewardedReader(broker.bootstrap(), Topics.REWARDED);
-        ServiceProcess a = ServiceProcess.start("rebalance-a", broker.bootstrap(), portA,
-            Files.createTempDirectory("reward-rb-a"), props)) {
+        ServiceProcess a = ServiceProcess.start("rebalance-a", broker.bootstrap(), portA, props)) {
       first.send(producer, Topics.ROLLOUTS, 0, first.trajectories.size());
       assertThat(reader.pollUntil(500, Duration.ofSeconds(120))).as("log %s", a.log()).isEqualTo(500);
 
@@ -92,8 +90,7 @@ class RebalanceIT {
             throw new IllegalStateException(e);
           }
         });
-        try (ServiceProcess b = ServiceProcess.start("rebalance-b", broker.bootstrap(), portB,
-            Files.createTempDirectory("reward-rb-b"), props)) {
+        try (ServiceProcess b = ServiceProcess.start("rebalance-b", broker.bootstrap(), portB, props)) {
           feeding.get(120, TimeUnit.SECONDS);
           reader.pollUntil(1000, Duration.ofSeconds(120));
           long settle = System.nanoTime() + Duration.ofSeconds(2).toNanos();
