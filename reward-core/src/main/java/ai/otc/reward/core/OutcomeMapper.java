@@ -2,10 +2,9 @@ package ai.otc.reward.core;
 
 import ai.otc.core.em.ExactMatch;
 import ai.otc.core.reward.Outcome;
-import ai.otc.proto.v1.Trajectory;
 
 /**
- * Maps a {@code Trajectory} of otc.rollouts.v1 to the {@link Outcome} the OTC core scores: m is
+ * Maps a trajectory of otc.rollouts.v1 (its {@link TrajectoryView}) to the {@link Outcome} the OTC core scores: m is
  * {@code tool_call_count} (already counted by the rollout per OTC.md §3.2), correctness per the
  * {@link CorrectnessSource}, and r_phi = 1/0 (Search-R1's EM with format_score 0).
  */
@@ -22,16 +21,16 @@ public final class OutcomeMapper {
   }
 
   /** Whether the trajectory's answer counts as correct. */
-  public boolean correct(Trajectory t) {
-    if (source == CorrectnessSource.ROLLOUT || t.getGoldenAnswersCount() == 0) {
-      return t.getCorrect();
+  public boolean correct(TrajectoryView t) {
+    if (source == CorrectnessSource.ROLLOUT || t.goldenAnswers().isEmpty()) {
+      return t.correct();
     }
     // compute_score_em: no extracted answer scores 0 whatever the gold.
-    return t.getHasAnswer() && ExactMatch.isMatch(t.getExtractedAnswer(), t.getGoldenAnswersList());
+    return t.hasAnswer() && ExactMatch.isMatch(t.extractedAnswer(), t.goldenAnswers());
   }
 
   /** The core's view of one trajectory. */
-  public Outcome outcome(Trajectory t) {
-    return Outcome.of(t.getToolCallCount(), correct(t));
+  public Outcome outcome(TrajectoryView t) {
+    return Outcome.of(t.toolCallCount(), correct(t));
   }
 }

@@ -1,6 +1,5 @@
 package ai.otc.reward.core;
 
-import ai.otc.core.em.ExactMatch;
 import ai.otc.core.reward.GroupScorer;
 import ai.otc.core.reward.OptimalCallState;
 import ai.otc.core.reward.Outcome;
@@ -22,9 +21,9 @@ import java.util.OptionalInt;
  * splicing each member's original {@code Trajectory} bytes into {@code ScoredTrajectory.trajectory}
  * (field 1), so no trajectory is decoded or re-encoded on the service's hot path.
  *
- * <p>The output is byte-identical to the object path,
- * {@code ScoredGroups.score(ScoredGroups.assembled(...), scorer, state, mapper).toByteArray()}, for
- * members that are canonical protobuf-java encodings (which re-serialise to themselves): same id
+ * <p>The output is byte-identical to building the {@code ScoredGroup} with the generated protobuf
+ * objects and serialising it (the tests' {@code ObjectPathReference}), for members that are
+ * canonical protobuf-java encodings (which re-serialise to themselves): same id
  * ({@code <group>@<label>}), reward spec, members sorted by trajectory id (stable), {@code scored_at}
  * = the latest record timestamp, {@code policy_version} = the minimum over members, {@code run_id} =
  * the first sorted member's, fields in ascending field number, and proto3 implicit presence (scalars
@@ -61,7 +60,6 @@ public final class ScoredGroupWriter {
 
   private final GroupScorer scorer;
   private final OutcomeMapper mapper;
-  private final CorrectnessSource source;
   private final byte[] spec;
   private final int specFieldSize;
   private final String idSuffix;
@@ -70,7 +68,6 @@ public final class ScoredGroupWriter {
   public ScoredGroupWriter(GroupScorer scorer, OutcomeMapper mapper) {
     this.scorer = Objects.requireNonNull(scorer, "scorer");
     this.mapper = Objects.requireNonNull(mapper, "mapper");
-    this.source = mapper.source();
     this.spec = ScoredGroups.spec(scorer.config()).toByteArray();
     this.specFieldSize = CodedOutputStream.computeByteArraySize(SG_REWARD, spec);
     this.idSuffix = ScoredGroups.id("", scorer.config());
@@ -107,13 +104,13 @@ public final class ScoredGroupWriter {
       throw new IllegalArgumentException("group " + groupId + " has no members");
     }
     TrajectoryView[] sorted = members.toArray(new TrajectoryView[0]);
-    Arrays.sort(sorted, BY_ID); // stable, like ScoredGroups.assembled's List.sort
+    Arrays.sort(sorted, BY_ID); // stable: equal ids keep their arrival order
     Timestamp scoredAt = Timestamps.fromMillis(latestRecordTimestampMs);
 
     List<Outcome> outcomes = new ArrayList<>(size);
     long policyVersion = Long.MAX_VALUE;
     for (TrajectoryView t : sorted) {
-      outcomes.add(Outcome.of(t.toolCallCount(), correct(source, t)));
+      outcomes.add(mapper.outcome(t));
       policyVersion = Math.min(policyVersion, t.policyVersion());
     }
     GroupScorer.GroupResult result = scorer.score(questionId, outcomes, state);
@@ -222,15 +219,6 @@ public final class ScoredGroupWriter {
       throw new UncheckedIOException("ScoredGroup size mismatch for group " + groupId, e);
     }
     return new Result(out, n, size, rewards, toolCalls, correct);
-  }
-
-  /** Whether a trajectory's answer counts as correct: {@link OutcomeMapper#correct}'s rule on a view. */
-  static boolean correct(CorrectnessSource source, TrajectoryView t) {
-    if (source == CorrectnessSource.ROLLOUT || t.goldenAnswers().isEmpty()) {
-      return t.correct();
-    }
-    // compute_score_em: no extracted answer scores 0 whatever the gold.
-    return t.hasAnswer() && ExactMatch.isMatch(t.extractedAnswer(), t.goldenAnswers());
   }
 
   private static int memberSize(int trajectoryLength, TrajectoryReward r, Outcome o) {

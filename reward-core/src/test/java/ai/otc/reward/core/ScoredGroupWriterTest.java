@@ -21,9 +21,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link ScoredGroupWriter} must produce exactly the bytes of the object path,
- * {@code ScoredGroups.score(ScoredGroups.assembled(...)).toByteArray()}, and leave the optimal-call
- * state exactly as it does.
+ * {@link ScoredGroupWriter} must produce exactly the bytes of the protobuf object path,
+ * {@code ObjectPathReference.score(ObjectPathReference.assembled(...)).toByteArray()}, and leave the
+ * optimal-call state exactly as it does.
  */
 class ScoredGroupWriterTest {
 
@@ -50,9 +50,9 @@ class ScoredGroupWriterTest {
       objectState.put(c.questionId(), c.historyN());
       writerState.put(c.questionId(), c.historyN());
     }
-    ScoredGroup expected = ScoredGroups.score(
-        ScoredGroups.assembled(c.groupId(), c.questionId(), c.expectedSize(), c.members(), c.partial(), c.latestTs()),
-        scorer, objectState, mapper);
+    ScoredGroup expected = ObjectPathReference.score(
+        ObjectPathReference.assembled(c.groupId(), c.questionId(), c.expectedSize(), c.members(), c.partial(), c.latestTs()),
+        scorer, objectState, c.source());
     byte[] expectedBytes = expected.toByteArray();
 
     List<TrajectoryView> views = new ArrayList<>();
@@ -245,7 +245,7 @@ class ScoredGroupWriterTest {
       Trajectory t = randomMember(rnd, "t");
       TrajectoryView v = TrajectoryView.parse(t.toByteArray());
       for (CorrectnessSource s : CorrectnessSource.values()) {
-        assertThat(ScoredGroupWriter.correct(s, v)).as("%s %s", s, t).isEqualTo(new OutcomeMapper(s).correct(t));
+        assertThat(new OutcomeMapper(s).correct(v)).as("%s %s", s, t).isEqualTo(ObjectPathReference.correct(s, t));
       }
     }
   }
@@ -277,7 +277,7 @@ class ScoredGroupWriterTest {
         members.add(t);
         views.add(TrajectoryView.parse(t.toByteArray()));
       }
-      byte[] expected = ScoredGroups.score(ScoredGroups.assembled("g-" + g, q, size, members, false, g), scorer, objectState, mapper)
+      byte[] expected = ObjectPathReference.score(ObjectPathReference.assembled("g-" + g, q, size, members, false, g), scorer, objectState, CorrectnessSource.RECOMPUTE)
           .toByteArray();
       byte[] actual = writer.write("g-" + g, q, size, views, false, g, writerState).bytes();
       assertThat(actual).isEqualTo(expected);
