@@ -5,7 +5,7 @@
 # packaged service (its own JVM, default settings), against a single-node KRaft broker on 127.0.0.1 started in the
 # benchmark's JVM. Prints the rates and the ratios (issue target: service >= 50 % of raw consume).
 #
-#   bench/reward-bench.sh [trajectories per group size, default 400000] [group sizes, default 5,16]
+#   bench/reward-bench.sh [trajectories per group size, default 1000000] [group sizes, default 5,16]
 #
 # Set SKIP_BUILD=1 to reuse an existing build of reward-core and reward-service.
 set -euo pipefail
@@ -22,7 +22,7 @@ mv reward-service/bench.classpath.tmp "$CP_FILE" 2>/dev/null || mv reward-servic
 [ -s "$CP_FILE" ] || { echo "reward-bench: could not compute the test classpath" >&2; exit 1; }
 LOGDIR="$(mktemp -d)"
 echo "reward-bench: broker and service logs under $LOGDIR" >&2
-N="${1:-400000}"
+N="${1:-1000000}"
 SIZES="${2:-5,16}"
 CP="reward-service/target/test-classes:reward-service/target/classes:$(cat "$CP_FILE")"
 RESULTS=()

@@ -48,14 +48,14 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * topic is pre-loaded before the service starts, so the service never waits for input; the output
  * reader counts members on the wire and decodes every 100th group in full.
  *
- * <p>Arguments: {@code [trajectories per size, default 400000] [sizes, default 5,16]}.
+ * <p>Arguments: {@code [trajectories per size, default 1000000] [sizes, default 5,16]}.
  */
 public final class RewardBench {
 
   private RewardBench() {}
 
   public static void main(String[] args) throws Exception {
-    int n = args.length > 0 ? Integer.parseInt(args[0]) : 400_000;
+    int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
     String[] sizes = (args.length > 1 ? args[1] : "5,16").split(",");
     List<String> lines = new ArrayList<>();
     for (String s : sizes) {
