@@ -125,7 +125,7 @@ public interface RewardServiceConfig {
 
     /**
      * How long a finished group is remembered, so its late members and duplicates are ignored rather
-     * than starting it again (about 100 bytes of heap per group). Must be longer than {@code timeout}:
+     * than starting it again (about 150 bytes of heap per group). Must be longer than {@code timeout}:
      * after a restart the service re-reads the source from its oldest pending group, and the markers
      * of groups finished since then must still be there to recognise them.
      */

@@ -57,7 +57,11 @@ public class TopicInitializer {
       }
       TopicDescription rollouts = admin.describeTopics(List.of(t.rollouts())).allTopicNames().get(30, TimeUnit.SECONDS).get(t.rollouts());
       int partitions = rollouts.partitions().size();
-      Map<String, String> compact = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+      // Compaction only cleans closed segments: 64 MiB segments (not Kafka's 1 GiB) keep what a new owner
+      // restores at assignment close to the live markers.
+      Map<String, String> compact = Map.of(
+          TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+          TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(64 << 20));
       List<NewTopic> internal = new ArrayList<>();
       String groups = StreamTopics.groups(config.applicationId());
       String optimal = StreamTopics.optimalCalls(config.applicationId());

@@ -11,6 +11,7 @@ import ai.otc.reward.support.Broker;
 import ai.otc.reward.support.RewardedReader;
 import ai.otc.reward.support.RolloutFeed;
 import ai.otc.reward.support.ServiceProcess;
+import ai.otc.reward.support.Trajectories;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,7 +30,7 @@ import org.junit.jupiter.api.Test;
 /**
  * 10,000 trajectories (2,000 groups of 5) stream into a real KRaft broker while the packaged
  * service scores them; halfway through it is killed with SIGKILL (no shutdown, an open
- * transaction) and started again on the same state directory. A read_committed reader must then
+ * transaction) and started again. A read_committed reader must then
  * see every group exactly once (no duplicate even before deduping on the deterministic id, since
  * the service is exactly-once), none missing, all complete, and the n served over gRPC must equal
  * the brute-force minimum over the correct trajectories of each question.
@@ -119,6 +121,56 @@ class KillRestartIT {
         }
       } finally {
         second.close();
+      }
+    }
+  }
+
+  /**
+   * A group still pending when the service is killed keeps the deadline it got when its first member
+   * was processed (the OPEN marker committed before the kill), instead of a fresh timeout counted from
+   * the restart: with a 20 s timeout, the partial group must appear about 20 s after its first member,
+   * not 20 s after the restarted instance got the partition (which comes ~10 s after the kill, once the
+   * killed member's session has expired).
+   */
+  @Test
+  void aPendingGroupKeepsItsOriginalTimeoutAcrossAKill() throws Exception {
+    String in = "timeout-it.rollouts";
+    String out = "timeout-it.rewarded";
+    broker.createTopic(in, 1);
+    int port = Broker.freePort();
+    Map<String, String> props = Map.of(
+        "otc.reward.application-id", "reward-timeout-it",
+        "otc.reward.topics.rollouts", in,
+        "otc.reward.topics.rewarded", out,
+        "otc.reward.topics.dlq", in + ".dlq",
+        "otc.reward.groups.timeout", "PT20S",
+        "otc.reward.groups.punctuate-interval", "PT0.2S");
+    try (KafkaProducer<String, byte[]> producer = RolloutFeed.producer(broker.bootstrap());
+        RewardedReader reader = new RewardedReader(broker.bootstrap(), out)) {
+      ServiceProcess first = ServiceProcess.start("timeout-first", broker.bootstrap(), port, props);
+      long t0;
+      try {
+        t0 = System.nanoTime();
+        for (String id : new String[] {"s1", "s2"}) {
+          producer.send(new ProducerRecord<>(in, "slow", Trajectories.of("slow", id, "q", 3, 1, true).toByteArray())).get();
+        }
+        // A complete group behind them proves the pending members were processed.
+        producer.send(new ProducerRecord<>(in, "done", Trajectories.of("done", "d1", "q", 1, 2, true).toByteArray())).get();
+        assertThat(reader.pollUntil(1, Duration.ofSeconds(30))).as("log %s", first.log()).isEqualTo(1);
+        // Several 100 ms commits: the pending group's OPEN marker is in the changelog.
+        Thread.sleep(1500);
+      } finally {
+        first.kill();
+      }
+      try (ServiceProcess second = ServiceProcess.start("timeout-restarted", broker.bootstrap(), port, props)) {
+        assertThat(reader.pollUntil(2, Duration.ofSeconds(60))).as("log %s", second.log()).isEqualTo(2);
+        double afterFirstMember = (System.nanoTime() - t0) / 1e9;
+        ScoredGroup slow = reader.all.get(1);
+        assertThat(slow.getGroupId()).isEqualTo("slow");
+        assertThat(slow.getPartial()).isTrue();
+        assertThat(slow.getMembersCount()).as("both members, rebuilt by replay").isEqualTo(2);
+        assertThat(afterFirstMember).as("timed out at the original deadline (s after the first member); log %s", second.log())
+            .isBetween(19.0, 28.0);
       }
     }
   }
