@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -62,6 +63,7 @@ final class StreamWorker implements ConsumerRebalanceListener, AutoCloseable {
   private static final byte[] VERSION = "v1".getBytes(StandardCharsets.UTF_8);
   private static final Duration POLL = Duration.ofMillis(100);
   private static final Duration RESTORE_POLL = Duration.ofMillis(200);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
   /** Everything one life needs besides the pipeline. */
   record Params(String bootstrap, String applicationId, String instanceId, Duration commitInterval, Duration progressInterval,
@@ -97,6 +99,8 @@ final class StreamWorker implements ConsumerRebalanceListener, AutoCloseable {
   /** Records below this offset were processed by a committed transaction: replay. */
   private final Map<Integer, Long> replayUntil = new HashMap<>();
   private boolean inTransaction;
+  /** Set by {@link #run}: restores give up when the application stops rather than wait for a broker. */
+  private BooleanSupplier stop = () -> false;
   private long transactionStartMs;
   private long recordsInTransaction;
   private ConsumerRecord<String, byte[]> current;
@@ -122,6 +126,7 @@ final class StreamWorker implements ConsumerRebalanceListener, AutoCloseable {
 
   /** Runs until {@code stop} says so (then commits what is open) or a failure ends this life. */
   void run(BooleanSupplier stop) {
+    this.stop = stop;
     status.state(RewardStream.State.RESTORING);
     restoreTable();
     producer.initTransactions();
@@ -331,7 +336,7 @@ final class StreamWorker implements ConsumerRebalanceListener, AutoCloseable {
   }
 
   /** Reads the assigned partitions up to their end (the last stable offset: read_committed) as of now. */
-  private static long readToEnd(KafkaConsumer<String, byte[]> c, List<TopicPartition> parts,
+  private long readToEnd(KafkaConsumer<String, byte[]> c, List<TopicPartition> parts,
       java.util.function.Consumer<ConsumerRecord<String, byte[]>> apply) {
     Map<TopicPartition, Long> end = c.endOffsets(parts);
     long n = 0;
@@ -345,6 +350,9 @@ final class StreamWorker implements ConsumerRebalanceListener, AutoCloseable {
       }
       if (done) {
         return n;
+      }
+      if (stop.getAsBoolean()) {
+        throw new IllegalStateException("stopping while restoring " + parts);
       }
       for (ConsumerRecord<String, byte[]> rec : c.poll(RESTORE_POLL)) {
         apply.accept(rec);
@@ -439,10 +447,11 @@ final class StreamWorker implements ConsumerRebalanceListener, AutoCloseable {
 
   @Override
   public void close() {
-    closeQuietly(consumer, "consumer");
-    closeQuietly(restorer, "restore consumer");
-    closeQuietly(tableTail, "table consumer");
-    closeQuietly(producer, "producer");
+    // Bounded: after a failure the broker may be gone, and a stop must not hang on it.
+    closeQuietly(() -> consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT)), "consumer");
+    closeQuietly(() -> restorer.close(CloseOptions.timeout(CLOSE_TIMEOUT)), "restore consumer");
+    closeQuietly(() -> tableTail.close(CloseOptions.timeout(CLOSE_TIMEOUT)), "table consumer");
+    closeQuietly(() -> producer.close(CLOSE_TIMEOUT), "producer");
   }
 
   private static void closeQuietly(AutoCloseable c, String what) {
