@@ -122,6 +122,23 @@ public final class ServiceProcess implements AutoCloseable {
     throw new IllegalStateException("service on " + port + " not ready after " + max + ": " + last + "\n" + tail());
   }
 
+  /** Freezes the JVM (SIGSTOP): a zombie in the making, alive but silent, its session left to expire. */
+  public void pause() throws Exception {
+    signal("-STOP");
+  }
+
+  /** Thaws a paused JVM (SIGCONT): it resumes where it stopped, unaware of what happened meanwhile. */
+  public void resume() throws Exception {
+    signal("-CONT");
+  }
+
+  private void signal(String sig) throws Exception {
+    Process kill = new ProcessBuilder("kill", sig, Long.toString(process.pid())).inheritIO().start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IllegalStateException("kill " + sig + " " + process.pid() + " failed");
+    }
+  }
+
   /** A real crash: SIGKILL, no shutdown hooks, no final commit. */
   public void kill() throws InterruptedException {
     process.destroyForcibly();
