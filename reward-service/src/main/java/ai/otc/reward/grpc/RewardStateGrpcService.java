@@ -54,7 +54,7 @@ public class RewardStateGrpcService extends RewardStateGrpc.RewardStateImplBase 
   }
 
   @Override
-  @Blocking // sorts the whole table: not on the event loop
+  @Blocking // up to 100,000 entries per page: not on the event loop
   public void listOptimalCalls(ListOptimalCallsRequest request, StreamObserver<ListOptimalCallsResponse> observer) {
     try {
       if (request.getPageSize() < 0 || request.getPageSize() > MAX_PAGE) {

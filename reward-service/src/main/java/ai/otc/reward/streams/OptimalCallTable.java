@@ -2,11 +2,10 @@ package ai.otc.reward.streams;
 
 import ai.otc.core.reward.OptimalCallState;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.ObjIntConsumer;
 
 /**
@@ -22,7 +21,8 @@ import java.util.function.ObjIntConsumer;
  */
 public final class OptimalCallTable {
 
-  private final ConcurrentHashMap<String, Integer> table = new ConcurrentHashMap<>();
+  /** Sorted, so that a listing page is a range read rather than a sort of every question. */
+  private final ConcurrentSkipListMap<String, Integer> table = new ConcurrentSkipListMap<>();
 
   /** The current n, empty when no correct trajectory was ever seen for the question. */
   public OptionalInt get(String questionId) {
@@ -64,22 +64,15 @@ public final class OptimalCallTable {
    * token carries over between calls.
    */
   public List<Map.Entry<String, Integer>> page(String afterExclusive, int limit) {
-    String[] keys = table.keySet().toArray(new String[0]);
-    Arrays.sort(keys);
-    int start = afterExclusive == null ? 0 : upperBound(keys, afterExclusive);
-    List<Map.Entry<String, Integer>> out = new ArrayList<>(Math.min(limit, Math.max(0, keys.length - start)));
-    for (int i = start; i < keys.length && out.size() < limit; i++) {
-      Integer n = table.get(keys[i]);
-      if (n != null) {
-        out.add(Map.entry(keys[i], n));
+    Map<String, Integer> rest = afterExclusive == null ? table : table.tailMap(afterExclusive, false);
+    List<Map.Entry<String, Integer>> out = new ArrayList<>(Math.min(limit, 1024));
+    for (Map.Entry<String, Integer> e : rest.entrySet()) {
+      if (out.size() == limit) {
+        break;
       }
+      out.add(Map.entry(e.getKey(), e.getValue()));
     }
     return out;
-  }
-
-  private static int upperBound(String[] sorted, String key) {
-    int i = Arrays.binarySearch(sorted, key);
-    return i >= 0 ? i + 1 : -i - 1;
   }
 
   /**
