@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -241,11 +242,27 @@ class ScoredGroupWriterTest {
   @Test
   void recomputedCorrectnessMatchesOutcomeMapper() throws Exception {
     Random rnd = new Random(5);
+    // Long-lived mappers, as in the service: their cache of normalised golds must never leak between trajectories.
+    Map<CorrectnessSource, OutcomeMapper> mappers = new java.util.EnumMap<>(CorrectnessSource.class);
+    for (CorrectnessSource s : CorrectnessSource.values()) {
+      mappers.put(s, new OutcomeMapper(s));
+    }
     for (int i = 0; i < 2_000; i++) {
       Trajectory t = randomMember(rnd, "t");
-      TrajectoryView v = TrajectoryView.parse(t.toByteArray());
-      for (CorrectnessSource s : CorrectnessSource.values()) {
-        assertThat(new OutcomeMapper(s).correct(v)).as("%s %s", s, t).isEqualTo(ObjectPathReference.correct(s, t));
+      // Runs of members with the same golds (a group), then a change.
+      for (int copy = 0; copy < 1 + rnd.nextInt(3); copy++) {
+        // "City of Paris" matches only the two-gold list: a stale cache of the one-gold list would say no.
+        String answer = switch (rnd.nextInt(3)) {
+          case 0 -> t.getExtractedAnswer();
+          case 1 -> "City of Paris";
+          default -> "other " + copy;
+        };
+        Trajectory member = t.toBuilder().setExtractedAnswer(answer).setHasAnswer(true).build();
+        TrajectoryView v = TrajectoryView.parse(member.toByteArray());
+        for (CorrectnessSource s : CorrectnessSource.values()) {
+          assertThat(mappers.get(s).correct(v)).as("%s %s", s, member).isEqualTo(ObjectPathReference.correct(s, member));
+          assertThat(new OutcomeMapper(s).correct(v)).as("fresh %s %s", s, member).isEqualTo(ObjectPathReference.correct(s, member));
+        }
       }
     }
   }
