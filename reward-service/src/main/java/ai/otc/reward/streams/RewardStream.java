@@ -173,6 +173,11 @@ public class RewardStream {
     while (!stopping) {
       try {
         topics.ensureTopics();
+        // A failed life may have lowered n in a transaction that never committed; kept, such a value
+        // would stop this instance from writing the same lowering again when it re-scores the group,
+        // and the other instances would never learn it. Every life starts from the changelog alone.
+        status.tableRestored = false;
+        table.clear();
         RewardPipeline pipeline = new RewardPipeline(settings, metrics, table);
         try (StreamWorker worker = new StreamWorker(params, settings, pipeline, status, System::currentTimeMillis)) {
           worker.run(() -> stopping);

@@ -99,6 +99,7 @@ final class StreamWorker implements ConsumerRebalanceListener, AutoCloseable {
   /** Records below this offset were processed by a committed transaction: replay. */
   private final Map<Integer, Long> replayUntil = new HashMap<>();
   private boolean inTransaction;
+  private boolean closing;
   /** Set by {@link #run}: restores give up when the application stops rather than wait for a broker. */
   private BooleanSupplier stop = () -> false;
   private long transactionStartMs;
@@ -307,6 +308,11 @@ final class StreamWorker implements ConsumerRebalanceListener, AutoCloseable {
 
   @Override
   public void onPartitionsLost(Collection<TopicPartition> partitions) {
+    if (closing) {
+      // This life is already over (close() after a failure): let the consumer leave the group cleanly,
+      // so that the partitions move at once instead of after the session timeout.
+      return;
+    }
     // The generation is gone, so the open transaction's offsets can no longer commit, and this
     // instance's in-memory state has moved past what is committed: start a new life from the committed state.
     throw new IllegalStateException("partitions " + partitions + " were lost (session timeout or fencing); restarting from the committed state");
@@ -447,6 +453,7 @@ final class StreamWorker implements ConsumerRebalanceListener, AutoCloseable {
 
   @Override
   public void close() {
+    closing = true;
     // Bounded: after a failure the broker may be gone, and a stop must not hang on it.
     closeQuietly(() -> consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT)), "consumer");
     closeQuietly(() -> restorer.close(CloseOptions.timeout(CLOSE_TIMEOUT)), "restore consumer");

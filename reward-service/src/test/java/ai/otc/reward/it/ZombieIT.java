@@ -1,18 +1,22 @@
 package ai.otc.reward.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ai.otc.proto.v1.ScoredGroup;
 import ai.otc.reward.support.Broker;
 import ai.otc.reward.support.RewardedReader;
 import ai.otc.reward.support.RolloutFeed;
 import ai.otc.reward.support.ServiceProcess;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -27,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * offsets; then A is thawed with SIGCONT and carries on as if nothing happened. The broker must
  * fence it (KIP-447: its transaction was aborted at the timeout and its generation is stale), A
  * must notice, start a new life from the committed state and rejoin, and a read_committed reader
- * must see every group exactly once, none missing.
+ * must see every group exactly once, none missing, and both instances must serve the brute-force n
+ * of every question (no lowering from A's aborted transaction kept, every committed one replicated).
  */
 class ZombieIT {
 
@@ -46,6 +51,19 @@ class ZombieIT {
     if (broker != null) {
       broker.close();
     }
+  }
+
+  private final java.util.List<ManagedChannel> channels = new java.util.ArrayList<>();
+
+  private ManagedChannel channel(ServiceProcess p) {
+    ManagedChannel ch = RebalanceIT.channel(p.port());
+    channels.add(ch);
+    return ch;
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void closeChannels() {
+    channels.forEach(ManagedChannel::shutdownNow);
   }
 
   @Test
@@ -97,6 +115,14 @@ class ZombieIT {
         String aLog = Files.readString(a.log());
         assertThat(aLog).as("A noticed it had been fenced or had lost its partitions, and started a new life")
             .contains("reward stream failed");
+        // Lowerings in A's aborted transaction must not survive in anyone's table, and the committed ones must reach both.
+        ManagedChannel chA = channel(a);
+        ManagedChannel chB = channel(b);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).ignoreException(StatusRuntimeException.class)
+            .untilAsserted(() -> {
+              assertThat(RebalanceIT.queryAll(chA, feed, "zb")).as("n via A").isEqualTo(new TreeMap<>(feed.minCorrect));
+              assertThat(RebalanceIT.queryAll(chB, feed, "zb")).as("n via B").isEqualTo(new TreeMap<>(feed.minCorrect));
+            });
       }
     }
   }
