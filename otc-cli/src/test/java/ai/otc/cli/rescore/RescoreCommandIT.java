@@ -7,6 +7,7 @@ import ai.otc.proto.v1.RewardName;
 import ai.otc.proto.v1.ScoredGroup;
 import ai.otc.proto.v1.ScoredTrajectory;
 import ai.otc.proto.v1.Trajectory;
+import ai.otc.reward.core.ClientProps;
 import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -298,14 +299,8 @@ class RescoreCommandIT {
 
   /** Every record of a topic, in (partition, offset) order. */
   static List<ConsumerRecord<String, byte[]>> readAll(String topic) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(ClientProps.readCommittedConsumer(bootstrap, 500))) {
       List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
           .map(pi -> new TopicPartition(topic, pi.partition())).sorted(java.util.Comparator.comparingInt(TopicPartition::partition)).toList();
       Map<TopicPartition, Long> end = c.endOffsets(parts);

@@ -2,6 +2,7 @@ package ai.otc.reward.bench;
 
 import ai.otc.proto.v1.ScoredGroup;
 import ai.otc.proto.v1.Trajectory;
+import ai.otc.reward.core.ClientProps;
 import ai.otc.reward.support.Broker;
 import ai.otc.reward.support.RolloutFeed;
 import ai.otc.reward.support.ServiceProcess;
@@ -194,13 +195,7 @@ public final class RewardBench {
 
   /** A read_committed byte consumer assigned to every partition of {@code topic}, positioned at the beginning. */
   static KafkaConsumer<String, byte[]> fromBeginning(String bootstrap, String topic) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p);
+    KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(ClientProps.readCommittedConsumer(bootstrap, 500));
     List<TopicPartition> parts = c.partitionsFor(topic).stream().map(pi -> new TopicPartition(topic, pi.partition())).toList();
     c.assign(parts);
     c.seekToBeginning(parts);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.otc.proto.v1.ScoredGroup;
+import ai.otc.reward.core.ClientProps;
 import ai.otc.reward.messaging.Topics;
 import ai.otc.reward.support.Broker;
 import ai.otc.reward.support.RewardedReader;
@@ -26,11 +27,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The packaged service against a real KRaft broker: one poison record among 1,000 goes to the
@@ -40,19 +38,8 @@ import org.junit.jupiter.api.Test;
  */
 class DeadLetterIT {
 
-  static Broker broker;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = Broker.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (broker != null) {
-      broker.close();
-    }
-  }
+  @RegisterExtension
+  static final Broker broker = Broker.perClass();
 
   @Test
   void onePoisonRecordAmongAThousandGoesToTheDlqAndTheStreamGoesOn() throws Exception {
@@ -127,13 +114,9 @@ class DeadLetterIT {
   private static KafkaConsumer<String, byte[]> dlqConsumer;
 
   static List<ConsumerRecord<String, byte[]>> readDlq(int atLeast, Duration max) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+    Properties p = ClientProps.readCommittedConsumer(broker.bootstrap(), 500);
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader-" + UUID.randomUUID());
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     dlqConsumer = new KafkaConsumer<>(p);
     dlqConsumer.subscribe(List.of(Topics.ROLLOUTS_DLQ));
     List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();

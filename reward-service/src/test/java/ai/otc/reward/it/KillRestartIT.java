@@ -23,9 +23,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * 10,000 trajectories (2,000 groups of 5) stream into a real KRaft broker while the packaged
@@ -37,20 +36,8 @@ import org.junit.jupiter.api.Test;
  */
 class KillRestartIT {
 
-  static Broker broker;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = Broker.start();
-    broker.createTopic(Topics.ROLLOUTS, 4);
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (broker != null) {
-      broker.close();
-    }
-  }
+  @RegisterExtension
+  static final Broker broker = Broker.perClass(Topics.ROLLOUTS, 4);
 
   @Test
   void everyGroupIsScoredExactlyOnceAcrossAKill() throws Exception {

@@ -29,9 +29,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two packaged instances against a real KRaft broker: instance A scores a first stream of groups
@@ -45,20 +44,8 @@ import org.junit.jupiter.api.Test;
  */
 class RebalanceIT {
 
-  static Broker broker;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = Broker.start();
-    broker.createTopic(Topics.ROLLOUTS, 4);
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (broker != null) {
-      broker.close();
-    }
-  }
+  @RegisterExtension
+  static final Broker broker = Broker.perClass(Topics.ROLLOUTS, 4);
 
   @Test
   void aSecondInstanceJoiningMidStreamLosesNothingAndKeepsN() throws Exception {

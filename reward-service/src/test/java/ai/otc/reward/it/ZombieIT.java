@@ -20,9 +20,8 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The zombie case of exactly-once, with two packaged instances and a real KRaft broker: instance A
@@ -38,33 +37,8 @@ class ZombieIT {
 
   static final String IN = "zombie.rollouts";
   static final String OUT = "zombie.rewarded";
-  static Broker broker;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = Broker.start();
-    broker.createTopic(IN, 4);
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (broker != null) {
-      broker.close();
-    }
-  }
-
-  private final java.util.List<ManagedChannel> channels = new java.util.ArrayList<>();
-
-  private ManagedChannel channel(ServiceProcess p) {
-    ManagedChannel ch = RebalanceIT.channel(p.port());
-    channels.add(ch);
-    return ch;
-  }
-
-  @org.junit.jupiter.api.AfterEach
-  void closeChannels() {
-    channels.forEach(ManagedChannel::shutdownNow);
-  }
+  @RegisterExtension
+  static final Broker broker = Broker.perClass(IN, 4);
 
   @Test
   void aFrozenInstanceThatWakesUpIsFencedAndNothingIsScoredTwice() throws Exception {
@@ -116,13 +90,18 @@ class ZombieIT {
         assertThat(aLog).as("A noticed it had been fenced or had lost its partitions, and started a new life")
             .contains("reward stream failed");
         // Lowerings in A's aborted transaction must not survive in anyone's table, and the committed ones must reach both.
-        ManagedChannel chA = channel(a);
-        ManagedChannel chB = channel(b);
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).ignoreException(StatusRuntimeException.class)
-            .untilAsserted(() -> {
-              assertThat(RebalanceIT.queryAll(chA, feed, "zb")).as("n via A").isEqualTo(new TreeMap<>(feed.minCorrect));
-              assertThat(RebalanceIT.queryAll(chB, feed, "zb")).as("n via B").isEqualTo(new TreeMap<>(feed.minCorrect));
-            });
+        ManagedChannel chA = RebalanceIT.channel(a.port());
+        ManagedChannel chB = RebalanceIT.channel(b.port());
+        try {
+          await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).ignoreException(StatusRuntimeException.class)
+              .untilAsserted(() -> {
+                assertThat(RebalanceIT.queryAll(chA, feed, "zb")).as("n via A").isEqualTo(new TreeMap<>(feed.minCorrect));
+                assertThat(RebalanceIT.queryAll(chB, feed, "zb")).as("n via B").isEqualTo(new TreeMap<>(feed.minCorrect));
+              });
+        } finally {
+          chA.shutdownNow();
+          chB.shutdownNow();
+        }
       }
     }
   }

@@ -9,17 +9,55 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** A real single-node KRaft broker on 127.0.0.1 (SmallRye's EmbeddedKafkaBroker), one per test class. */
-public final class Broker implements AutoCloseable {
+/**
+ * A real single-node KRaft broker on 127.0.0.1 (SmallRye's EmbeddedKafkaBroker): {@link #start()} for
+ * code that owns its lifetime (the benchmark), or one per test class as a JUnit extension:
+ * {@code @RegisterExtension static final Broker broker = Broker.perClass(topic, partitions);}.
+ */
+public final class Broker implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
-  private final EmbeddedKafkaBroker broker;
+  private EmbeddedKafkaBroker broker;
+  private final String topic;
+  private final int partitions;
 
-  private Broker(EmbeddedKafkaBroker broker) {
+  private Broker(EmbeddedKafkaBroker broker, String topic, int partitions) {
     this.broker = broker;
+    this.topic = topic;
+    this.partitions = partitions;
+  }
+
+  /** A broker started before the test class's tests and closed after them, with {@code topic} created (null: none). */
+  public static Broker perClass(String topic, int partitions) {
+    return new Broker(null, topic, partitions);
+  }
+
+  /** A broker for the test class, without topics of its own. */
+  public static Broker perClass() {
+    return perClass(null, 0);
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    broker = embedded();
+    if (topic != null) {
+      createTopic(topic, partitions);
+    }
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
   }
 
   public static Broker start() {
+    return new Broker(embedded(), null, 0);
+  }
+
+  private static EmbeddedKafkaBroker embedded() {
     EmbeddedKafkaBroker b = new EmbeddedKafkaBroker()
         .withNodeId(1)
         .withKafkaHost("127.0.0.1")
@@ -36,7 +74,7 @@ public final class Broker implements AutoCloseable {
           p.put("auto.create.topics.enable", "false");
         });
     b.start();
-    return new Broker(b);
+    return b;
   }
 
   public String bootstrap() {
@@ -62,6 +100,9 @@ public final class Broker implements AutoCloseable {
 
   @Override
   public void close() {
-    broker.close();
+    if (broker != null) {
+      broker.close();
+      broker = null;
+    }
   }
 }

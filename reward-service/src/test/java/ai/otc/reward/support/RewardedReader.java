@@ -1,6 +1,7 @@
 package ai.otc.reward.support;
 
 import ai.otc.proto.v1.ScoredGroup;
+import ai.otc.reward.core.ClientProps;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,8 +11,6 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Reads otc.rewarded.v1 as the learner would: read_committed, from the beginning, keeping every record (duplicates included). */
 public final class RewardedReader implements AutoCloseable {
@@ -20,13 +19,9 @@ public final class RewardedReader implements AutoCloseable {
   public final List<ScoredGroup> all = new ArrayList<>();
 
   public RewardedReader(String bootstrap, String topic) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    Properties p = ClientProps.readCommittedConsumer(bootstrap, 500);
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     consumer = new KafkaConsumer<>(p);
     consumer.subscribe(List.of(topic));
   }
