@@ -55,6 +55,7 @@ public class StreamReadinessCheck implements HealthCheck {
         .withData("missing-topics", String.join(",", missing))
         .withData("partitions", st.partitions().toString())
         .withData("pending-groups", st.pendingGroups())
+        .withData("last-commit-ms", st.lastCommitMs())
         .build();
   }
 

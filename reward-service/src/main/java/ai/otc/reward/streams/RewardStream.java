@@ -83,7 +83,7 @@ public class RewardStream {
       finishedMarkers = markers;
     }
 
-    void committed(long records, long nowMs) {
+    void committed(long nowMs) {
       lastCommitMs = nowMs;
       consecutiveFailures = 0;
     }

@@ -103,7 +103,6 @@ final class StreamWorker implements ConsumerRebalanceListener, AutoCloseable {
   /** Set by {@link #run}: restores give up when the application stops rather than wait for a broker. */
   private BooleanSupplier stop = () -> false;
   private long transactionStartMs;
-  private long recordsInTransaction;
   private ConsumerRecord<String, byte[]> current;
   /** Where the loop's time went since the last progress line (nanoseconds), for the operator and for tuning. */
   private long pollNanos;
@@ -141,15 +140,20 @@ final class StreamWorker implements ConsumerRebalanceListener, AutoCloseable {
       pollNanos += t1 - t0;
       recordsSinceReport += records.count();
       long now = clock.getAsLong();
-      for (ConsumerRecord<String, byte[]> rec : records) {
+      if (!records.isEmpty()) {
         begin(now);
-        current = rec;
-        int p = rec.partition();
-        Long until = replayUntil.get(p);
-        boolean replay = until != null && rec.offset() < until;
-        pipeline.process(p, rec.offset(), rec.timestamp(), rec.key(), rec.value(), now, replay, sink);
-        positions.put(p, rec.offset() + 1);
-        recordsInTransaction++;
+      }
+      // Per partition: its replay mark is looked up, and its position recorded, once per poll, not per record.
+      for (TopicPartition tp : records.partitions()) {
+        int p = tp.partition();
+        long replayUntilOffset = replayUntil.getOrDefault(p, -1L);
+        long last = -1;
+        for (ConsumerRecord<String, byte[]> rec : records.records(tp)) {
+          current = rec;
+          last = rec.offset();
+          pipeline.process(p, last, rec.timestamp(), rec.key(), rec.value(), now, last < replayUntilOffset, sink);
+        }
+        positions.put(p, last + 1);
       }
       current = null;
       processNanos += System.nanoTime() - t1;
@@ -195,7 +199,6 @@ final class StreamWorker implements ConsumerRebalanceListener, AutoCloseable {
       producer.beginTransaction();
       inTransaction = true;
       transactionStartMs = now;
-      recordsInTransaction = 0;
     }
   }
 
@@ -217,7 +220,7 @@ final class StreamWorker implements ConsumerRebalanceListener, AutoCloseable {
       // commitTransaction throws when a send failed; this is the belt to its braces.
       throw new IllegalStateException("a send of the committed transaction failed: " + failed, failed);
     }
-    status.committed(recordsInTransaction, clock.getAsLong());
+    status.committed(clock.getAsLong());
   }
 
   /** Sums the consumer's per-partition {@code records-lag} of the rollouts topic; NaN before the first fetch. */
