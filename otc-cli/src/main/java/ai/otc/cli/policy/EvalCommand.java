@@ -1,8 +1,8 @@
 package ai.otc.cli.policy;
 
 import ai.otc.cli.OtcSubcommand;
-import ai.otc.policy.artifact.PolicyArtifact;
-import ai.otc.policy.artifact.PolicyCache;
+import ai.otc.policy.store.PolicyArtifact;
+import ai.otc.policy.warmstart.PolicyCache;
 import ai.otc.policy.eval.Acceptance;
 import ai.otc.policy.eval.EvalReport;
 import ai.otc.policy.eval.Evaluator;
@@ -11,12 +11,12 @@ import ai.otc.policy.generation.TaskFormat;
 import ai.otc.policy.model.ModelConfig;
 import ai.otc.policy.model.PolicyModel;
 import ai.otc.policy.tokenizer.WordTokenizer;
-import ai.otc.policy.tools.Bm25Tools;
-import ai.otc.policy.tools.InProcessTools;
+import ai.otc.policy.offline.tools.Bm25Tools;
+import ai.otc.policy.offline.tools.InProcessTools;
 import ai.otc.policy.tools.ToolBackend;
-import ai.otc.policy.world.Question;
-import ai.otc.policy.world.Split;
-import ai.otc.policy.world.World;
+import ai.otc.world.Question;
+import ai.otc.world.Split;
+import ai.otc.world.World;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,7 +2,7 @@ package ai.otc.cli.policy;
 
 import ai.djl.pytorch.jni.JniUtils;
 import ai.otc.cli.OtcSubcommand;
-import ai.otc.policy.model.SpeedBench;
+import ai.otc.policy.bench.SpeedBench;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;

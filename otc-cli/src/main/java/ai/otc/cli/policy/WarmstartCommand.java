@@ -1,15 +1,15 @@
 package ai.otc.cli.policy;
 
 import ai.otc.cli.OtcSubcommand;
-import ai.otc.policy.artifact.PolicyArtifact;
+import ai.otc.policy.store.PolicyArtifact;
 import ai.otc.policy.eval.Acceptance;
 import ai.otc.policy.eval.Evaluator;
 import ai.otc.policy.generation.TaskFormat;
 import ai.otc.policy.model.PolicyModel;
-import ai.otc.policy.tools.InProcessTools;
+import ai.otc.policy.offline.tools.InProcessTools;
 import ai.otc.policy.warmstart.WarmStartRunner;
-import ai.otc.policy.world.Split;
-import ai.otc.policy.world.World;
+import ai.otc.world.Split;
+import ai.otc.world.World;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;

@@ -1,11 +1,11 @@
 package ai.otc.cli.policy;
 
 import ai.otc.cli.OtcSubcommand;
-import ai.otc.policy.world.QuestionKind;
-import ai.otc.policy.world.Split;
-import ai.otc.policy.world.World;
-import ai.otc.policy.world.WorldGenerator;
-import ai.otc.policy.world.WorldIo;
+import ai.otc.world.QuestionKind;
+import ai.otc.world.Split;
+import ai.otc.world.World;
+import ai.otc.world.WorldGenerator;
+import ai.otc.world.WorldIo;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

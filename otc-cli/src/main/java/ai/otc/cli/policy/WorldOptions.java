@@ -1,9 +1,9 @@
 package ai.otc.cli.policy;
 
-import ai.otc.policy.world.World;
-import ai.otc.policy.world.WorldConfig;
-import ai.otc.policy.world.WorldGenerator;
-import ai.otc.policy.world.WorldIo;
+import ai.otc.world.World;
+import ai.otc.world.WorldConfig;
+import ai.otc.world.WorldGenerator;
+import ai.otc.world.WorldIo;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 

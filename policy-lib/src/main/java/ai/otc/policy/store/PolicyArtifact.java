@@ -1,0 +1,237 @@
+package ai.otc.policy.store;
+
+import ai.otc.policy.model.ModelConfig;
+import ai.otc.policy.model.PolicyModel;
+import ai.otc.policy.tokenizer.WordTokenizer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * One versioned policy artifact: a zip holding {@code manifest.json} (format, policy version, model config, tokenizer,
+ * provenance, SHA-256 of the weights) and {@code weights.bin} (every parameter, in the model's fixed order, as
+ * little-endian float32). Loading verifies the checksum and the parameter shapes, so a truncated or edited file is
+ * reported instead of silently used. Entries carry a fixed timestamp: the same weights give the same bytes.
+ */
+public final class PolicyArtifact {
+  /** Artifact format name in the manifest. */
+  public static final String FORMAT = "otc-policy";
+  /** Artifact format version. */
+  public static final int FORMAT_VERSION = 1;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final ModelConfig modelConfig;
+  private final WordTokenizer tokenizer;
+  private final Map<String, float[]> weights;
+  private final long policyVersion;
+  private final Map<String, Object> provenance;
+  private final String checksum;
+
+  /**
+   * @param policyVersion monotonically increasing version (0 = warm start; the learner bumps it)
+   * @param provenance    free-form JSON-ready facts (world fingerprint, warm-start config, metrics...)
+   */
+  public PolicyArtifact(ModelConfig modelConfig, WordTokenizer tokenizer, Map<String, float[]> weights, long policyVersion,
+      Map<String, Object> provenance) {
+    this.modelConfig = modelConfig;
+    this.tokenizer = tokenizer;
+    this.weights = weights;
+    this.policyVersion = policyVersion;
+    this.provenance = provenance == null ? Map.of() : provenance;
+    this.checksum = sha256(weightBytes(weights));
+    if (tokenizer.size() != modelConfig.vocabSize()) {
+      throw new IllegalArgumentException("tokenizer size " + tokenizer.size() + " != model vocab " + modelConfig.vocabSize());
+    }
+  }
+
+  /** Snapshot of a live model. */
+  public static PolicyArtifact of(PolicyModel model, WordTokenizer tokenizer, long policyVersion, Map<String, Object> provenance) {
+    return new PolicyArtifact(model.config(), tokenizer, model.weights(), policyVersion, provenance);
+  }
+
+  public ModelConfig modelConfig() {
+    return modelConfig;
+  }
+
+  public WordTokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  public Map<String, float[]> weights() {
+    return weights;
+  }
+
+  public long policyVersion() {
+    return policyVersion;
+  }
+
+  public Map<String, Object> provenance() {
+    return provenance;
+  }
+
+  /** SHA-256 (hex) of {@code weights.bin}. */
+  public String checksum() {
+    return checksum;
+  }
+
+  /** Builds a model from the weights on the given device ({@code auto}, {@code cpu}, {@code gpu}...). */
+  public PolicyModel newModel(String device) {
+    return new PolicyModel(modelConfig.withDevice(device), weights);
+  }
+
+  /** Writes the artifact atomically (temp file + move). */
+  public void save(Path file) {
+    try {
+      if (file.getParent() != null) {
+        Files.createDirectories(file.getParent());
+      }
+      Path tmp = Files.createTempFile(file.getParent() == null ? Path.of(".") : file.getParent(), ".policy", ".tmp");
+      try (OutputStream os = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(os)) {
+        put(zip, "manifest.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest()));
+        put(zip, "weights.bin", weightBytes(weights));
+      }
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write policy artifact " + file, e);
+    }
+  }
+
+  private Map<String, Object> manifest() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("format", FORMAT);
+    m.put("format_version", FORMAT_VERSION);
+    m.put("policy_version", policyVersion);
+    m.put("weights_sha256", checksum);
+    m.put("parameters", modelConfig.parameterCount());
+    m.put("model", JSON.convertValue(modelConfig, Map.class));
+    Map<String, Object> tk = new LinkedHashMap<>();
+    tk.put("type", "word");
+    tk.put("observation_tag", tokenizer.observationTag());
+    tk.put("tokens", tokenizer.tokens());
+    m.put("tokenizer", tk);
+    m.put("provenance", provenance);
+    return m;
+  }
+
+  private static void put(ZipOutputStream zip, String name, byte[] data) throws IOException {
+    ZipEntry e = new ZipEntry(name);
+    e.setTime(0L);
+    zip.putNextEntry(e);
+    zip.write(data);
+    zip.closeEntry();
+  }
+
+  /** Reads and verifies an artifact; throws {@link IllegalArgumentException} with the reason when it is not valid. */
+  @SuppressWarnings("unchecked")
+  public static PolicyArtifact load(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("no policy artifact at " + file);
+    }
+    byte[] manifest = null;
+    byte[] wbytes = null;
+    try (InputStream is = Files.newInputStream(file); ZipInputStream zip = new ZipInputStream(is)) {
+      for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
+        if (e.getName().equals("manifest.json")) {
+          manifest = zip.readAllBytes();
+        } else if (e.getName().equals("weights.bin")) {
+          wbytes = zip.readAllBytes();
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read policy artifact " + file + ": " + e.getMessage(), e);
+    }
+    if (manifest == null || wbytes == null) {
+      throw new IllegalArgumentException(file + " is not a policy artifact (manifest.json or weights.bin missing)");
+    }
+    try {
+      JsonNode m = JSON.readTree(manifest);
+      if (!FORMAT.equals(m.path("format").asText()) || m.path("format_version").asInt() != FORMAT_VERSION) {
+        throw new IllegalArgumentException(file + ": unsupported format " + m.path("format").asText() + " v"
+            + m.path("format_version").asInt() + " (expected " + FORMAT + " v" + FORMAT_VERSION + ")");
+      }
+      String sum = sha256(wbytes);
+      if (!sum.equals(m.path("weights_sha256").asText())) {
+        throw new IllegalArgumentException(file + ": weights checksum mismatch (manifest " + m.path("weights_sha256").asText()
+            + ", file " + sum + "): the artifact is corrupt");
+      }
+      ModelConfig cfg = JSON.treeToValue(m.get("model"), ModelConfig.class);
+      List<String> tokens = new ArrayList<>();
+      m.path("tokenizer").path("tokens").forEach(t -> tokens.add(t.asText()));
+      WordTokenizer tk = new WordTokenizer(tokens, m.path("tokenizer").path("observation_tag").asText());
+      Map<String, float[]> w = readWeights(cfg, wbytes, file);
+      Map<String, Object> prov = JSON.convertValue(m.path("provenance"), LinkedHashMap.class);
+      return new PolicyArtifact(cfg, tk, w, m.path("policy_version").asLong(), prov);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(file + ": bad manifest: " + e.getMessage(), e);
+    }
+  }
+
+  private static Map<String, float[]> readWeights(ModelConfig cfg, byte[] bytes, Path file) throws IOException {
+    Map<String, float[]> w = new LinkedHashMap<>();
+    try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
+      for (var e : PolicyModel.parameterShapes(cfg).entrySet()) {
+        String name = in.readUTF();
+        int n = in.readInt();
+        if (!name.equals(e.getKey()) || n != e.getValue().size()) {
+          throw new IllegalArgumentException(file + ": weights do not match the model config at " + e.getKey());
+        }
+        byte[] raw = new byte[n * 4];
+        in.readFully(raw);
+        float[] a = new float[n];
+        ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(a);
+        w.put(name, a);
+      }
+      if (in.available() > 0) {
+        throw new IllegalArgumentException(file + ": trailing bytes after the last weight");
+      }
+    }
+    return w;
+  }
+
+  private static byte[] weightBytes(Map<String, float[]> weights) {
+    try {
+      ByteArrayOutputStream bos = new ByteArrayOutputStream();
+      try (DataOutputStream out = new DataOutputStream(bos)) {
+        for (var e : weights.entrySet()) {
+          out.writeUTF(e.getKey());
+          out.writeInt(e.getValue().length);
+          ByteBuffer bb = ByteBuffer.allocate(e.getValue().length * 4).order(ByteOrder.LITTLE_ENDIAN);
+          bb.asFloatBuffer().put(e.getValue());
+          out.write(bb.array());
+        }
+      }
+      return bos.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String sha256(byte[] b) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package ai.otc.policy.eval;
+
+import ai.otc.policy.generation.SamplingConfig;
+import ai.otc.world.Question;
+import ai.otc.world.QuestionKind;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * The warm start's acceptance measurements (issue 6), each with its target:
+ *
+ * <ol>
+ *   <li>protocol-valid greedy outputs on the split ≥ 99 %;</li>
+ *   <li>forced-recall EM on 1p questions (answer from parametric knowledge; search forbidden) ≥ 0.95;</li>
+ *   <li>greedy EM on single-hop questions (1p + 1n), where the policy searches, ≥ 0.95;</li>
+ *   <li>forced-recall EM on held-out 2h0 questions (two recalls composed in {@code <think>}) ≥ 0.9;</li>
+ *   <li>greedy search rate on directly answerable search questions (1p, 2h0) ≥ 80 %;</li>
+ *   <li>share of temperature-1 samples that answer those directly (0 calls) ≥ 5 %.</li>
+ * </ol>
+ */
+public final class Acceptance {
+  /** One measured number against its target. */
+  public record Check(String name, double value, double target, int n) {
+    public boolean met() {
+      return value >= target;
+    }
+  }
+
+  private Acceptance() {}
+
+  /**
+   * Runs the four evaluations on {@code questions} (normally the test split) and returns the checks plus the greedy
+   * report.
+   *
+   * @param samples temperature-1 samples per directly answerable question
+   */
+  public static Result measure(Evaluator ev, List<Question> questions, int samples, long seed) {
+    EvalReport greedy = new EvalReport("greedy", ev.run(questions, SamplingConfig.greedy(), false));
+    List<Question> direct = filter(questions, q -> q.kind() == QuestionKind.P1 || q.kind() == QuestionKind.H2_0);
+    List<Question> recallSet = filter(questions, q -> q.kind().directlyAnswerable());
+    EvalReport forced = new EvalReport("forced-recall", ev.run(recallSet, SamplingConfig.greedy(), true));
+    List<Question> repeated = new ArrayList<>();
+    for (int i = 0; i < samples; i++) {
+      repeated.addAll(direct);
+    }
+    EvalReport sampled = new EvalReport("t=1", ev.run(repeated, SamplingConfig.sample(1f, 1f, seed), false));
+
+    List<Check> checks = new ArrayList<>();
+    checks.add(new Check("protocol-valid (greedy, all kinds)", greedy.validShare(), 0.99, greedy.outcomes().size()));
+    checks.add(share("forced-recall EM, 1p", forced.outcomes(), o -> o.question().kind() == QuestionKind.P1, QuestionOutcome::correct, 0.95));
+    checks.add(share("greedy EM, single-hop (1p+1n)", greedy.outcomes(),
+        o -> o.question().kind() == QuestionKind.P1 || o.question().kind() == QuestionKind.N1, QuestionOutcome::correct, 0.95));
+    checks.add(share("forced-recall EM, held-out 2h0", forced.outcomes(), o -> o.question().kind() == QuestionKind.H2_0,
+        QuestionOutcome::correct, 0.9));
+    checks.add(share("greedy search rate, 1p+2h0", greedy.outcomes(),
+        o -> o.question().kind() == QuestionKind.P1 || o.question().kind() == QuestionKind.H2_0, o -> o.toolCalls() > 0, 0.8));
+    checks.add(share("t=1 direct-answer rate, 1p+2h0", sampled.outcomes(), o -> true, o -> o.toolCalls() == 0, 0.05));
+    Map<String, Double> extra = new LinkedHashMap<>();
+    extra.put("forced-recall EM, easy arithmetic", shareValue(forced.outcomes(), o -> o.question().kind() == QuestionKind.EASY, QuestionOutcome::correct));
+    extra.put("t=1 EM of direct answers", shareValue(sampled.outcomes(), o -> o.toolCalls() == 0, QuestionOutcome::correct));
+    extra.put("greedy code-call rate, easy arithmetic", shareValue(greedy.outcomes(), o -> o.question().kind() == QuestionKind.EASY, o -> o.toolCalls() > 0));
+    extra.put("greedy EM, hard arithmetic", shareValue(greedy.outcomes(), o -> o.question().kind() == QuestionKind.HARD, QuestionOutcome::correct));
+    return new Result(checks, extra, greedy, forced, sampled);
+  }
+
+  /** Everything measured. */
+  public record Result(List<Check> checks, Map<String, Double> extra, EvalReport greedy, EvalReport forced, EvalReport sampled) {
+    /** True when every check met its target. */
+    public boolean allMet() {
+      return checks.stream().allMatch(Check::met);
+    }
+
+    /** A Markdown table of the checks and the extra numbers. */
+    public String table() {
+      StringBuilder sb = new StringBuilder("| check | n | value | target | met |\n|---|---|---|---|---|\n");
+      for (Check c : checks) {
+        sb.append(String.format(Locale.ROOT, "| %s | %d | %.3f | >= %.2f | %s |%n", c.name(), c.n(), c.value(), c.target(),
+            c.met() ? "yes" : "NO"));
+      }
+      extra.forEach((k, v) -> sb.append(String.format(Locale.ROOT, "| %s | | %.3f | (info) | |%n", k, v)));
+      return sb.toString();
+    }
+
+    /** JSON-ready form. */
+    public Map<String, Object> toJson() {
+      Map<String, Object> j = new LinkedHashMap<>();
+      List<Map<String, Object>> cs = new ArrayList<>();
+      for (Check c : checks) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", c.name());
+        m.put("n", c.n());
+        m.put("value", c.value());
+        m.put("target", c.target());
+        m.put("met", c.met());
+        cs.add(m);
+      }
+      j.put("checks", cs);
+      j.put("extra", extra);
+      j.put("greedy", greedy.toJson());
+      j.put("forced_recall", forced.toJson());
+      j.put("sampled_t1", sampled.toJson());
+      return j;
+    }
+  }
+
+  private static List<Question> filter(List<Question> qs, Predicate<Question> p) {
+    return qs.stream().filter(p).toList();
+  }
+
+  private static Check share(String name, List<QuestionOutcome> os, Predicate<QuestionOutcome> in,
+      Predicate<QuestionOutcome> hit, double target) {
+    int n = (int) os.stream().filter(in).count();
+    return new Check(name, shareValue(os, in, hit), target, n);
+  }
+
+  private static double shareValue(List<QuestionOutcome> os, Predicate<QuestionOutcome> in, Predicate<QuestionOutcome> hit) {
+    long n = os.stream().filter(in).count();
+    long h = os.stream().filter(in).filter(hit).count();
+    return n == 0 ? Double.NaN : (double) h / n;
+  }
+}

@@ -1,0 +1,99 @@
+package ai.otc.policy.eval;
+
+import ai.otc.core.em.AnswerExtractor;
+import ai.otc.core.em.ExactMatch;
+import ai.otc.core.protocol.CodeProtocol;
+import ai.otc.policy.generation.Generator;
+import ai.otc.policy.generation.ProtocolEnvironment;
+import ai.otc.policy.generation.Rollout;
+import ai.otc.policy.generation.SamplingConfig;
+import ai.otc.policy.generation.TaskFormat;
+import ai.otc.policy.model.PolicyModel;
+import ai.otc.policy.tokenizer.WordTokenizer;
+import ai.otc.world.Question;
+import ai.otc.world.QuestionKind;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Runs the policy on questions through the real tool protocol and scores the answers with the project's EM
+ * ({@link ExactMatch} on the response's {@code <answer>}, Search-R1 rules) or, for code questions, ToRL's
+ * {@code \boxed{}} equivalence ({@link CodeProtocol#isEquivalent}).
+ */
+public final class Evaluator {
+  private final PolicyModel model;
+  private final TaskFormat format;
+  private final int maxTurns;
+  private final int maxCodeCalls;
+  private final int batchSize;
+  private final Generator generator;
+  private final AnswerExtractor extractor = AnswerExtractor.responseOnly();
+
+  /**
+   * @param maxTurns     executed searches per question (Search-R1 / OTC: 4)
+   * @param maxCodeCalls executed programs per question (OTC: 3)
+   * @param batchSize    questions decoded together
+   */
+  public Evaluator(PolicyModel model, TaskFormat format, int maxTurns, int maxCodeCalls, int batchSize) {
+    this.model = model;
+    this.format = format;
+    this.maxTurns = maxTurns;
+    this.maxCodeCalls = maxCodeCalls;
+    this.batchSize = batchSize;
+    WordTokenizer tk = format.tokenizer();
+    this.generator = new Generator(model, ProtocolEnvironment.stopTokens(tk), tk.id(WordTokenizer.EOS));
+  }
+
+  /**
+   * One rollout per question.
+   *
+   * @param forceRecall start search answers with {@code <think>} and forbid {@code <search>}; forbid
+   *                    {@code ```python} for code questions: the answer must come from parametric knowledge
+   */
+  public List<QuestionOutcome> run(List<Question> questions, SamplingConfig sampling, boolean forceRecall) {
+    WordTokenizer tk = format.tokenizer();
+    Set<Integer> banned = new HashSet<>();
+    if (forceRecall) {
+      banned.add(tk.id(WordTokenizer.SEARCH));
+      banned.add(tk.id(WordTokenizer.PYTHON));
+    }
+    List<QuestionOutcome> out = new ArrayList<>();
+    for (int from = 0; from < questions.size(); from += batchSize) {
+      List<Question> batch = questions.subList(from, Math.min(questions.size(), from + batchSize));
+      List<int[]> prompts = new ArrayList<>();
+      List<QuestionKind.Task> tasks = new ArrayList<>();
+      for (Question q : batch) {
+        String p = format.prompt(q);
+        if (forceRecall && q.kind().task() == QuestionKind.Task.SEARCH) {
+          p += " " + WordTokenizer.THINK;
+        }
+        prompts.add(tk.encode(p));
+        tasks.add(q.kind().task());
+      }
+      ProtocolEnvironment env = new ProtocolEnvironment(format, tasks, maxTurns, maxCodeCalls);
+      SamplingConfig s = new SamplingConfig(sampling.temperature(), sampling.topP(), sampling.seed() + from);
+      List<Rollout> rollouts = generator.generate(prompts, env, s, banned, model.config().context());
+      for (int i = 0; i < batch.size(); i++) {
+        Question q = batch.get(i);
+        Rollout r = rollouts.get(i);
+        String response = tk.decode(r.response());
+        if (forceRecall && q.kind().task() == QuestionKind.Task.SEARCH) {
+          response = WordTokenizer.THINK + " " + response;
+        }
+        String pred;
+        boolean correct;
+        if (q.kind().task() == QuestionKind.Task.SEARCH) {
+          pred = extractor.extract(response);
+          correct = pred != null && ExactMatch.isMatch(pred, q.goldenAnswers());
+        } else {
+          pred = CodeProtocol.lastBoxed(response).orElse(null);
+          correct = pred != null && CodeProtocol.isEquivalent(pred, q.answer());
+        }
+        out.add(new QuestionOutcome(q, response, pred, correct, env.toolCalls(i), env.valid(i) && !r.truncated()));
+      }
+    }
+    return out;
+  }
+}

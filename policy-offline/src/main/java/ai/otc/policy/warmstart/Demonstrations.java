@@ -1,0 +1,295 @@
+package ai.otc.policy.warmstart;
+
+import ai.otc.policy.generation.TaskFormat;
+import ai.otc.policy.tokenizer.WordTokenizer;
+import ai.otc.world.Entity;
+import ai.otc.world.Question;
+import ai.otc.world.QuestionKind;
+import ai.otc.world.World;
+import ai.otc.world.WorldGenerator;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * Builds warm-start demonstrations from the world, in exactly the text the live environment produces.
+ *
+ * <p>Two styles per question. <b>Over-use</b> (what a Search-R1-trained agent does): search every hop, or run code,
+ * even when the answer is known. <b>Minimal-call</b>: use only the calls the question needs, and write what is recalled
+ * inside {@code <think>} as an explicit statement ({@code the city of te po is quito}; for two hops
+ * {@code the friend of te po is ka mi . the city of ka mi is lima}). The recall statements have the same form as the
+ * fact sequences that teach parametric knowledge ({@code <think> the city of te po is quito </think>}), so a zero-call
+ * answer to a held-out two-hop question is two recalls composed in context, not a memorised answer: this is the
+ * prototype's design point, made stronger by spelling both hops out.
+ */
+public final class Demonstrations {
+  private final World world;
+  private final TaskFormat format;
+  private final WordTokenizer tk;
+
+  /** Names that belong to no entity and no passage of the world: the subjects of copy drills. */
+  private final List<String> drillNames;
+  /** Expressions the world asks about (code drills avoid them). */
+  private final Set<String> mathSubjects = new HashSet<>();
+
+  public Demonstrations(World world, TaskFormat format) {
+    this.world = world;
+    this.format = format;
+    this.tk = format.tokenizer();
+    Set<String> used = new HashSet<>();
+    world.entities().forEach(e -> used.add(e.name()));
+    world.corpus().forEach(p -> used.add(p.title()));
+    this.drillNames = WorldGenerator.allNames().stream().filter(n -> !used.contains(n)).toList();
+    world.questions().stream().filter(q -> q.kind().task() == QuestionKind.Task.CODE).forEach(q -> mathSubjects.add(q.subject()));
+  }
+
+  /** Kinds of copy drill (see {@link #drill}). */
+  public enum Drill { READ_ONE_HOP, READ_TWO_HOP, THINK_ONE_HOP, THINK_TWO_HOP, CODE }
+
+  /**
+   * A copy drill: a question about invented people (names of no entity, fresh random attributes on every draw), so
+   * that nothing in it can be memorised and the only way to lower its loss is to copy from the context. Only the
+   * copied tokens are trained; everything the model could not know is context:
+   *
+   * <ul>
+   *   <li>{@code READ_ONE_HOP}: {@code <qa> what is the R of N ? <search>} | {@code N </search>} | an observation
+   *       holding N's invented passage | {@code <answer> V </answer>} (V read from the observation);</li>
+   *   <li>{@code READ_TWO_HOP}: the same for {@code the R of the friend of N}: the second query is the friend read
+   *       from the first observation;</li>
+   *   <li>{@code THINK_ONE_HOP}: {@code <qa> ... ? <think>} | {@code the R of N is} | V | {@code </think> <answer> V
+   *       </answer>}: the name is copied into the recall statement and the answer is copied out of it;</li>
+   *   <li>{@code THINK_TWO_HOP}: {@code the friend of N is} | M | {@code . the R of M is} | V |
+   *       {@code </think> <answer> V </answer>}: the bridge entity is copied into the second statement.</li>
+   *   <li>{@code CODE}: {@code <math> what is A * B ?} (A, B drawn, never a question of the world) | the program |
+   *       its output | {@code \\boxed{ V }}: the answer is copied from the tool output.</li>
+   * </ul>
+   *
+   * The first action token ({@code <search>} / {@code <think>} / {@code ```python}) is context, so drills do not move the policy's
+   * choice between searching and answering directly: the demonstrations alone set that.
+   */
+  public Example drill(Drill kind, Random rng) {
+    if (kind == Drill.CODE) {
+      return codeDrill(rng);
+    }
+    String n = drillNames.get(rng.nextInt(drillNames.size()));
+    String m = drillNames.get(rng.nextInt(drillNames.size()));
+    while (m.equals(n)) {
+      m = drillNames.get(rng.nextInt(drillNames.size()));
+    }
+    Map<String, String> an = WorldGenerator.randomAttributes(rng);
+    Map<String, String> am = WorldGenerator.randomAttributes(rng);
+    boolean twoHop = kind == Drill.READ_TWO_HOP || kind == Drill.THINK_TWO_HOP;
+    String rel = twoHop ? WorldGenerator.ATTRIBUTES.get(rng.nextInt(WorldGenerator.ATTRIBUTES.size()))
+        : WorldGenerator.RELATIONS.get(rng.nextInt(WorldGenerator.RELATIONS.size()));
+    String v = twoHop ? am.get(rel) : "friend".equals(rel) ? m : an.get(rel);
+    String q = twoHop ? WorldGenerator.twoHopText(n, rel) : WorldGenerator.singleHopText(n, rel);
+    Builder b = new Builder();
+    b.context(WordTokenizer.QA + " " + q);
+    switch (kind) {
+      case READ_ONE_HOP, READ_TWO_HOP -> {
+        String pn = WorldGenerator.passageText(n, an, m, world.config(), rng);
+        b.context(WordTokenizer.SEARCH);
+        b.model(n + " " + WordTokenizer.SEARCH_END);
+        b.context(invented(pn, n));
+        if (twoHop) {
+          String friendOfM = drillNames.get(rng.nextInt(drillNames.size()));
+          String pm = WorldGenerator.passageText(m, am, friendOfM, world.config(), rng);
+          b.model(WordTokenizer.SEARCH + " " + m + " " + WordTokenizer.SEARCH_END);
+          b.context(invented(pm, m));
+        }
+      }
+      case THINK_ONE_HOP -> {
+        b.context(WordTokenizer.THINK);
+        b.model("the " + rel + " of " + n + " is");
+        b.context(v);
+      }
+      case THINK_TWO_HOP -> {
+        b.context(WordTokenizer.THINK);
+        b.model("the friend of " + n + " is");
+        b.context(m);
+        b.model(". the " + rel + " of " + m + " is");
+        b.context(v);
+      }
+    }
+    if (kind == Drill.THINK_ONE_HOP || kind == Drill.THINK_TWO_HOP) {
+      b.model(WordTokenizer.THINK_END + " " + answer(v));
+    } else {
+      b.model(answer(v));
+    }
+    return b.build("drill/" + kind.name().toLowerCase(java.util.Locale.ROOT));
+  }
+
+  private Example codeDrill(Random rng) {
+    String expr;
+    long value;
+    do {
+      int a = 2 + rng.nextInt(998);
+      int c = 2 + rng.nextInt(98);
+      boolean mul = rng.nextBoolean();
+      expr = a + (mul ? " * " : " + ") + c;
+      value = mul ? (long) a * c : a + c;
+    } while (mathSubjects.contains(expr));
+    Builder b = new Builder();
+    b.context(WordTokenizer.MATH + " what is " + expr + " ?");
+    b.context(WordTokenizer.PYTHON);
+    b.model("\nprint ( " + expr + " )\n" + WordTokenizer.FENCE + "\n" + WordTokenizer.OUTPUT);
+    b.context(format.codeObservation("print ( " + expr + " )\n"));
+    b.model("\n" + boxed(String.valueOf(value)));
+    return b.build("drill/code");
+  }
+
+  /**
+   * The observation a search for an invented person would return: the invented passage first, then (top-k above 1)
+   * what the real tools rank next for the query.
+   */
+  private String invented(String passage, String query) {
+    List<String> texts = new ArrayList<>();
+    texts.add(passage);
+    if (format.topK() > 1) {
+      format.tools().search(query, format.topK() - 1).forEach(h -> texts.add(h.text()));
+    }
+    return " " + tk.observationOpen() + " " + String.join(" ; ", texts) + " " + tk.observationClose();
+  }
+
+  /** A fact sequence {@code <think> the R of NAME is V </think>} (only V and the closing tag are trained). */
+  public Example fact(Entity e, String relation) {
+    return facts(List.of(e), List.of(relation));
+  }
+
+  /**
+   * Several facts in one think block, joined by {@code .} as in a two-hop recall
+   * ({@code <think> the city of X is quito . the friend of Y is Z </think>}). Only the values (and the closing tag) are
+   * trained: which entity and relation a row states is random, and training on those tokens would add only noise
+   * (rows with their whole text trained stalled the copy skills for hundreds of steps); what the model must learn here
+   * is the value given the statement. Rows of several statements teach every fact at many positions and after other
+   * content, which is where a zero-call answer recalls it (learned absolute positions do not transfer otherwise).
+   */
+  public Example facts(List<Entity> entities, List<String> relations) {
+    return facts(null, entities, relations);
+  }
+
+  /**
+   * {@link #facts(List, List)} after an untrained {@code prefix} (a train question's prompt, or null): the statements
+   * then sit where a zero-call answer writes them, after {@code <qa> QUESTION ?}, with the entity's name possibly
+   * already in the context. Only the values are trained, so the model learns recall in that context, not to write
+   * statements that do not match the question.
+   */
+  public Example facts(String prefix, List<Entity> entities, List<String> relations) {
+    Builder b = new Builder();
+    b.context(prefix == null ? WordTokenizer.THINK : prefix + " " + WordTokenizer.THINK);
+    for (int i = 0; i < entities.size(); i++) {
+      Entity e = entities.get(i);
+      String r = relations.get(i);
+      b.context((i > 0 ? ". " : "") + "the " + r + " of " + e.name() + " is");
+      b.model(world.entity(e.name()).fact(r));
+    }
+    b.model(WordTokenizer.THINK_END);
+    return b.build("fact");
+  }
+
+  /** The recall statement {@code the R of NAME is V}. */
+  public String recall(String name, String relation) {
+    return "the " + relation + " of " + name + " is " + world.entity(name).fact(relation);
+  }
+
+  /** The demonstration of {@code q} in the minimal-call or the over-use style. */
+  public Example demo(Question q, boolean minimal) {
+    Builder b = new Builder();
+    b.context(format.prompt(q));
+    String tag = q.kind().label() + (minimal ? "/min" : "/over");
+    switch (q.kind()) {
+      case EASY, HARD -> {
+        if (minimal && q.kind() == QuestionKind.EASY) {
+          b.model(boxed(q.answer()));
+        } else {
+          String program = WordTokenizer.PYTHON + "\nprint ( " + q.subject() + " )\n" + WordTokenizer.FENCE;
+          b.model(program + "\n" + WordTokenizer.OUTPUT);
+          b.context(format.codeObservation("print ( " + q.subject() + " )\n"));
+          b.model("\n" + boxed(q.answer()));
+        }
+      }
+      case P1, N1 -> {
+        if (minimal && q.kind() == QuestionKind.P1) {
+          b.model(think(recall(q.subject(), q.relation())));
+        } else {
+          search(b, q.subject());
+        }
+        b.model(answer(q.answer()));
+      }
+      default -> {
+        Entity x = world.entity(q.subject());
+        Entity f = world.entity(q.via());
+        if (!minimal) {
+          search(b, x.name());
+          search(b, f.name());
+        } else {
+          if (x.famous() && f.famous()) {
+            b.model(think(recall(x.name(), "friend") + " . " + recall(f.name(), q.relation())));
+          } else if (x.famous()) {
+            b.model(think(recall(x.name(), "friend")));
+            search(b, f.name());
+          } else if (f.famous()) {
+            search(b, x.name());
+            b.model(think(recall(f.name(), q.relation())));
+          } else {
+            search(b, x.name());
+            search(b, f.name());
+          }
+        }
+        b.model(answer(q.answer()));
+      }
+    }
+    return b.build(tag);
+  }
+
+  private void search(Builder b, String query) {
+    b.model(WordTokenizer.SEARCH + " " + query + " " + WordTokenizer.SEARCH_END);
+    b.context(format.searchObservation(query));
+  }
+
+  private static String think(String s) {
+    return WordTokenizer.THINK + " " + s + " " + WordTokenizer.THINK_END;
+  }
+
+  private static String answer(String a) {
+    return WordTokenizer.ANSWER + " " + a + " " + WordTokenizer.ANSWER_END;
+  }
+
+  private static String boxed(String a) {
+    return WordTokenizer.BOXED + " " + a + " " + WordTokenizer.BRACE_END;
+  }
+
+  /** Concatenates encoded pieces, each trained or not. */
+  private final class Builder {
+    private final List<int[]> pieces = new ArrayList<>();
+    private final List<Boolean> trained = new ArrayList<>();
+
+    void context(String text) {
+      pieces.add(tk.encode(text));
+      trained.add(false);
+    }
+
+    void model(String text) {
+      pieces.add(tk.encode(text));
+      trained.add(true);
+    }
+
+    Example build(String tag) {
+      int n = pieces.stream().mapToInt(p -> p.length).sum();
+      int[] t = new int[n];
+      float[] m = new float[n];
+      int k = 0;
+      for (int i = 0; i < pieces.size(); i++) {
+        for (int id : pieces.get(i)) {
+          t[k] = id;
+          m[k] = trained.get(i) ? 1f : 0f;
+          k++;
+        }
+      }
+      return new Example(t, m, tag);
+    }
+  }
+}

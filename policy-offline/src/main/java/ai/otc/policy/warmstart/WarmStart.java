@@ -1,0 +1,209 @@
+package ai.otc.policy.warmstart;
+
+import ai.otc.policy.generation.TaskFormat;
+import ai.otc.policy.model.LmTrainer;
+import ai.otc.policy.model.PolicyModel;
+import ai.otc.world.Entity;
+import ai.otc.world.Question;
+import ai.otc.world.QuestionKind;
+import ai.otc.world.Split;
+import ai.otc.world.World;
+import ai.otc.world.WorldGenerator;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * The supervised warm start: teaches the tag protocol, the parametric facts (famous entities) and the over-using
+ * behaviour the RL stage is meant to correct, by next-token training on {@link Demonstrations}.
+ *
+ * <p>Mixture per batch row: with probability {@code drillShare} a copy drill about invented people
+ * ({@link Demonstrations#drill}: reading an observation, copying names into and answers out of {@code <think>}, with
+ * nothing to memorise); with probability {@code factShare} a fact sequence of a famous entity; otherwise a train
+ * question (1p weighted by {@code p1Oversample}) demonstrated in the minimal-call style with probability
+ * {@code minimalShare}, else in the over-use style. Held-out (dev/test) questions are never shown; their facts are
+ * known only through the fact sequences. Rows are drawn several batches at a time and grouped by length, so little
+ * compute goes to padding.
+ */
+public final class WarmStart {
+  /** Batches drawn together and regrouped by length. */
+  private static final int BUCKET = 8;
+  /**
+   * Fact rows hold 1..6 facts (uniform). With learned absolute positions a fact memorised only right after
+   * {@code <think>} is recalled poorly where a zero-call answer needs it (after the question, 12-30 tokens in): rows of
+   * several statements teach every fact at many positions and after other content.
+   */
+  private static final int MAX_FACTS_PER_ROW = 6;
+  /** Chance that the next two statements of a fact row are a two-hop chain (friend, then the friend's attribute). */
+  private static final double CHAIN_SHARE = 0.3;
+
+  private final World world;
+  private final Demonstrations demos;
+  private final WarmStartConfig config;
+  private final List<Question> train = new ArrayList<>();
+  private final double[] cumWeight;
+  private final List<Entity> famous;
+  /** Train search questions, all and by subject (the untrained prefixes of fact rows). */
+  private final List<Question> trainSearch;
+  private final java.util.Map<String, List<Question>> trainBySubject;
+  private final TaskFormat format;
+  /**
+   * Share of fact rows placed after a train question's prompt (untrained context): without it, facts memorised after
+   * {@code <think>} alone were recalled far worse after a question (years: 70/80 bare vs 31/80 after a question).
+   */
+  private static final double PREFIXED_FACT_SHARE = 0.5;
+  /** Famous entities whose friend is famous too (the subjects of 2h0 questions). */
+  private final List<Entity> chainable;
+
+  public WarmStart(World world, TaskFormat format, WarmStartConfig config) {
+    this.world = world;
+    this.config = config.validate();
+    this.demos = new Demonstrations(world, format);
+    this.famous = world.famous();
+    this.chainable = famous.stream().filter(e -> world.entity(e.friend()).famous()).toList();
+    this.format = format;
+    this.trainSearch = world.split(Split.TRAIN).stream().filter(q -> q.kind().task() == QuestionKind.Task.SEARCH).toList();
+    this.trainBySubject = trainSearch.stream().collect(java.util.stream.Collectors.groupingBy(Question::subject));
+    train.addAll(world.split(Split.TRAIN));
+    if (train.isEmpty()) {
+      throw new IllegalArgumentException("world has no train questions");
+    }
+    cumWeight = new double[train.size()];
+    double c = 0;
+    for (int i = 0; i < train.size(); i++) {
+      c += train.get(i).kind() == QuestionKind.P1 ? config.p1Oversample() : 1.0;
+      cumWeight[i] = c;
+    }
+  }
+
+  public Demonstrations demonstrations() {
+    return demos;
+  }
+
+  /** Draws one example of the mixture. */
+  Example draw(Random rng) {
+    double u = rng.nextDouble();
+    if (u < config.drillShare()) {
+      double k = rng.nextDouble();
+      // weights: read 1-hop 0.30, read 2-hop 0.15, think 1-hop 0.20, think 2-hop 0.20, code 0.15
+      Demonstrations.Drill kind = k < 0.3 ? Demonstrations.Drill.READ_ONE_HOP : k < 0.45 ? Demonstrations.Drill.READ_TWO_HOP
+          : k < 0.65 ? Demonstrations.Drill.THINK_ONE_HOP : k < 0.85 ? Demonstrations.Drill.THINK_TWO_HOP
+          : Demonstrations.Drill.CODE;
+      return demos.drill(kind, rng);
+    }
+    if (!famous.isEmpty() && u < config.drillShare() + config.factShare()) {
+      int n = 1 + rng.nextInt(MAX_FACTS_PER_ROW);
+      List<Entity> es = new ArrayList<>();
+      List<String> rels = new ArrayList<>();
+      while (es.size() < n) {
+        if (!chainable.isEmpty() && es.size() + 2 <= n && rng.nextDouble() < CHAIN_SHARE) {
+          // A two-hop chain of facts: the friend of X is F . the R of F is V (both famous), as a zero-call two-hop
+          // answer recalls it; facts only, no question text.
+          Entity x = chainable.get(rng.nextInt(chainable.size()));
+          es.add(x);
+          rels.add("friend");
+          es.add(world.entity(x.friend()));
+          rels.add(WorldGenerator.ATTRIBUTES.get(rng.nextInt(WorldGenerator.ATTRIBUTES.size())));
+        } else {
+          es.add(famous.get(rng.nextInt(famous.size())));
+          rels.add(WorldGenerator.RELATIONS.get(rng.nextInt(WorldGenerator.RELATIONS.size())));
+        }
+      }
+      String prefix = null;
+      if (rng.nextDouble() < PREFIXED_FACT_SHARE) {
+        List<Question> about = trainBySubject.getOrDefault(es.get(0).name(), trainSearch);
+        prefix = format.prompt(about.get(rng.nextInt(about.size())));
+      }
+      return demos.facts(prefix, es, rels);
+    }
+    double r = rng.nextDouble() * cumWeight[cumWeight.length - 1];
+    int lo = 0;
+    int hi = cumWeight.length - 1;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (cumWeight[mid] > r) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return demos.demo(train.get(lo), rng.nextDouble() < config.minimalShare());
+  }
+
+  /** Summary of a finished run. */
+  public record Result(int steps, double seconds, double tokensPerSecond, float finalLoss) {}
+
+  /**
+   * Trains {@code model} in place, printing a progress line (step, loss, tokens/s, ETA) to {@code log} about every
+   * {@code logEverySeconds}.
+   */
+  public Result train(PolicyModel model, PrintStream log, double logEverySeconds) {
+    Random rng = new Random(config.seed());
+    LmTrainer trainer = new LmTrainer(model, 0f);
+    int ctx = model.config().context();
+    long t0 = System.nanoTime();
+    long lastLog = t0;
+    long tokens = 0;
+    double emaLoss = Double.NaN;
+    List<List<Example>> pending = new ArrayList<>();
+    float loss = Float.NaN;
+    for (int step = 1; step <= config.steps(); step++) {
+      if (pending.isEmpty()) {
+        List<Example> pool = new ArrayList<>();
+        for (int i = 0; i < BUCKET * config.batchSize(); i++) {
+          pool.add(draw(rng));
+        }
+        pool.sort(Comparator.comparingInt(Example::length));
+        for (int i = 0; i < BUCKET; i++) {
+          pending.add(pool.subList(i * config.batchSize(), (i + 1) * config.batchSize()));
+        }
+        Collections.shuffle(pending, rng);
+      }
+      List<Example> batch = pending.remove(pending.size() - 1);
+      int len = batch.stream().mapToInt(Example::length).max().orElse(2);
+      if (len > ctx) {
+        throw new IllegalStateException("demonstration of length " + len + " exceeds the model context " + ctx
+            + "; raise --context or shorten passages");
+      }
+      int[][] toks = new int[batch.size()][];
+      float[][] mask = new float[batch.size()][];
+      for (int i = 0; i < batch.size(); i++) {
+        toks[i] = batch.get(i).tokens();
+        mask[i] = batch.get(i).lossMask();
+      }
+      loss = trainer.step(toks, mask, len, learningRate(step));
+      tokens += (long) batch.size() * (len - 1);
+      if (Float.isFinite(loss)) {
+        emaLoss = Double.isNaN(emaLoss) ? loss : 0.95 * emaLoss + 0.05 * loss;
+      } else if (trainer.skipped() > Math.max(10, config.steps() / 50)) {
+        throw new IllegalStateException("warm start diverged: " + trainer.skipped() + " steps with a non-finite loss by step "
+            + step + "; lower --lr");
+      }
+      long now = System.nanoTime();
+      if (log != null && ((now - lastLog) / 1e9 >= logEverySeconds || step == config.steps())) {
+        double el = (now - t0) / 1e9;
+        double eta = el / step * (config.steps() - step);
+        log.printf(Locale.ROOT, "warmstart step %d/%d  loss %.4f  lr %.2e  %.0f tok/s  elapsed %.0fs  ETA %.0fs%s%n", step,
+            config.steps(), emaLoss, learningRate(step), tokens / el, el, eta,
+            trainer.skipped() > 0 ? "  (skipped " + trainer.skipped() + " non-finite steps)" : "");
+        lastLog = now;
+      }
+    }
+    double sec = (System.nanoTime() - t0) / 1e9;
+    return new Result(config.steps(), sec, tokens / sec, loss);
+  }
+
+  /** Linear warm-up to the peak, then cosine decay to 10 % of it. */
+  float learningRate(int step) {
+    float peak = config.learningRate();
+    if (step <= config.warmupSteps()) {
+      return peak * step / Math.max(1, config.warmupSteps());
+    }
+    double p = (double) (step - config.warmupSteps()) / Math.max(1, config.steps() - config.warmupSteps());
+    return (float) (peak * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, p)))));
+  }
+}

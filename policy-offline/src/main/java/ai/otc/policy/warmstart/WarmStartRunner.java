@@ -1,0 +1,83 @@
+package ai.otc.policy.warmstart;
+
+import ai.otc.policy.store.PolicyArtifact;
+import ai.otc.policy.warmstart.PolicyCache;
+import ai.otc.policy.generation.TaskFormat;
+import ai.otc.policy.model.ModelConfig;
+import ai.otc.policy.model.PolicyModel;
+import ai.otc.policy.tokenizer.WordTokenizer;
+import ai.otc.policy.offline.tools.InProcessTools;
+import ai.otc.world.World;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Produces the warm-started policy for (world, model config, warm-start config): reuses the cached artifact when one
+ * exists, otherwise trains, saves it under the cache key and returns it.
+ */
+public final class WarmStartRunner {
+  private WarmStartRunner() {}
+
+  /** What {@link #obtain} did. */
+  public record Outcome(Path artifact, boolean cached, WarmStart.Result training) {}
+
+  /**
+   * @param modelTemplate sizes and device; the vocabulary size is set from the world tokenizer
+   * @param force         retrain even when a cached artifact exists
+   */
+  public static Outcome obtain(World world, ModelConfig modelTemplate, WarmStartConfig warm, Path cacheDir, boolean force,
+      PrintStream log) {
+    WordTokenizer tk = WordTokenizer.forWorld(warm.observationTag());
+    ModelConfig mc = new ModelConfig(tk.size(), modelTemplate.dModel(), modelTemplate.layers(), modelTemplate.heads(),
+        modelTemplate.ffDim(), modelTemplate.context(), modelTemplate.valueHead(), modelTemplate.device(), modelTemplate.seed());
+    Path file = new PolicyCache(cacheDir).path(world, mc, warm);
+    if (!force && Files.isRegularFile(file)) {
+      PolicyArtifact.load(file); // verifies the checksum before we report a cache hit
+      if (log != null) {
+        log.println("warmstart: reusing cached policy " + file);
+      }
+      return new Outcome(file, true, null);
+    }
+    TaskFormat format = new TaskFormat(tk, new InProcessTools(world.corpus()), warm.topK());
+    try (PolicyModel model = new PolicyModel(mc)) {
+      String loadBefore = loadAverage();
+      if (log != null) {
+        log.printf(Locale.ROOT, "warmstart: world %s, %d parameters on %s, %d steps x %d sequences; %d CPUs, load average %s%n",
+            world.fingerprint(), mc.parameterCount(), model.device(), warm.steps(), warm.batchSize(),
+            java.lang.Runtime.getRuntime().availableProcessors(), loadBefore);
+      }
+      WarmStart.Result r = new WarmStart(world, format, warm).train(model, log, 5.0);
+      Map<String, Object> prov = new LinkedHashMap<>();
+      prov.put("stage", "warmstart");
+      prov.put("world_fingerprint", world.fingerprint());
+      prov.put("world_config", world.config().canonical());
+      prov.put("warmstart_config", warm.canonical());
+      prov.put("train_seconds", r.seconds());
+      prov.put("train_tokens_per_second", r.tokensPerSecond());
+      prov.put("final_loss", r.finalLoss());
+      prov.put("cpus", java.lang.Runtime.getRuntime().availableProcessors());
+      prov.put("load_average_before", loadBefore);
+      prov.put("load_average_after", loadAverage());
+      PolicyArtifact.of(model, tk, 0, prov).save(file);
+      if (log != null) {
+        log.printf(Locale.ROOT, "warmstart: done in %.1f s (%.0f tok/s; load average %s), saved %s%n", r.seconds(),
+            r.tokensPerSecond(), loadAverage(), file);
+      }
+      return new Outcome(file, false, r);
+    }
+  }
+
+  /** The 1/5/15-minute load averages from /proc/loadavg ("?" where there is none): the speed depends on them. */
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (java.io.IOException | RuntimeException e) {
+      return "?";
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package ai.otc.policy.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDScope;
+import ai.otc.policy.model.ModelConfig;
+import ai.otc.policy.model.PolicyModel;
+import ai.otc.policy.tokenizer.WordTokenizer;
+import ai.otc.policy.warmstart.PolicyCache;
+import ai.otc.policy.warmstart.WarmStartConfig;
+import ai.otc.world.World;
+import ai.otc.world.WorldConfig;
+import ai.otc.world.WorldGenerator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PolicyArtifactTest {
+  @TempDir Path tmp;
+  private final WordTokenizer tk = WordTokenizer.forWorld("information");
+
+  private static float[] logits(PolicyModel m, int[] seq) {
+    try (NDScope s = new NDScope()) {
+      s.suppressNotUsedWarning();
+      return m.forward(PolicyModel.ids(m.manager(), new int[][] {seq}, seq.length)).logits().toFloatArray();
+    }
+  }
+
+  @Test
+  void saveLoadRoundTripGivesTheSameModel() throws Exception {
+    ModelConfig c = ModelConfig.tiny(tk.size());
+    try (PolicyModel m = new PolicyModel(c)) {
+      PolicyArtifact a = PolicyArtifact.of(m, tk, 3, Map.of("stage", "test"));
+      Path f = tmp.resolve("p.zip");
+      a.save(f);
+      PolicyArtifact b = PolicyArtifact.load(f);
+      assertThat(b.checksum()).isEqualTo(a.checksum());
+      assertThat(b.policyVersion()).isEqualTo(3);
+      assertThat(b.modelConfig()).isEqualTo(c);
+      assertThat(b.tokenizer().tokens()).isEqualTo(tk.tokens());
+      assertThat(b.tokenizer().observationTag()).isEqualTo("information");
+      assertThat(b.provenance()).containsEntry("stage", "test");
+      int[] seq = tk.encode("<qa> what is the city of ka mi ?");
+      try (PolicyModel m2 = b.newModel("cpu")) {
+        assertThat(logits(m2, seq)).isEqualTo(logits(m, seq));
+      }
+      Path g = tmp.resolve("q.zip");
+      a.save(g);
+      assertThat(Files.readAllBytes(g)).as("same weights, same bytes").isEqualTo(Files.readAllBytes(f));
+    }
+  }
+
+  @Test
+  void corruptedWeightsAreRejected() throws Exception {
+    try (PolicyModel m = new PolicyModel(ModelConfig.tiny(tk.size()))) {
+      PolicyArtifact a = PolicyArtifact.of(m, tk, 0, Map.of());
+      Map<String, float[]> w = a.weights();
+      Path good = tmp.resolve("good.zip");
+      a.save(good);
+      // Same manifest checksum, different weights: rebuild the zip by hand with one weight changed.
+      w.get("tok_emb")[0] += 1f;
+      Path bad = tmp.resolve("bad.zip");
+      new PolicyArtifact(a.modelConfig(), tk, w, 0, Map.of()).save(bad);
+      try (var zin = new java.util.zip.ZipInputStream(Files.newInputStream(good));
+           var zout = new java.util.zip.ZipOutputStream(Files.newOutputStream(tmp.resolve("mixed.zip")));
+           var zbad = new java.util.zip.ZipFile(bad.toFile())) {
+        for (java.util.zip.ZipEntry e; (e = zin.getNextEntry()) != null; ) {
+          zout.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+          zout.write(e.getName().equals("weights.bin") ? zbad.getInputStream(zbad.getEntry("weights.bin")).readAllBytes() : zin.readAllBytes());
+          zout.closeEntry();
+        }
+      }
+      assertThatThrownBy(() -> PolicyArtifact.load(tmp.resolve("mixed.zip"))).hasMessageContaining("checksum mismatch");
+      assertThatThrownBy(() -> PolicyArtifact.load(tmp.resolve("missing.zip"))).hasMessageContaining("no policy artifact");
+      Files.writeString(tmp.resolve("junk.zip"), "not a zip");
+      assertThatThrownBy(() -> PolicyArtifact.load(tmp.resolve("junk.zip"))).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void cacheKeyDependsOnWorldModelAndWarmStart() {
+    World w0 = WorldGenerator.generate(WorldConfig.tiny(0));
+    World w1 = WorldGenerator.generate(WorldConfig.tiny(1));
+    ModelConfig mc = ModelConfig.defaults(tk.size());
+    WarmStartConfig ws = WarmStartConfig.defaults();
+    String k = PolicyCache.key(w0, mc, ws);
+    assertThat(PolicyCache.key(w0, mc, ws)).isEqualTo(k);
+    assertThat(PolicyCache.key(w1, mc, ws)).isNotEqualTo(k);
+    assertThat(PolicyCache.key(w0, mc.withValueHead(true), ws)).isNotEqualTo(k);
+    assertThat(PolicyCache.key(w0, mc, ws.withSteps(10))).isNotEqualTo(k);
+    assertThat(PolicyCache.key(w0, mc.withDevice("gpu"), ws)).as("device does not change the weights").isEqualTo(k);
+  }
+}

@@ -1,0 +1,202 @@
+package ai.otc.policy.warmstart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.otc.policy.generation.TaskFormat;
+import ai.otc.policy.tokenizer.WordTokenizer;
+import ai.otc.policy.offline.tools.InProcessTools;
+import ai.otc.world.Question;
+import ai.otc.world.QuestionKind;
+import ai.otc.world.World;
+import ai.otc.world.WorldConfig;
+import ai.otc.world.WorldGenerator;
+import org.junit.jupiter.api.Test;
+
+class DemonstrationsTest {
+  private final World world = WorldGenerator.generate(WorldConfig.defaults());
+  private final WordTokenizer tk = WordTokenizer.forWorld();
+  private final TaskFormat format = new TaskFormat(tk, new InProcessTools(world.corpus()), 1);
+  private final Demonstrations demos = new Demonstrations(world, format);
+
+  /** Independent re-derivation of the mask: untrained = prompt + observation blocks + code output. */
+  private boolean[] expectedUntrained(int[] t, int promptLen) {
+    boolean[] u = new boolean[t.length];
+    boolean inObs = false;
+    boolean inOut = false;
+    for (int j = 0; j < t.length; j++) {
+      String s = tk.token(t[j]);
+      if (j < promptLen) {
+        u[j] = true;
+        continue;
+      }
+      if (s.equals(tk.observationOpen())) {
+        inObs = true;
+      }
+      if (inObs) {
+        u[j] = true;
+        if (s.equals(tk.observationClose())) {
+          inObs = false;
+        }
+        continue;
+      }
+      if (inOut) {
+        u[j] = true;
+        if (s.equals(WordTokenizer.FENCE)) {
+          inOut = false;
+        }
+        continue;
+      }
+      if (s.equals(WordTokenizer.OUTPUT)) {
+        inOut = true; // the model writes ```output; what follows up to the closing fence is tool output
+      }
+    }
+    return u;
+  }
+
+  @Test
+  void masksCoverExactlyPromptAndToolOutputTokens() {
+    int checked = 0;
+    for (Question q : world.questions()) {
+      for (boolean minimal : new boolean[] {true, false}) {
+        Example ex = demos.demo(q, minimal);
+        int promptLen = tk.encode(format.prompt(q)).length;
+        boolean[] u = expectedUntrained(ex.tokens(), promptLen);
+        for (int j = 0; j < ex.length(); j++) {
+          assertThat(ex.lossMask()[j]).as("%s %s pos %d (%s)", q.id(), ex.tag(), j, tk.token(ex.tokens()[j]))
+              .isEqualTo(u[j] ? 0f : 1f);
+        }
+        checked++;
+      }
+    }
+    assertThat(checked).isEqualTo(2 * world.questions().size());
+  }
+
+  @Test
+  void demonstrationsUseTheExpectedNumberOfCalls() {
+    for (Question q : world.questions()) {
+      String min = tk.decode(demos.demo(q, true).tokens());
+      String over = tk.decode(demos.demo(q, false).tokens());
+      int calls = count(min, "</search>") + count(min, "```output");
+      assertThat(calls).as("minimal demo of %s: %s", q.kind(), min).isEqualTo(q.minCalls());
+      int overCalls = count(over, "</search>") + count(over, "```output");
+      int expected = switch (q.kind()) {
+        case H2_0, H2_1, H2_2 -> 2;
+        default -> 1;
+      };
+      assertThat(overCalls).as("over-use demo: %s", over).isEqualTo(expected);
+      if (q.kind() == QuestionKind.H2_0) {
+        assertThat(min).contains("<think> the friend of " + q.subject() + " is " + q.via() + " . the " + q.relation()
+            + " of " + q.via() + " is " + q.answer() + " </think> <answer> " + q.answer() + " </answer>");
+      }
+    }
+  }
+
+  private static int count(String s, String sub) {
+    int n = 0;
+    for (int i = s.indexOf(sub); i >= 0; i = s.indexOf(sub, i + 1)) {
+      n++;
+    }
+    return n;
+  }
+
+  @Test
+  void factSequencesTrainOnlyTheValuesAndTheClosingTag() {
+    ai.otc.world.Entity a = world.famous().get(0);
+    ai.otc.world.Entity b = world.famous().get(1);
+    Example f = demos.facts(java.util.List.of(a, b), java.util.List.of("year", "friend"));
+    String text = tk.decode(f.tokens());
+    assertThat(text).isEqualTo("<think> the year of " + a.name() + " is " + a.fact("year") + " . the friend of " + b.name()
+        + " is " + b.fact("friend") + " </think>");
+    StringBuilder trained = new StringBuilder();
+    for (int j = 0; j < f.length(); j++) {
+      if (f.lossMask()[j] == 1f) {
+        trained.append(tk.token(f.tokens()[j])).append(' ');
+      }
+    }
+    StringBuilder expected = new StringBuilder();
+    for (String piece : new String[] {a.fact("year"), b.fact("friend"), WordTokenizer.THINK_END}) {
+      for (int id : tk.encode(piece)) {
+        expected.append(tk.token(id)).append(' ');
+      }
+    }
+    assertThat(trained.toString()).isEqualTo(expected.toString());
+  }
+
+  @Test
+  void drillsAreAboutInventedPeopleAndTrainOnlyCopiedTokens() {
+    java.util.Set<String> known = new java.util.HashSet<>();
+    world.entities().forEach(e -> known.add(e.name()));
+    world.corpus().forEach(p -> known.add(p.title()));
+    java.util.Random rng = new java.util.Random(3);
+    for (Demonstrations.Drill kind : Demonstrations.Drill.values()) {
+      for (int i = 0; i < 50; i++) {
+        Example ex = demos.drill(kind, rng);
+        String text = tk.decode(ex.tokens());
+        assertThat(tk.encode(text)).as("round trip").isEqualTo(ex.tokens());
+        if (kind == Demonstrations.Drill.CODE) {
+          String expr = text.replaceFirst("^<math> what is ", "").replaceFirst(" \\?(?s).*$", "");
+          assertThat(world.questions().stream().map(ai.otc.world.Question::subject)).doesNotContain(expr);
+          String[] ab = expr.split(" ");
+          long v = ab[1].equals("*") ? Long.parseLong(ab[0]) * Long.parseLong(ab[2]) : Long.parseLong(ab[0]) + Long.parseLong(ab[2]);
+          assertThat(text).endsWith("```output\n" + v + "\n```\n\\boxed{ " + v + " }");
+          int promptLen = tk.encode(text.substring(0, text.indexOf(" ?") + 2)).length;
+          assertThat(ex.lossMask()[promptLen]).as("```python is context").isZero();
+          boolean[] u = expectedUntrained(ex.tokens(), promptLen + 1);
+          for (int j = promptLen + 1; j < ex.length(); j++) {
+            assertThat(ex.lossMask()[j]).as("%s pos %d", text, j).isEqualTo(u[j] ? 0f : 1f);
+          }
+          continue;
+        }
+        String name = text.replaceFirst("^<qa> (what|who) is the [a-z]+ of (the friend of )?", "").replaceFirst(" \\?.*$", "");
+        assertThat(known).as("drill subject %s", name).doesNotContain(name);
+        // The answer is copied: it occurs in the context (observation or recall statement) before the answer tag.
+        String answer = text.replaceFirst("^.*<answer> ", "").replaceFirst(" </answer>$", "");
+        String before = text.substring(0, text.lastIndexOf("<answer>"));
+        assertThat(before).as(text).contains(" " + answer + " ");
+        // The first action token is context, the answer is trained, observation and recalled values are not.
+        int promptLen = tk.encode(text.substring(0, text.indexOf(" ?") + 2)).length;
+        assertThat(ex.lossMask()[promptLen]).as("first action token of %s", text).isZero();
+        int ans = text.startsWith("<qa>") ? indexOf(ex.tokens(), tk.id(WordTokenizer.ANSWER)) : -1;
+        for (int j = ans; j < ex.length(); j++) {
+          assertThat(ex.lossMask()[j]).isEqualTo(1f);
+        }
+        boolean inObs = false;
+        for (int j = 0; j < ex.length(); j++) {
+          String t = tk.token(ex.tokens()[j]);
+          if (t.equals(tk.observationOpen())) {
+            inObs = true;
+          }
+          if (inObs) {
+            assertThat(ex.lossMask()[j]).isZero();
+          }
+          if (t.equals(tk.observationClose())) {
+            inObs = false;
+          }
+        }
+        if (kind == Demonstrations.Drill.THINK_ONE_HOP || kind == Demonstrations.Drill.THINK_TWO_HOP) {
+          int is = lastIndexOf(ex.tokens(), tk.id("is"));
+          assertThat(ex.lossMask()[is]).isEqualTo(1f);
+          assertThat(ex.lossMask()[is + 1]).as("recalled value is context").isZero();
+        }
+      }
+    }
+  }
+
+  private static int indexOf(int[] a, int x) {
+    for (int i = 0; i < a.length; i++) {
+      if (a[i] == x) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static int lastIndexOf(int[] a, int x) {
+    for (int i = a.length - 1; i >= 0; i--) {
+      if (a[i] == x) {
+        return i;
+      }
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,70 @@
+package ai.otc.policy.warmstart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.otc.policy.generation.TaskFormat;
+import ai.otc.policy.model.ModelConfig;
+import ai.otc.policy.tokenizer.WordTokenizer;
+import ai.otc.policy.offline.tools.InProcessTools;
+import ai.otc.world.Question;
+import ai.otc.world.Split;
+import ai.otc.world.World;
+import ai.otc.world.WorldConfig;
+import ai.otc.world.WorldGenerator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WarmStartTest {
+  @TempDir Path tmp;
+
+  @Test
+  void heldOutQuestionsNeverAppearAndTheMixtureHasEveryPart() {
+    World w = WorldGenerator.generate(WorldConfig.defaults());
+    WordTokenizer tk = WordTokenizer.forWorld();
+    WarmStart ws = new WarmStart(w, new TaskFormat(tk, new InProcessTools(w.corpus()), 1), WarmStartConfig.defaults());
+    Set<String> heldOut = w.questions().stream().filter(q -> !Split.TRAIN.label().equals(q.split()))
+        .map(Question::question).collect(Collectors.toSet());
+    Map<String, Integer> tags = new HashMap<>();
+    Random rng = new Random(1);
+    int n = 20_000;
+    for (int i = 0; i < n; i++) {
+      Example ex = ws.draw(rng);
+      tags.merge(ex.tag().replaceAll("/.*", ""), 1, Integer::sum);
+      String text = tk.decode(ex.tokens());
+      if (text.startsWith("<qa> ") || text.startsWith("<math> ")) {
+        String q = text.substring(text.indexOf(' ') + 1, text.indexOf(" ?") + 2);
+        assertThat(heldOut).as("held-out question in the warm start").doesNotContain(q);
+      }
+    }
+    WarmStartConfig c = WarmStartConfig.defaults();
+    assertThat(tags.get("drill") / (double) n).isCloseTo(c.drillShare(), org.assertj.core.data.Offset.offset(0.02));
+    assertThat(tags.get("fact") / (double) n).isCloseTo(c.factShare(), org.assertj.core.data.Offset.offset(0.02));
+    assertThat(tags).containsKeys("1p", "1n", "2h0", "2h1", "2h2", "easy", "hard");
+  }
+
+  @Test
+  void aFinishedWarmStartIsCachedAndReused() {
+    World w = WorldGenerator.generate(WorldConfig.tiny(0));
+    WarmStartConfig c = WarmStartConfig.defaults().withSteps(3);
+    WarmStartConfig small = new WarmStartConfig(3, 8, c.learningRate(), 1, c.minimalShare(), c.factShare(), c.drillShare(),
+        c.p1Oversample(), 1, c.observationTag(), 0);
+    ModelConfig m = ModelConfig.tiny(0);
+    WarmStartRunner.Outcome first = WarmStartRunner.obtain(w, m, small, tmp, false, null);
+    assertThat(first.cached()).isFalse();
+    assertThat(first.training().steps()).isEqualTo(3);
+    assertThat(Files.isRegularFile(first.artifact())).isTrue();
+    WarmStartRunner.Outcome second = WarmStartRunner.obtain(w, m, small, tmp, false, null);
+    assertThat(second.cached()).isTrue();
+    assertThat(second.artifact()).isEqualTo(first.artifact());
+    WarmStartRunner.Outcome other = WarmStartRunner.obtain(w, m, small.withSteps(4), tmp, false, null);
+    assertThat(other.cached()).isFalse();
+    assertThat(other.artifact()).isNotEqualTo(first.artifact());
+  }
+}
