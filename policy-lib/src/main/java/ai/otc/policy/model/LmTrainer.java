@@ -60,7 +60,7 @@ public final class LmTrainer {
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       NDManager mg = model.manager();
-      try (GradientCollector gc = Runtime.engine().newGradientCollector()) {
+      try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
         NDArray ids = mg.create(in, new Shape(b, t));
         NDArray target = mg.create(tgt, new Shape(b, t, 1));
         NDArray mask = mg.create(m, new Shape(b, t));

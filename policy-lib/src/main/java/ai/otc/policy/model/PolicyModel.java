@@ -48,8 +48,8 @@ public final class PolicyModel implements AutoCloseable {
    */
   public PolicyModel(ModelConfig config, Map<String, float[]> weights) {
     this.config = config.validate();
-    this.device = Runtime.device(config.device());
-    this.manager = Runtime.engine().newBaseManager(device);
+    this.device = DjlRuntime.device(config.device());
+    this.manager = DjlRuntime.engine().newBaseManager(device);
     Random rng = new Random(config.seed());
     for (Map.Entry<String, Shape> e : parameterShapes(config).entrySet()) {
       String name = e.getKey();

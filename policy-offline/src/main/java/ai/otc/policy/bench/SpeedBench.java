@@ -8,7 +8,7 @@ import ai.otc.policy.model.KvCache;
 import ai.otc.policy.model.LmTrainer;
 import ai.otc.policy.model.ModelConfig;
 import ai.otc.policy.model.PolicyModel;
-import ai.otc.policy.model.Runtime;
+import ai.otc.policy.model.DjlRuntime;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -33,7 +33,7 @@ public final class SpeedBench {
 
   /** Runs both measurements; returns name -> value (tokens/s), printing progress to stderr. */
   public static Map<String, Double> run(Settings s) {
-    Runtime.engine();
+    DjlRuntime.engine();
     Map<String, Double> out = new LinkedHashMap<>();
     ModelConfig cfg = new ModelConfig(s.vocab(), s.dModel(), s.layers(), s.heads(), s.ff(), s.context(), false, "cpu", 0);
     Random rng = new Random(0);

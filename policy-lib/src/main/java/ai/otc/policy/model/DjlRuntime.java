@@ -7,10 +7,10 @@ import ai.djl.engine.Engine;
  * Engine setup shared by everything that touches DJL: offline mode and telemetry off (STACK.md), the PyTorch thread
  * counts (must be set before the engine loads), and device resolution from config.
  */
-public final class Runtime {
+public final class DjlRuntime {
   private static volatile boolean initialised;
 
-  private Runtime() {}
+  private DjlRuntime() {}
 
   /**
    * Sets DJL's offline flag and, unless already given as system properties, the PyTorch intra-op threads (all
