@@ -1,8 +1,6 @@
 package ai.otc.cli.policy;
 
 import ai.otc.cli.OtcSubcommand;
-import ai.otc.policy.store.PolicyArtifact;
-import ai.otc.policy.warmstart.PolicyCache;
 import ai.otc.policy.eval.Acceptance;
 import ai.otc.policy.eval.EvalReport;
 import ai.otc.policy.eval.Evaluator;
@@ -10,10 +8,13 @@ import ai.otc.policy.generation.SamplingConfig;
 import ai.otc.policy.generation.TaskFormat;
 import ai.otc.policy.model.ModelConfig;
 import ai.otc.policy.model.PolicyModel;
-import ai.otc.policy.tokenizer.WordTokenizer;
+import ai.otc.policy.offline.WorldTasks;
 import ai.otc.policy.offline.tools.Bm25Tools;
 import ai.otc.policy.offline.tools.InProcessTools;
+import ai.otc.policy.store.PolicyArtifact;
+import ai.otc.policy.tokenizer.WordTokenizer;
 import ai.otc.policy.tools.ToolBackend;
+import ai.otc.policy.warmstart.WarmStartCache;
 import ai.otc.world.Question;
 import ai.otc.world.Split;
 import ai.otc.world.World;
@@ -85,11 +86,11 @@ public final class EvalCommand implements OtcSubcommand {
       World w = world.world();
       Path file = policy;
       if (file == null) {
-        WordTokenizer tk = WordTokenizer.forWorld(model.observationTag);
+        WordTokenizer tk = WorldTasks.tokenizer(model.observationTag);
         ModelConfig t = model.model();
         ModelConfig mc = new ModelConfig(tk.size(), t.dModel(), t.layers(), t.heads(), t.ffDim(), t.context(), t.valueHead(),
             t.device(), t.seed());
-        file = new PolicyCache(cacheDir).path(w, mc, model.warm());
+        file = new WarmStartCache(cacheDir).path(w, mc, model.warm());
         if (!file.toFile().isFile()) {
           System.err.println("otc eval: no cached warm start for this world and config at " + file
               + "; run ./otc warmstart with the same flags first, or pass --policy FILE");

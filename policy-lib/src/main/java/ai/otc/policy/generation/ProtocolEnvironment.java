@@ -5,7 +5,6 @@ import ai.otc.core.protocol.ParsedTurn;
 import ai.otc.core.protocol.SearchAction;
 import ai.otc.core.protocol.SearchProtocol;
 import ai.otc.policy.tokenizer.WordTokenizer;
-import ai.otc.world.QuestionKind;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -27,7 +26,7 @@ public final class ProtocolEnvironment implements TurnEnvironment {
   private final TaskFormat format;
   private final SearchProtocol searchProtocol;
   private final int maxCodeCalls;
-  private final List<QuestionKind.Task> tasks;
+  private final List<ToolProtocol> tasks;
   private final int[] calls;
   private final int[] executed;
   private final boolean[] invalid;
@@ -38,11 +37,11 @@ public final class ProtocolEnvironment implements TurnEnvironment {
   private final int tBrace;
 
   /**
-   * @param tasks        the task of every row
+   * @param tasks        the tool protocol of every row
    * @param maxTurns     executed searches per row (Search-R1: 4)
    * @param maxCodeCalls executed programs per row (OTC: C = 3)
    */
-  public ProtocolEnvironment(TaskFormat format, List<QuestionKind.Task> tasks, int maxTurns, int maxCodeCalls) {
+  public ProtocolEnvironment(TaskFormat format, List<ToolProtocol> tasks, int maxTurns, int maxCodeCalls) {
     this.format = format;
     this.tasks = List.copyOf(tasks);
     this.searchProtocol = new SearchProtocol(format.tokenizer().observationTag(), maxTurns);
@@ -70,7 +69,7 @@ public final class ProtocolEnvironment implements TurnEnvironment {
     WordTokenizer tk = format.tokenizer();
     String segment = tk.decode(tokens, turnStart, length);
     int stop = tokens[length - 1];
-    if (tasks.get(row) == QuestionKind.Task.SEARCH) {
+    if (tasks.get(row) == ToolProtocol.SEARCH) {
       if (stop != tAnswerEnd && stop != tSearchEnd) {
         invalid[row] = true;
         return null;

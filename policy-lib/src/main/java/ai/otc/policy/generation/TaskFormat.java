@@ -4,13 +4,11 @@ import ai.otc.core.em.PythonText;
 import ai.otc.core.protocol.CodeProtocol;
 import ai.otc.policy.tokenizer.WordTokenizer;
 import ai.otc.policy.tools.ToolBackend;
-import ai.otc.world.Question;
-import ai.otc.world.QuestionKind;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The text conventions of one task world, shared by the warm-start demonstrations and by live rollouts so that both
+ * The text conventions of the tool protocols, shared by the warm-start demonstrations and by live rollouts so that both
  * see exactly the same prompts and observations.
  *
  * <ul>
@@ -49,9 +47,9 @@ public final class TaskFormat {
     return topK;
   }
 
-  /** The prompt text of a question. */
-  public String prompt(Question q) {
-    return (q.kind().task() == QuestionKind.Task.SEARCH ? WordTokenizer.QA : WordTokenizer.MATH) + " " + q.question();
+  /** The prompt text of a question asked under {@code protocol}: the task token, then the question text. */
+  public String prompt(ToolProtocol protocol, String question) {
+    return (protocol == ToolProtocol.SEARCH ? WordTokenizer.QA : WordTokenizer.MATH) + " " + question;
   }
 
   /** The observation block appended after a search for {@code query} (leading space included). */

@@ -1,16 +1,18 @@
 package ai.otc.policy.tokenizer;
 
-import ai.otc.world.WorldGenerator;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Word-level tokenizer suited to the generated world: every world word is one token, the protocol tags are single
- * tokens, and numbers are spelled digit by digit ({@code 1873 -> 1 ##8 ##7 ##3}) so any number (e.g. a code tool's
- * output) can be read and copied. Saved with the model as its ordered token list.
+ * Word-level tokenizer for a closed vocabulary (the task world's): every vocabulary word is one token, the protocol
+ * tags are single tokens, and numbers are spelled digit by digit ({@code 1873 -> 1 ##8 ##7 ##3}) so any number (e.g. a
+ * code tool's output) can be read and copied. Saved with the model as its ordered token list, so a loaded policy
+ * needs nothing but its artifact; the word list of a new tokenizer comes from the caller (the world generator's
+ * vocabulary for the warm start), which keeps this library free of the world.
  *
  * <p>Text convention: tokens are separated by single spaces, except around the newline token and before a
  * {@code ##} digit continuation. For text that follows it (everything the world, the demonstrations and the tools
@@ -66,8 +68,12 @@ public final class WordTokenizer {
     }
   }
 
-  /** The world tokenizer with the given observation tag name ({@code observation}, {@code information}, {@code obs}...). */
-  public static WordTokenizer forWorld(String observationTag) {
+  /**
+   * A new tokenizer: the protocol tokens, the digits, then {@code words} in their order (a word that is already a
+   * token is skipped), with the given observation tag name ({@code observation}, {@code information}, {@code obs}...).
+   * The same arguments always give the same token ids.
+   */
+  public static WordTokenizer forVocabulary(Collection<String> words, String observationTag) {
     if (observationTag == null || !observationTag.matches("[a-z_]+")) {
       throw new IllegalArgumentException("observation tag must be lower-case letters, got '" + observationTag + "'");
     }
@@ -80,17 +86,15 @@ public final class WordTokenizer {
     for (int d = 0; d <= 9; d++) {
       t.add("##" + d);
     }
-    for (String w : WorldGenerator.vocabularyWords()) {
+    for (String w : words) {
+      if (w == null || w.isEmpty() || w.contains(" ") || w.contains("\n")) {
+        throw new IllegalArgumentException("a vocabulary word must be non-empty without spaces or newlines, got '" + w + "'");
+      }
       if (!t.contains(w)) {
         t.add(w);
       }
     }
     return new WordTokenizer(t, observationTag);
-  }
-
-  /** The world tokenizer with the OTC paper's {@code <observation>} tag. */
-  public static WordTokenizer forWorld() {
-    return forWorld(DEFAULT_OBSERVATION_TAG);
   }
 
   public String observationTag() {

@@ -8,7 +8,9 @@ import ai.otc.policy.generation.ProtocolEnvironment;
 import ai.otc.policy.generation.Rollout;
 import ai.otc.policy.generation.SamplingConfig;
 import ai.otc.policy.generation.TaskFormat;
+import ai.otc.policy.generation.ToolProtocol;
 import ai.otc.policy.model.PolicyModel;
+import ai.otc.policy.offline.WorldTasks;
 import ai.otc.policy.tokenizer.WordTokenizer;
 import ai.otc.world.Question;
 import ai.otc.world.QuestionKind;
@@ -63,14 +65,14 @@ public final class Evaluator {
     for (int from = 0; from < questions.size(); from += batchSize) {
       List<Question> batch = questions.subList(from, Math.min(questions.size(), from + batchSize));
       List<int[]> prompts = new ArrayList<>();
-      List<QuestionKind.Task> tasks = new ArrayList<>();
+      List<ToolProtocol> tasks = new ArrayList<>();
       for (Question q : batch) {
-        String p = format.prompt(q);
+        String p = WorldTasks.prompt(format, q);
         if (forceRecall && q.kind().task() == QuestionKind.Task.SEARCH) {
           p += " " + WordTokenizer.THINK;
         }
         prompts.add(tk.encode(p));
-        tasks.add(q.kind().task());
+        tasks.add(WorldTasks.protocol(q.kind()));
       }
       ProtocolEnvironment env = new ProtocolEnvironment(format, tasks, maxTurns, maxCodeCalls);
       SamplingConfig s = new SamplingConfig(sampling.temperature(), sampling.topP(), sampling.seed() + from);

@@ -1,6 +1,7 @@
 package ai.otc.policy.warmstart;
 
 import ai.otc.policy.generation.TaskFormat;
+import ai.otc.policy.offline.WorldTasks;
 import ai.otc.policy.tokenizer.WordTokenizer;
 import ai.otc.world.Entity;
 import ai.otc.world.Question;
@@ -198,7 +199,7 @@ public final class Demonstrations {
   /** The demonstration of {@code q} in the minimal-call or the over-use style. */
   public Example demo(Question q, boolean minimal) {
     Builder b = new Builder();
-    b.context(format.prompt(q));
+    b.context(WorldTasks.prompt(format, q));
     String tag = q.kind().label() + (minimal ? "/min" : "/over");
     switch (q.kind()) {
       case EASY, HARD -> {

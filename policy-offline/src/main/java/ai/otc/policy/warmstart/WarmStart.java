@@ -3,6 +3,7 @@ package ai.otc.policy.warmstart;
 import ai.otc.policy.generation.TaskFormat;
 import ai.otc.policy.model.LmTrainer;
 import ai.otc.policy.model.PolicyModel;
+import ai.otc.policy.offline.WorldTasks;
 import ai.otc.world.Entity;
 import ai.otc.world.Question;
 import ai.otc.world.QuestionKind;
@@ -116,7 +117,7 @@ public final class WarmStart {
       String prefix = null;
       if (rng.nextDouble() < PREFIXED_FACT_SHARE) {
         List<Question> about = trainBySubject.getOrDefault(es.get(0).name(), trainSearch);
-        prefix = format.prompt(about.get(rng.nextInt(about.size())));
+        prefix = WorldTasks.prompt(format, about.get(rng.nextInt(about.size())));
       }
       return demos.facts(prefix, es, rels);
     }

@@ -1,12 +1,13 @@
 package ai.otc.policy.warmstart;
 
-import ai.otc.policy.store.PolicyArtifact;
-import ai.otc.policy.warmstart.PolicyCache;
 import ai.otc.policy.generation.TaskFormat;
 import ai.otc.policy.model.ModelConfig;
 import ai.otc.policy.model.PolicyModel;
-import ai.otc.policy.tokenizer.WordTokenizer;
+import ai.otc.policy.offline.WorldTasks;
 import ai.otc.policy.offline.tools.InProcessTools;
+import ai.otc.policy.store.PolicyArtifact;
+import ai.otc.policy.tokenizer.WordTokenizer;
+import ai.otc.policy.warmstart.WarmStartCache;
 import ai.otc.world.World;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -31,10 +32,10 @@ public final class WarmStartRunner {
    */
   public static Outcome obtain(World world, ModelConfig modelTemplate, WarmStartConfig warm, Path cacheDir, boolean force,
       PrintStream log) {
-    WordTokenizer tk = WordTokenizer.forWorld(warm.observationTag());
+    WordTokenizer tk = WorldTasks.tokenizer(warm.observationTag());
     ModelConfig mc = new ModelConfig(tk.size(), modelTemplate.dModel(), modelTemplate.layers(), modelTemplate.heads(),
         modelTemplate.ffDim(), modelTemplate.context(), modelTemplate.valueHead(), modelTemplate.device(), modelTemplate.seed());
-    Path file = new PolicyCache(cacheDir).path(world, mc, warm);
+    Path file = new WarmStartCache(cacheDir).path(world, mc, warm);
     if (!force && Files.isRegularFile(file)) {
       PolicyArtifact.load(file); // verifies the checksum before we report a cache hit
       if (log != null) {

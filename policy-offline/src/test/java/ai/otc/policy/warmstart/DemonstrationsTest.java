@@ -3,6 +3,7 @@ package ai.otc.policy.warmstart;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.otc.policy.generation.TaskFormat;
+import ai.otc.policy.offline.WorldTasks;
 import ai.otc.policy.tokenizer.WordTokenizer;
 import ai.otc.policy.offline.tools.InProcessTools;
 import ai.otc.world.Question;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class DemonstrationsTest {
   private final World world = WorldGenerator.generate(WorldConfig.defaults());
-  private final WordTokenizer tk = WordTokenizer.forWorld();
+  private final WordTokenizer tk = WorldTasks.tokenizer();
   private final TaskFormat format = new TaskFormat(tk, new InProcessTools(world.corpus()), 1);
   private final Demonstrations demos = new Demonstrations(world, format);
 
@@ -59,7 +60,7 @@ class DemonstrationsTest {
     for (Question q : world.questions()) {
       for (boolean minimal : new boolean[] {true, false}) {
         Example ex = demos.demo(q, minimal);
-        int promptLen = tk.encode(format.prompt(q)).length;
+        int promptLen = tk.encode(WorldTasks.prompt(format, q)).length;
         boolean[] u = expectedUntrained(ex.tokens(), promptLen);
         for (int j = 0; j < ex.length(); j++) {
           assertThat(ex.lossMask()[j]).as("%s %s pos %d (%s)", q.id(), ex.tag(), j, tk.token(ex.tokens()[j]))

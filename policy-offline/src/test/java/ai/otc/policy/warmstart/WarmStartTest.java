@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.otc.policy.generation.TaskFormat;
 import ai.otc.policy.model.ModelConfig;
+import ai.otc.policy.offline.WorldTasks;
 import ai.otc.policy.tokenizer.WordTokenizer;
 import ai.otc.policy.offline.tools.InProcessTools;
 import ai.otc.world.Question;
@@ -27,7 +28,7 @@ class WarmStartTest {
   @Test
   void heldOutQuestionsNeverAppearAndTheMixtureHasEveryPart() {
     World w = WorldGenerator.generate(WorldConfig.defaults());
-    WordTokenizer tk = WordTokenizer.forWorld();
+    WordTokenizer tk = WorldTasks.tokenizer();
     WarmStart ws = new WarmStart(w, new TaskFormat(tk, new InProcessTools(w.corpus()), 1), WarmStartConfig.defaults());
     Set<String> heldOut = w.questions().stream().filter(q -> !Split.TRAIN.label().equals(q.split()))
         .map(Question::question).collect(Collectors.toSet());

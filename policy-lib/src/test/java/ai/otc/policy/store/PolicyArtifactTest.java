@@ -6,12 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.ndarray.NDScope;
 import ai.otc.policy.model.ModelConfig;
 import ai.otc.policy.model.PolicyModel;
+import ai.otc.policy.tokenizer.TestVocabulary;
 import ai.otc.policy.tokenizer.WordTokenizer;
-import ai.otc.policy.warmstart.PolicyCache;
-import ai.otc.policy.warmstart.WarmStartConfig;
-import ai.otc.world.World;
-import ai.otc.world.WorldConfig;
-import ai.otc.world.WorldGenerator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -20,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PolicyArtifactTest {
   @TempDir Path tmp;
-  private final WordTokenizer tk = WordTokenizer.forWorld("information");
+  private final WordTokenizer tk = TestVocabulary.tokenizer("information");
 
   private static float[] logits(PolicyModel m, int[] seq) {
     try (NDScope s = new NDScope()) {
@@ -78,19 +74,5 @@ class PolicyArtifactTest {
       Files.writeString(tmp.resolve("junk.zip"), "not a zip");
       assertThatThrownBy(() -> PolicyArtifact.load(tmp.resolve("junk.zip"))).isInstanceOf(IllegalArgumentException.class);
     }
-  }
-
-  @Test
-  void cacheKeyDependsOnWorldModelAndWarmStart() {
-    World w0 = WorldGenerator.generate(WorldConfig.tiny(0));
-    World w1 = WorldGenerator.generate(WorldConfig.tiny(1));
-    ModelConfig mc = ModelConfig.defaults(tk.size());
-    WarmStartConfig ws = WarmStartConfig.defaults();
-    String k = PolicyCache.key(w0, mc, ws);
-    assertThat(PolicyCache.key(w0, mc, ws)).isEqualTo(k);
-    assertThat(PolicyCache.key(w1, mc, ws)).isNotEqualTo(k);
-    assertThat(PolicyCache.key(w0, mc.withValueHead(true), ws)).isNotEqualTo(k);
-    assertThat(PolicyCache.key(w0, mc, ws.withSteps(10))).isNotEqualTo(k);
-    assertThat(PolicyCache.key(w0, mc.withDevice("gpu"), ws)).as("device does not change the weights").isEqualTo(k);
   }
 }

@@ -2,7 +2,6 @@ package ai.otc.policy.warmstart;
 
 import ai.otc.policy.model.ModelConfig;
 import ai.otc.policy.store.PolicyArtifact;
-import ai.otc.policy.warmstart.WarmStartConfig;
 import ai.otc.world.World;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -11,13 +10,14 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * Where warm-started policies are cached: one artifact per (world fingerprint, model config, warm-start config), so
- * later runs reuse it instead of retraining.
+ * Where warm-started policies are cached (files {@code policy-<key>.zip}): one artifact per (world fingerprint, model
+ * config, warm-start config), so later runs reuse it instead of retraining. The key names the warm start's inputs, so it
+ * lives here, with the warm start, and not in the policy library's store (which addresses a run's versions).
  */
-public final class PolicyCache {
+public final class WarmStartCache {
   private final Path dir;
 
-  public PolicyCache(Path dir) {
+  public WarmStartCache(Path dir) {
     this.dir = dir;
   }
 

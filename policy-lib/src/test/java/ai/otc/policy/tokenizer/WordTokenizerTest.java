@@ -1,43 +1,13 @@
 package ai.otc.policy.tokenizer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.otc.policy.generation.TaskFormat;
-import ai.otc.policy.offline.tools.InProcessTools;
-import ai.otc.policy.warmstart.Demonstrations;
-import ai.otc.world.Passage;
-import ai.otc.world.Question;
-import ai.otc.world.World;
-import ai.otc.world.WorldConfig;
-import ai.otc.world.WorldGenerator;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class WordTokenizerTest {
-  private final WordTokenizer tk = WordTokenizer.forWorld();
-
-  @Test
-  void everyWorldTextAndDemonstrationRoundTrips() {
-    World w = WorldGenerator.generate(WorldConfig.defaults());
-    TaskFormat f = new TaskFormat(tk, new InProcessTools(w.corpus()), 1);
-    Demonstrations d = new Demonstrations(w, f);
-    for (Passage p : w.corpus()) {
-      assertRoundTrip(p.text());
-    }
-    for (Question q : w.questions()) {
-      assertRoundTrip(f.prompt(q));
-      for (boolean minimal : new boolean[] {true, false}) {
-        int[] ids = d.demo(q, minimal).tokens();
-        assertThat(tk.encode(tk.decode(ids))).isEqualTo(ids);
-        assertThat(ids).doesNotContain(tk.id(WordTokenizer.UNK));
-      }
-    }
-  }
-
-  private void assertRoundTrip(String s) {
-    int[] ids = tk.encode(s);
-    assertThat(tk.decode(ids)).isEqualTo(s);
-    assertThat(ids).doesNotContain(tk.id(WordTokenizer.UNK));
-  }
+  private final WordTokenizer tk = TestVocabulary.tokenizer();
 
   @Test
   void numbersAreSpelledDigitByDigit() {
@@ -56,7 +26,7 @@ class WordTokenizerTest {
   @Test
   void protocolTagsAreSingleTokensAndTheObservationTagIsConfigurable() {
     assertThat(tk.encode("<think> </think> <search> </search> <observation> </observation> <answer> </answer>")).hasSize(8);
-    WordTokenizer info = WordTokenizer.forWorld("information");
+    WordTokenizer info = TestVocabulary.tokenizer("information");
     assertThat(info.encode("<information> x </information>")[0]).isEqualTo(info.id("<information>"));
     assertThat(info.contains("<observation>")).isFalse();
   }
@@ -70,5 +40,23 @@ class WordTokenizerTest {
   void savedTokenListRebuildsTheSameTokenizer() {
     WordTokenizer copy = new WordTokenizer(tk.tokens(), tk.observationTag());
     assertThat(copy.encode("what is the city of ka mi ?")).isEqualTo(tk.encode("what is the city of ka mi ?"));
+  }
+
+  @Test
+  void theCallersWordsFollowTheProtocolTokensAndDigitsInOrder() {
+    WordTokenizer a = WordTokenizer.forVocabulary(List.of("b", "a", "b", "<search>", "7"), "observation");
+    // 21 protocol tokens, 10 digits, 10 continuations; duplicates and words that already are tokens are skipped
+    assertThat(a.size()).isEqualTo(21 + 10 + 10 + 2);
+    assertThat(a.token(41)).isEqualTo("b");
+    assertThat(a.token(42)).isEqualTo("a");
+    assertThat(WordTokenizer.forVocabulary(List.of("b", "a"), "observation").tokens()).isEqualTo(a.tokens());
+    assertThat(a.decode(a.encode("<qa> b a 12 ?"))).isEqualTo("<qa> b a 12 <unk>");
+  }
+
+  @Test
+  void badWordsAndTagsAreRejected() {
+    assertThatThrownBy(() -> WordTokenizer.forVocabulary(List.of("two words"), "observation")).hasMessageContaining("two words");
+    assertThatThrownBy(() -> WordTokenizer.forVocabulary(List.of(""), "observation")).hasMessageContaining("non-empty");
+    assertThatThrownBy(() -> WordTokenizer.forVocabulary(List.of("a"), "Obs!")).hasMessageContaining("observation tag");
   }
 }
