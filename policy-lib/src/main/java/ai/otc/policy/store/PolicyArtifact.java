@@ -5,12 +5,12 @@ import ai.otc.policy.model.PolicyModel;
 import ai.otc.policy.tokenizer.WordTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -90,7 +90,10 @@ public final class PolicyArtifact {
     return provenance;
   }
 
-  /** SHA-256 (hex) of {@code weights.bin}. */
+  /**
+   * SHA-256 (hex) of {@code weights.bin} alone, as recorded in the artifact's {@code manifest.json}. Not the checksum of
+   * a stored version, which covers the whole artifact file ({@link PolicyStore}).
+   */
   public String checksum() {
     return checksum;
   }
@@ -107,13 +110,24 @@ public final class PolicyArtifact {
         Files.createDirectories(file.getParent());
       }
       Path tmp = Files.createTempFile(file.getParent() == null ? Path.of(".") : file.getParent(), ".policy", ".tmp");
-      try (OutputStream os = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(os)) {
-        put(zip, "manifest.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest()));
-        put(zip, "weights.bin", weightBytes(weights));
-      }
+      Files.write(tmp, toBytes());
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write policy artifact " + file, e);
+    }
+  }
+
+  /** The artifact file's bytes (what {@link #save} writes); the same artifact always gives the same bytes. */
+  public byte[] toBytes() {
+    try {
+      ByteArrayOutputStream bos = new ByteArrayOutputStream();
+      try (ZipOutputStream zip = new ZipOutputStream(bos)) {
+        put(zip, "manifest.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest()));
+        put(zip, "weights.bin", weightBytes(weights));
+      }
+      return bos.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot encode policy artifact", e);
     }
   }
 
@@ -143,14 +157,28 @@ public final class PolicyArtifact {
   }
 
   /** Reads and verifies an artifact; throws {@link IllegalArgumentException} with the reason when it is not valid. */
-  @SuppressWarnings("unchecked")
   public static PolicyArtifact load(Path file) {
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException("no policy artifact at " + file);
     }
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read policy artifact " + file + ": " + e.getMessage(), e);
+    }
+    return fromBytes(bytes, file.toString());
+  }
+
+  /**
+   * Decodes and verifies an artifact file's bytes ({@code source} names it in errors); throws
+   * {@link IllegalArgumentException} with the reason when they are not a valid artifact.
+   */
+  @SuppressWarnings("unchecked")
+  public static PolicyArtifact fromBytes(byte[] bytes, String source) {
     byte[] manifest = null;
     byte[] wbytes = null;
-    try (InputStream is = Files.newInputStream(file); ZipInputStream zip = new ZipInputStream(is)) {
+    try (InputStream is = new ByteArrayInputStream(bytes); ZipInputStream zip = new ZipInputStream(is)) {
       for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
         if (e.getName().equals("manifest.json")) {
           manifest = zip.readAllBytes();
@@ -159,37 +187,37 @@ public final class PolicyArtifact {
         }
       }
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read policy artifact " + file + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException("cannot read policy artifact " + source + ": " + e.getMessage(), e);
     }
     if (manifest == null || wbytes == null) {
-      throw new IllegalArgumentException(file + " is not a policy artifact (manifest.json or weights.bin missing)");
+      throw new IllegalArgumentException(source + " is not a policy artifact (manifest.json or weights.bin missing)");
     }
     try {
       JsonNode m = JSON.readTree(manifest);
       if (!FORMAT.equals(m.path("format").asText()) || m.path("format_version").asInt() != FORMAT_VERSION) {
-        throw new IllegalArgumentException(file + ": unsupported format " + m.path("format").asText() + " v"
+        throw new IllegalArgumentException(source + ": unsupported format " + m.path("format").asText() + " v"
             + m.path("format_version").asInt() + " (expected " + FORMAT + " v" + FORMAT_VERSION + ")");
       }
       String sum = sha256(wbytes);
       if (!sum.equals(m.path("weights_sha256").asText())) {
-        throw new IllegalArgumentException(file + ": weights checksum mismatch (manifest " + m.path("weights_sha256").asText()
+        throw new IllegalArgumentException(source + ": weights checksum mismatch (manifest " + m.path("weights_sha256").asText()
             + ", file " + sum + "): the artifact is corrupt");
       }
       ModelConfig cfg = JSON.treeToValue(m.get("model"), ModelConfig.class);
       List<String> tokens = new ArrayList<>();
       m.path("tokenizer").path("tokens").forEach(t -> tokens.add(t.asText()));
       WordTokenizer tk = new WordTokenizer(tokens, m.path("tokenizer").path("observation_tag").asText());
-      Map<String, float[]> w = readWeights(cfg, wbytes, file);
+      Map<String, float[]> w = readWeights(cfg, wbytes, source);
       Map<String, Object> prov = JSON.convertValue(m.path("provenance"), LinkedHashMap.class);
       return new PolicyArtifact(cfg, tk, w, m.path("policy_version").asLong(), prov);
     } catch (IOException e) {
-      throw new IllegalArgumentException(file + ": bad manifest: " + e.getMessage(), e);
+      throw new IllegalArgumentException(source + ": bad manifest: " + e.getMessage(), e);
     }
   }
 
-  private static Map<String, float[]> readWeights(ModelConfig cfg, byte[] bytes, Path file) throws IOException {
+  private static Map<String, float[]> readWeights(ModelConfig cfg, byte[] bytes, String file) throws IOException {
     Map<String, float[]> w = new LinkedHashMap<>();
-    try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       for (var e : PolicyModel.parameterShapes(cfg).entrySet()) {
         String name = in.readUTF();
         int n = in.readInt();
@@ -227,7 +255,8 @@ public final class PolicyArtifact {
     }
   }
 
-  private static String sha256(byte[] b) {
+  /** SHA-256 of {@code b}, lower-case hex (the form of every checksum of a policy). */
+  public static String sha256(byte[] b) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
     } catch (NoSuchAlgorithmException e) {
