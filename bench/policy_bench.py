@@ -2,7 +2,7 @@
 """PyTorch half of the DJL-vs-PyTorch policy benchmark (run by bench/policy-bench.sh).
 
 Same model as ai.otc.policy.model.PolicyModel (pre-LayerNorm decoder, learned positions, tied output head, explicit
-masked softmax attention) and the same two measurements as ai.otc.policy.model.SpeedBench:
+masked softmax attention) and the same two measurements as ai.otc.policy.bench.SpeedBench (policy-offline):
   * training tokens/s: forward + backward + AdamW on random tokens, batch B, length L;
   * batched KV-cached generation tokens/s: one position per step for every row, temperature-1 sampling.
 Prints one JSON object on stdout.

@@ -48,7 +48,7 @@ import org.apache.lucene.store.FSDirectory;
 /**
  * BM25 retrieval over a JSON Lines corpus ({@code {"id":…,"title":…,"text":…}} per line), the engine
  * behind the tool gateway's {@code Search} and {@code BatchSearch} RPCs, {@code ./otc index} and the
- * in-process evaluation of {@code otc-policy}.
+ * in-process evaluation of {@code otc-policy-offline}.
  *
  * <p>Scoring follows Pyserini's defaults, the closest match to Search-R1's retriever: {@link
  * BM25Similarity} with k1 = 0.9, b = 0.4 over {@link EnglishAnalyzer} tokens of {@code title + "\n" +
