@@ -3,8 +3,9 @@ package ai.otc.policy.tools;
 import java.util.List;
 
 /**
- * The policy's access to tools, kept behind one small interface so that evaluation and demonstrations can use the
- * in-process tools now, the BM25 engine of {@code otc-tools} when present, and the tool gateway later.
+ * The policy's only access to tools, one small interface so that generation does not care who answers: the
+ * implementations over a task world (in-process search + arithmetic, the BM25 engine of {@code otc-tools}) live in
+ * {@code policy-offline}, and the rollout service's tool-gateway client will be another.
  */
 public interface ToolBackend extends AutoCloseable {
   /** One retrieved passage. */
