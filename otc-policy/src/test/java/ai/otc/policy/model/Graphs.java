@@ -15,7 +15,8 @@ final class Graphs {
   private Graphs() {}
 
   static boolean recorded(NDArray y) {
-    try (NDArray s = y.sum(); NDArray ones = s.onesLike()) {
+    // The sum itself must be recorded whatever this thread's mode is.
+    try (Grad g = Grad.enabled(); NDArray s = y.sum(); NDArray ones = s.onesLike()) {
       JniUtils.backward((PtNDArray) s, (PtNDArray) ones, true, false); // keep: callers may test several outputs of one graph
       return true;
     } catch (EngineException e) {

@@ -38,6 +38,21 @@ final class Tiny {
     return new PolicyModel(config(), sharpWeights(config()));
   }
 
+  /**
+   * Plain SGD on every parameter that has a gradient (p -= lr * grad), then zeroes the gradients; with grad mode off
+   * (an in-place update of a leaf must not be recorded). Independent of AdamW on purpose.
+   */
+  static void sgd(PolicyModel m, float lr) {
+    try (Grad off = Grad.disabled()) {
+      for (ai.djl.ndarray.NDArray p : m.parameters().values()) {
+        try (ai.djl.ndarray.NDArray g = p.getGradient(); ai.djl.ndarray.NDArray step = g.mul(lr)) {
+          p.subi(step);
+          g.subi(g);
+        }
+      }
+    }
+  }
+
   /** Rows of the given lengths, tokens in 3..V-1 (0 is the pad token). */
   static List<int[]> rows(long seed, int... lengths) {
     Random r = new Random(seed);
