@@ -1,5 +1,7 @@
 package ai.otc.policy.model;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
@@ -41,6 +43,22 @@ public final class Grad implements AutoCloseable {
   public static boolean isEnabled() {
     Runtime.engine();
     return JniUtils.isGradMode();
+  }
+
+  /**
+   * Back-propagates a scalar loss into the {@code .grad} of every parameter its graph reaches (accumulating, as
+   * PyTorch does), freeing the graph. The same as {@code GradientCollector.backward} without a collector: DJL's
+   * {@code PtGradientCollector} allows only one open collector per JVM (a static flag), so two threads (actor and
+   * critic updates) cannot both hold one; this call has no such limit. The loss must have been computed with grad
+   * mode on (e.g. {@code SequenceScorer.score(..., withGrad = true)}); throws when it carries no graph.
+   */
+  public static void backward(NDArray loss) {
+    if (loss.getShape().size() != 1) {
+      throw new IllegalArgumentException("backward needs a scalar loss, got shape " + loss.getShape());
+    }
+    try (NDArray ones = loss.onesLike()) {
+      JniUtils.backward((PtNDArray) loss, (PtNDArray) ones, false, false);
+    }
   }
 
   /** Restores the grad mode this handle found. */

@@ -141,7 +141,7 @@ class SequenceScorerTest {
   }
 
   @Test
-  void gradientsReachTheParametersAndMatchFiniteDifferences() {
+  void gradientsReachTheParametersAndMatchFiniteDifferences() throws Exception {
     List<int[]> rows = Tiny.rows(3, 10, 6, 8);
     ModelConfig c = Tiny.config();
     Map<String, float[]> w = Tiny.sharpWeights(c);
@@ -152,6 +152,29 @@ class SequenceScorerTest {
         SequenceScorer.Scores sc = SequenceScorer.score(m, SequenceScorer.ids(m.manager(), rows),
             SequenceScorer.lengths(rows), TAU, true, true);
         gc.backward(sc.logProbs().sum().add(sc.entropy().sum().mul(0.5f)));
+      }
+      Map<String, float[]> viaCollector = grads(m);
+      Tiny.sgd(m, 0f); // zeroes the gradients
+      // Same gradients from Grad.backward, on a fresh thread, without a collector.
+      ExecutorService ex = Executors.newSingleThreadExecutor();
+      try {
+        ex.submit(() -> {
+          try (NDScope s = new NDScope()) {
+            s.suppressNotUsedWarning();
+            SequenceScorer.Scores sc = SequenceScorer.score(m, SequenceScorer.ids(m.manager(), rows),
+                SequenceScorer.lengths(rows), TAU, true, true);
+            try (Grad on = Grad.enabled()) {
+              Grad.backward(sc.logProbs().sum().add(sc.entropy().sum().mul(0.5f)));
+            }
+          }
+          return null;
+        }).get();
+      } finally {
+        ex.shutdownNow();
+      }
+      Map<String, float[]> viaBackward = grads(m);
+      for (String name : viaCollector.keySet()) {
+        assertThat(viaBackward.get(name)).as(name).containsExactly(viaCollector.get(name), offset(1e-6f));
       }
       for (NDArray p : m.parameters().values()) {
         try (NDArray g = p.getGradient()) {
@@ -176,6 +199,16 @@ class SequenceScorerTest {
             .isCloseTo(fd, offset(2e-2 * Math.abs(fd) + 2e-3));
       }
     }
+  }
+
+  private static Map<String, float[]> grads(PolicyModel m) {
+    Map<String, float[]> g = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, NDArray> e : m.parameters().entrySet()) {
+      try (NDArray a = e.getValue().getGradient()) {
+        g.put(e.getKey(), a.toFloatArray());
+      }
+    }
+    return g;
   }
 
   private static double lossWith(ModelConfig c, Map<String, float[]> w, String name, int k, double delta,
