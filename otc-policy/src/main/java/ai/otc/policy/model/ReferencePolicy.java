@@ -1,6 +1,8 @@
 package ai.otc.policy.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.List;
 import java.util.Map;
 
@@ -50,9 +52,12 @@ public final class ReferencePolicy implements AutoCloseable {
     return SequenceScorer.logProbs(model, rows, temperature);
   }
 
-  /** Whether any parameter requires a gradient (never, unless someone reached in; for tests and health checks). */
+  /**
+   * Whether any parameter requires a gradient, asked of libtorch (not DJL's cached flag): never, unless someone
+   * reached in. For tests and health checks.
+   */
   public boolean requiresGradient() {
-    return model.parameters().values().stream().anyMatch(NDArray::hasGradient);
+    return model.parameters().values().stream().anyMatch(p -> JniUtils.requiresGrad((PtNDArray) p));
   }
 
   /** Frees the reference's parameters. */
