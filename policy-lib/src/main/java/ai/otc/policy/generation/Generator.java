@@ -3,7 +3,7 @@ package ai.otc.policy.generation;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
+import ai.otc.policy.model.Grad;
 import ai.otc.policy.model.KvCache;
 import ai.otc.policy.model.PolicyModel;
 import java.util.ArrayList;
@@ -76,10 +76,9 @@ public final class Generator {
     for (int t : banned) {
       ban[t] = true;
     }
-    boolean prev = JniUtils.isGradMode();
-    JniUtils.setGradMode(false);
     long[] feed = new long[b];
-    try (KvCache cache = model.newCache(b, cap)) {
+    // Generation never needs a graph, on whatever thread it runs (grad mode is per thread; see Grad).
+    try (Grad noGrad = Grad.disabled(); KvCache cache = model.newCache(b, cap)) {
       for (int pos = 0; pos < cap - 1; pos++) {
         boolean any = false;
         for (int i = 0; i < b; i++) {
@@ -146,8 +145,6 @@ public final class Generator {
           }
         }
       }
-    } finally {
-      JniUtils.setGradMode(prev);
     }
     List<Rollout> out = new ArrayList<>(b);
     for (int i = 0; i < b; i++) {

@@ -12,7 +12,6 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +34,8 @@ public final class PolicyModel implements AutoCloseable {
   private final NDManager manager;
   private final Device device;
   private final Map<String, NDArray> params = new LinkedHashMap<>();
-  private final Map<Integer, NDArray> causalMasks = new HashMap<>();
+  // Concurrent: a rollout thread and a learner thread may run forwards of one model at the same time.
+  private final Map<Integer, NDArray> causalMasks = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** A freshly initialised model (normal(0, 0.02) weights from {@code config.seed()}, residual projections scaled). */
   public PolicyModel(ModelConfig config) {
@@ -172,9 +172,31 @@ public final class PolicyModel implements AutoCloseable {
 
   /**
    * Full causal forward over int64 token ids (B, T), T ≤ context: logits (B, T, V) and, with a value head, values
-   * (B, T). Logit t predicts token t + 1. Runs with gradients when called inside a gradient collector.
+   * (B, T). Logit t predicts token t + 1. Records a graph when this thread's grad mode is on (see {@link Grad}).
    */
   public Output forward(NDArray ids) {
+    NDArray hN = hidden(ids);
+    return new Output(logits(hN), config.valueHead() ? values(hN) : null);
+  }
+
+  /** Next-token logits (B, T, V) from final hidden states (output head tied to the token embedding). */
+  public NDArray logits(NDArray hidden) {
+    return Linear.linear(hidden, p("tok_emb")).singletonOrThrow();
+  }
+
+  /** Scalar values (B, T) from final hidden states; throws without a value head. */
+  public NDArray values(NDArray hidden) {
+    if (!config.valueHead()) {
+      throw new IllegalStateException("model has no value head (ModelConfig.valueHead is false)");
+    }
+    return Linear.linear(hidden, p("value.w"), p("value.b")).singletonOrThrow().squeeze(-1);
+  }
+
+  /**
+   * The trunk: final LayerNorm-ed hidden states (B, T, dModel) of int64 token ids (B, T), T ≤ context, without any
+   * head (the critic reads values from it without paying for the (B, T, V) logits).
+   */
+  public NDArray hidden(NDArray ids) {
     long b = ids.getShape().get(0);
     int t = (int) ids.getShape().get(1);
     if (t > config.context()) {
@@ -184,8 +206,12 @@ public final class PolicyModel implements AutoCloseable {
     int h = config.heads();
     int dh = config.headDim();
     float scale = (float) (1.0 / Math.sqrt(dh));
-    NDArray x = Embedding.embedding(ids, p("tok_emb"), SparseFormat.DENSE).singletonOrThrow()
-        .add(p("pos_emb").get(new NDIndex("0:{}", t)));
+    NDArray x;
+    // The position slice is a view attached to the model's manager: free it here so that a caller who scopes only
+    // a sub-manager (not an NDScope) does not leak one array per call into the long-lived manager.
+    try (NDArray pos = p("pos_emb").get(new NDIndex("0:{}", t))) {
+      x = Embedding.embedding(ids, p("tok_emb"), SparseFormat.DENSE).singletonOrThrow().add(pos);
+    }
     NDArray mask = causalMask(t);
     Shape ln = new Shape(d);
     for (int l = 0; l < config.layers(); l++) {
@@ -203,13 +229,7 @@ public final class PolicyModel implements AutoCloseable {
       m = Activation.gelu(Linear.linear(m, p(pre + "mlp.fc.w"), p(pre + "mlp.fc.b")).singletonOrThrow());
       x = x.add(Linear.linear(m, p(pre + "mlp.proj.w"), p(pre + "mlp.proj.b")).singletonOrThrow());
     }
-    NDArray hN = LayerNorm.layerNorm(x, ln, p("ln_f.g"), p("ln_f.b"), 1e-5f).singletonOrThrow();
-    NDArray logits = Linear.linear(hN, p("tok_emb")).singletonOrThrow();
-    NDArray values = null;
-    if (config.valueHead()) {
-      values = Linear.linear(hN, p("value.w"), p("value.b")).singletonOrThrow().squeeze(-1);
-    }
-    return new Output(logits, values);
+    return LayerNorm.layerNorm(x, ln, p("ln_f.g"), p("ln_f.b"), 1e-5f).singletonOrThrow();
   }
 
   /**
@@ -259,7 +279,8 @@ public final class PolicyModel implements AutoCloseable {
 
   /**
    * Per-token log-probabilities log p(tokens[t] | tokens[&lt;t]) for t ≥ 1 (no gradient), from the full forward at
-   * temperature {@code temperature}; entry 0 of each row is 0. Rows are right-padded with 0 to the longest.
+   * temperature {@code temperature}; entry 0 of each row is 0. Rows are right-padded with 0 to the longest. Runs with
+   * grad mode off on the calling thread, whatever thread that is.
    */
   public float[][] tokenLogProbs(List<int[]> sequences, float temperature) {
     int bsz = sequences.size();
@@ -282,7 +303,7 @@ public final class PolicyModel implements AutoCloseable {
         }
       }
     }
-    try (NDScope scope = new NDScope()) {
+    try (Grad g = Grad.disabled(); NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       NDArray in = manager.create(ids, new Shape(bsz, t));
       NDArray logits = forward(in).logits().get(new NDIndex(":, 0:{}", t - 1)).div(temperature);
