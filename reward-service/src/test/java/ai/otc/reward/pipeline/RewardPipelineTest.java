@@ -314,7 +314,7 @@ class RewardPipelineTest {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Group assembly and scoring (ported from the Kafka Streams topology tests)
+  // Group assembly and scoring
 
   @Test
   void outOfOrderMembersAreScoredOnceInTrajectoryIdOrderWithTheGroupsMinimum() {
