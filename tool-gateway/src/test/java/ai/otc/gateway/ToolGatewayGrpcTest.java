@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.otc.gateway.grpc.ToolGatewayService;
-import ai.otc.gateway.metering.ToolMetrics;
+import ai.otc.gateway.metrics.ToolMetrics;
 import ai.otc.proto.v1.BatchSearchRequest;
 import ai.otc.proto.v1.BatchSearchResponse;
 import ai.otc.proto.v1.CallContext;

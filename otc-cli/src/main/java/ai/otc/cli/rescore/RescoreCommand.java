@@ -53,7 +53,7 @@ import picocli.CommandLine.Option;
         ""})
 public final class RescoreCommand implements OtcSubcommand {
 
-  @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092", description = "Kafka bootstrap servers (default ${DEFAULT-VALUE})")
+  @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap servers (default ${DEFAULT-VALUE})")
   String bootstrap;
 
   @Option(names = "--source", defaultValue = RewardTopics.ROLLOUTS, description = "topic of trajectories to re-read (default ${DEFAULT-VALUE})")

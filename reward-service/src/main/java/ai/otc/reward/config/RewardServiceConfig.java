@@ -79,12 +79,12 @@ public interface RewardServiceConfig {
    * outputs become visible to read_committed consumers at commit, so this bounds end-to-end latency;
    * longer intervals amortise the commit's round trips (see the README's Benchmark).
    */
-  @WithDefault("PT0.5S")
+  @WithDefault("500ms")
   @DurationMin(millis = 1)
   Duration commitInterval();
 
   /** How often the stream logs a progress line (rate, where the loop's time went, pending groups, lag) while it has work. */
-  @WithDefault("PT30S")
+  @WithDefault("30s")
   @DurationMin(millis = 100)
   Duration progressInterval();
 
@@ -110,7 +110,7 @@ public interface RewardServiceConfig {
   interface Groups {
 
     /** How long a group may stay incomplete after its first member arrived (wall clock) before the timeout policy applies. */
-    @WithDefault("PT5M")
+    @WithDefault("5m")
     @DurationMin(millis = 1)
     Duration timeout();
 
@@ -119,7 +119,7 @@ public interface RewardServiceConfig {
     TimeoutPolicy timeoutPolicy();
 
     /** How often timeouts and marker expiries are checked (wall clock). */
-    @WithDefault("PT1S")
+    @WithDefault("1s")
     @DurationMin(millis = 1)
     Duration punctuateInterval();
 
@@ -129,7 +129,7 @@ public interface RewardServiceConfig {
      * after a restart the service re-reads the source from its oldest pending group, and the markers
      * of groups finished since then must still be there to recognise them.
      */
-    @WithDefault("PT1H")
+    @WithDefault("1h")
     @DurationMin(millis = 1)
     Duration completedRetention();
   }

@@ -5,7 +5,7 @@ import ai.otc.reward.domain.RewardSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 
-/** Turns the validated {@code otc.reward.*} mapping into the topology's {@link RewardSettings}. */
+/** Turns the validated {@code otc.reward.*} mapping into the pipeline's {@link RewardSettings} and checks the cross-key rules. */
 @ApplicationScoped
 public class RewardSettingsProducer {
 

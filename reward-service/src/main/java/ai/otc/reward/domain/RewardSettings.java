@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Everything the reward topology needs, independent of how it was configured (the service builds
+ * Everything the reward pipeline needs, independent of how it was configured (the service builds
  * it from {@code otc.reward.*}, tests build it directly).
  *
  * @param rolloutsTopic input topic (otc.rollouts.v1)

@@ -1,6 +1,6 @@
 package ai.otc.reward.health;
 
-import ai.otc.reward.streams.RewardStream;
+import ai.otc.reward.pipeline.RewardStream;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;

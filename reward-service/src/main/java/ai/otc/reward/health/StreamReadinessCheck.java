@@ -1,7 +1,7 @@
 package ai.otc.reward.health;
 
 import ai.otc.reward.config.RewardServiceConfig;
-import ai.otc.reward.streams.RewardStream;
+import ai.otc.reward.pipeline.RewardStream;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

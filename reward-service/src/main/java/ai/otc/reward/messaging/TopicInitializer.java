@@ -1,7 +1,7 @@
 package ai.otc.reward.messaging;
 
 import ai.otc.reward.config.RewardServiceConfig;
-import ai.otc.reward.streams.StreamTopics;
+import ai.otc.reward.pipeline.StreamTopics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;

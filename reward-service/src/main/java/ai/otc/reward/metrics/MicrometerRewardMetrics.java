@@ -4,8 +4,11 @@ import ai.otc.reward.core.RejectReason;
 import ai.otc.reward.core.ScoredGroupWriter;
 import ai.otc.reward.core.TimeoutPolicy;
 import ai.otc.reward.domain.RewardMetrics;
+import ai.otc.reward.pipeline.OptimalCallTable;
+import ai.otc.reward.pipeline.RewardStream;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -13,10 +16,10 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * Prometheus metrics of the reward stage (scraped at {@code /q/metrics}): groups completed, timed
- * out (by policy), dropped, scored (partial or not), duplicates and late members ignored, dead
- * letters by reason, the distribution of final rewards and of the n used. The stream's gauges
- * (consumer lag, pending groups, markers, table size) are registered by {@code RewardStream}.
+ * Every Prometheus meter of the reward service (scraped at {@code /q/metrics}): groups completed,
+ * timed out (by policy), dropped, scored (partial or not), duplicates and late members ignored,
+ * dead letters by reason, the distribution of final rewards and of the n used, and the gauges of
+ * the running stream ({@link #observe}: consumer lag, pending groups, markers, table size).
  */
 @io.quarkus.runtime.Startup
 @ApplicationScoped
@@ -33,9 +36,11 @@ public class MicrometerRewardMetrics implements RewardMetrics {
   private final DistributionSummary reward;
   private final DistributionSummary n;
   private final Counter nUndefined;
+  private final MeterRegistry registry;
 
   @Inject
   public MicrometerRewardMetrics(MeterRegistry registry) {
+    this.registry = registry;
     completed = Counter.builder("otc.reward.groups.completed").description("Groups that got all their expected members").register(registry);
     for (TimeoutPolicy p : TimeoutPolicy.values()) {
       timedOut.put(p, Counter.builder("otc.reward.groups.timed.out").tag("policy", p.cliName())
@@ -56,6 +61,18 @@ public class MicrometerRewardMetrics implements RewardMetrics {
     n = DistributionSummary.builder("otc.reward.optimal.calls").description("The n used per scored group (OTC-GRPO)")
         .serviceLevelObjectives(0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 8.5, 10.5).register(registry);
     nUndefined = Counter.builder("otc.reward.optimal.calls.undefined").description("Groups scored with n undefined").register(registry);
+  }
+
+  /** Registers the gauges read from the stream's status board and its optimal-call table (once, at start). */
+  public void observe(RewardStream.StatusBoard status, OptimalCallTable table) {
+    Gauge.builder("otc.reward.rollouts.lag", status, RewardStream.StatusBoard::lag)
+        .description("Records behind the end of the rollouts topic, summed over this instance's partitions").register(registry);
+    Gauge.builder("otc.reward.groups.pending", status, RewardStream.StatusBoard::pendingGroups)
+        .description("Groups waiting for members on this instance").register(registry);
+    Gauge.builder("otc.reward.groups.finished.markers", status, RewardStream.StatusBoard::finishedMarkers)
+        .description("Finished groups remembered to ignore their late members").register(registry);
+    Gauge.builder("otc.reward.optimal.calls.questions", table, OptimalCallTable::size)
+        .description("Questions with a defined n in this instance's table").register(registry);
   }
 
   @Override

@@ -7,9 +7,9 @@ import ai.otc.gateway.domain.Tool;
 import ai.otc.gateway.limits.LimitPolicy;
 import ai.otc.gateway.limits.LimitService;
 import ai.otc.gateway.limits.RoutingGuard;
-import ai.otc.gateway.metering.ToolMetrics;
 import ai.otc.gateway.metering.UsageEvents;
 import ai.otc.gateway.metering.UsageMeter;
+import ai.otc.gateway.metrics.ToolMetrics;
 import ai.otc.tools.sandbox.Sandbox;
 import ai.otc.tools.sandbox.SandboxConfig;
 import ai.otc.tools.search.SearchEngine;
@@ -30,8 +30,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Builds the gateway's components from {@link GatewayConfig} at start (eagerly, so a bad key or a
- * missing corpus fails the boot with the key's name rather than the first call). The components are
- * plain classes; only this wiring knows Quarkus.
+ * missing corpus fails the boot with the key's name rather than the first call). Single keys are
+ * range-checked by the constraints on {@link GatewayConfig}; the rules that span keys are checked
+ * here, and an {@link IllegalArgumentException} of a component is re-thrown with the key in front.
+ * The components are plain classes; only this wiring knows Quarkus.
  */
 @ApplicationScoped
 public class GatewayBeans {
@@ -41,12 +43,9 @@ public class GatewayBeans {
   @ApplicationScoped
   @Startup
   SearchEngine searchEngine(GatewayConfig c) {
-    if (c.search().defaultTopK() < 1 || c.search().defaultTopK() > c.search().maxTopK()) {
-      throw new IllegalArgumentException("otc.gateway.search.default-top-k must be in 1..otc.gateway.search.max-top-k ("
+    if (c.search().defaultTopK() > c.search().maxTopK()) {
+      throw new IllegalArgumentException("otc.gateway.search.default-top-k must be at most otc.gateway.search.max-top-k ("
           + c.search().maxTopK() + "), was " + c.search().defaultTopK());
-    }
-    if (c.search().maxTopK() > SearchEngine.MAX_TOP_K) {
-      throw new IllegalArgumentException("otc.gateway.search.max-top-k must be <= " + SearchEngine.MAX_TOP_K);
     }
     long t0 = System.nanoTime();
     SearchEngine e;
@@ -69,6 +68,10 @@ public class GatewayBeans {
   @Startup
   Sandbox sandbox(GatewayConfig c) {
     GatewayConfig.Code k = c.code();
+    if (k.defaultTimeout().compareTo(k.maxTimeout()) > 0) {
+      throw new IllegalArgumentException("otc.gateway.code.default-timeout must be at most otc.gateway.code.max-timeout ("
+          + k.maxTimeout() + "), was " + k.defaultTimeout());
+    }
     SandboxConfig sc;
     try {
       sc = new SandboxConfig(k.python(), k.bwrap(), k.prlimit(), k.setpriv(), k.roBinds(),
@@ -98,7 +101,7 @@ public class GatewayBeans {
     for (Tool t : Tool.values()) {
       GatewayConfig.ToolLimits tl = t == Tool.SEARCH ? l.search() : l.code();
       buckets.put(t, spec("otc.gateway.limits." + t.id(), tl.rate(), tl.period(), tl.burst()));
-      conc.put(t, positive("otc.gateway.limits." + t.id() + ".max-concurrency", tl.maxConcurrency()));
+      conc.put(t, tl.maxConcurrency());
       cost.put(t, tl.costUnits());
     }
     Map<String, Map<Tool, LimitPolicy.BucketSpec>> tenantBuckets = new HashMap<>();
@@ -122,13 +125,6 @@ public class GatewayBeans {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
     }
-  }
-
-  private static int positive(String key, int v) {
-    if (v < 1) {
-      throw new IllegalArgumentException(key + " must be >= 1, was " + v);
-    }
-    return v;
   }
 
   @Produces

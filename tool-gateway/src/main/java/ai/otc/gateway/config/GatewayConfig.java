@@ -1,17 +1,27 @@
 package ai.otc.gateway.config;
 
+import ai.otc.tools.search.SearchEngine;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
+import jakarta.validation.constraints.Size;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 /**
- * Every setting of the tool gateway, under {@code otc.gateway}. Validated at start: a missing or
- * malformed key fails the boot with the key's name (SmallRye Config), and {@link GatewayBeans}
- * checks ranges and cross-field rules at start, naming the key in the error.
+ * Every setting of the tool gateway, under {@code otc.gateway}. Validated when the application
+ * starts: a missing or malformed value (SmallRye Config conversion) or one out of its range (the
+ * Hibernate Validator constraints on each key) stops the start with an error naming the key; the
+ * rules that span several keys are checked by {@link GatewayBeans} at start, also naming the keys.
+ * The broker is {@code kafka.bootstrap.servers}.
  */
 @ConfigMapping(prefix = "otc.gateway")
 public interface GatewayConfig {
@@ -61,6 +71,7 @@ public interface GatewayConfig {
   /** One tenant's credential. */
   interface TenantAuth {
     /** The bearer token (a secret: set it from the environment or a Kubernetes Secret, at least 16 characters). */
+    @Size(min = 16)
     String token();
   }
 
@@ -74,18 +85,23 @@ public interface GatewayConfig {
 
     /** Largest {@code top_k} a request may ask for. */
     @WithDefault("10")
+    @Min(1)
+    @Max(SearchEngine.MAX_TOP_K)
     int maxTopK();
 
-    /** {@code top_k} used when a request sends 0 (Search-R1's 3). */
+    /** {@code top_k} used when a request sends 0 (Search-R1's 3); at most {@link #maxTopK()}. */
     @WithDefault("3")
+    @Min(1)
     int defaultTopK();
 
     /** Longest query accepted, in characters. */
     @WithDefault("2048")
+    @Min(1)
     int maxQueryChars();
 
     /** Most queries in one {@code BatchSearch}. */
     @WithDefault("512")
+    @Min(1)
     int maxBatch();
   }
 
@@ -93,6 +109,7 @@ public interface GatewayConfig {
   interface Code {
     /** Largest program accepted, in UTF-8 bytes. */
     @WithDefault("65536")
+    @Min(1)
     int maxCodeBytes();
 
     /** python3 inside the sandbox (a system path; the sandbox cannot see home directories). */
@@ -115,48 +132,59 @@ public interface GatewayConfig {
     @WithDefault("/usr,/bin,/lib,/lib64,/etc/alternatives")
     List<Path> roBinds();
 
-    /** First uid of the per-run uid pool (one uid per concurrent run, so the process cap holds). */
+    /** First uid of the per-run uid pool (one uid per concurrent run, so the process cap holds); unprivileged, >= 1000. */
     @WithDefault("61000")
+    @Min(1000)
     int uidBase();
 
     /** Concurrent sandboxes (uids in the pool). */
     @WithDefault("16")
+    @Min(1)
     int slots();
 
     /** Address-space limit per run (RLIMIT_AS), bytes. */
     @WithDefault("1073741824")
+    @Positive
     long addressSpaceBytes();
 
     /** CPU-seconds limit per run (RLIMIT_CPU). */
     @WithDefault("10")
+    @Positive
     int cpuSeconds();
 
     /** Process limit per run (RLIMIT_NPROC of the run's uid). */
     @WithDefault("64")
+    @Positive
     int maxProcesses();
 
     /** Largest file a run may write (RLIMIT_FSIZE), bytes. */
     @WithDefault("16777216")
+    @Positive
     long maxFileBytes();
 
     /** Open files per run (RLIMIT_NOFILE). */
     @WithDefault("64")
+    @Positive
     int maxOpenFiles();
 
     /** Size of each private tmpfs ({@code /work}, {@code /tmp}), bytes. */
     @WithDefault("67108864")
+    @Positive
     long tmpfsBytes();
 
-    /** Wall-clock limit when a request sends {@code timeout_ms = 0} (ToRL's sandbox: 20 s). */
+    /** Wall-clock limit when a request sends {@code timeout_ms = 0} (ToRL's sandbox: 20 s); at most {@link #maxTimeout()}. */
     @WithDefault("20s")
+    @DurationMin(millis = 1)
     Duration defaultTimeout();
 
     /** Largest wall-clock limit a request may ask for. */
     @WithDefault("60s")
+    @DurationMin(millis = 1)
     Duration maxTimeout();
 
     /** Bytes kept from the start and from the end of stdout and stderr each. */
     @WithDefault("32768")
+    @PositiveOrZero
     int outputKeepBytes();
   }
 
@@ -180,29 +208,35 @@ public interface GatewayConfig {
 
     /** Retry-after sent when the concurrency cap refuses (nothing to compute it from). */
     @WithDefault("50ms")
+    @DurationMin(millis = 0)
     Duration concurrencyRetryAfter();
   }
 
   /** A tool's bucket and cap. */
   interface ToolLimits {
-    /** Tokens added per {@link #period()} (sustained rate). */
+    /** Tokens added per {@link #period()} (sustained rate); at most one per nanosecond of the period. */
     @WithDefault("1000")
+    @Min(1)
     long rate();
 
     /** Refill period of {@link #rate()}. */
     @WithDefault("1s")
+    @DurationMin(nanos = 1)
     Duration period();
 
     /** Bucket capacity: the largest burst a tenant may send at once. */
     @WithDefault("2000")
+    @Min(1)
     long burst();
 
     /** Calls of this tool running at once on this replica, all tenants together. */
     @WithDefault("256")
+    @Min(1)
     int maxConcurrency();
 
-    /** Cost units one call charges against the tenant's budget. */
+    /** Cost units one call charges against the tenant's budget (0: free). */
     @WithDefault("1")
+    @PositiveOrZero
     double costUnits();
   }
 
@@ -214,30 +248,35 @@ public interface GatewayConfig {
     /** Code bucket override. */
     Optional<BucketOverride> code();
 
-    /** Budget override: cost units per budget window. */
-    Optional<Double> budgetUnits();
+    /** Budget override: cost units per budget window (> 0; at most 1,000,000 per second of the window). */
+    Optional<@Positive Double> budgetUnits();
   }
 
   /** A bucket override. */
   interface BucketOverride {
-    /** Tokens added per period. */
+    /** Tokens added per period (at most one per nanosecond of it). */
+    @Min(1)
     long rate();
 
     /** Refill period. */
+    @DurationMin(nanos = 1)
     Duration period();
 
     /** Bucket capacity. */
+    @Min(1)
     long burst();
   }
 
   /** Budget settings. */
   interface Budget {
-    /** Cost units a tenant may spend per {@link #window()}. */
+    /** Cost units a tenant may spend per {@link #window()} (> 0; at most 1,000,000 per second of the window). */
     @WithDefault("1000000")
+    @Positive
     double units();
 
     /** The budget window; the whole budget returns at the end of each window. */
     @WithDefault("1h")
+    @DurationMin(millis = 1)
     Duration window();
   }
 
@@ -249,10 +288,12 @@ public interface GatewayConfig {
 
     /** Most cached results. */
     @WithDefault("100000")
+    @PositiveOrZero
     long maxEntries();
 
     /** How long a result stays cached. */
     @WithDefault("10m")
+    @DurationMin(millis = 0)
     Duration ttl();
   }
 
@@ -260,10 +301,12 @@ public interface GatewayConfig {
   interface Idempotency {
     /** Most remembered code results by {@code (tenant, call_id)}. */
     @WithDefault("100000")
+    @PositiveOrZero
     long maxEntries();
 
     /** How long a code result is replayed for a retried {@code call_id}. */
     @WithDefault("1h")
+    @DurationMin(millis = 0)
     Duration ttl();
   }
 
@@ -271,6 +314,7 @@ public interface GatewayConfig {
   interface Metering {
     /** Topic of the usage events. */
     @WithDefault(ai.otc.gateway.messaging.Topics.TOOL_USAGE)
+    @NotBlank
     String topic();
 
     /**
@@ -284,14 +328,17 @@ public interface GatewayConfig {
      * so this bounds the duplicates (same ids, dropped by consumers) a crash can cause.
      */
     @WithDefault("1024")
+    @Min(1)
     int segmentEvents();
 
     /** How often unacknowledged events are re-sent. */
     @WithDefault("1s")
+    @DurationMin(millis = 1)
     Duration resendInterval();
 
     /** CloudEvents {@code source} of the events; also this replica's instance name. */
     @WithDefault("/tool-gateway/local")
+    @NotBlank
     String source();
 
     /** Extra Kafka producer properties ({@code otc.gateway.metering.producer."linger.ms"=1}). */
@@ -308,6 +355,7 @@ public interface GatewayConfig {
 
     /** Virtual nodes per replica on the hash ring (more: a more even spread). */
     @WithDefault("128")
+    @Min(1)
     int virtualNodes();
   }
 
@@ -315,6 +363,7 @@ public interface GatewayConfig {
   interface Drain {
     /** Longest wait for in-flight calls at shutdown after health turned NOT_SERVING. */
     @WithDefault("30s")
+    @DurationMin(millis = 0)
     Duration timeout();
   }
 }

@@ -16,7 +16,7 @@ public class DrainReadiness implements HealthCheck {
   public HealthCheckResponse call() {
     return HealthCheckResponse.named("tool-gateway-drain")
         .status(!inFlight.draining())
-        .withData("inFlight", inFlight.count())
+        .withData("in-flight", inFlight.count())
         .build();
   }
 }

@@ -1,11 +1,9 @@
-package ai.otc.reward.streams;
+package ai.otc.reward.pipeline;
 
 import ai.otc.reward.config.RewardServiceConfig;
 import ai.otc.reward.domain.RewardSettings;
 import ai.otc.reward.messaging.TopicInitializer;
 import ai.otc.reward.metrics.MicrometerRewardMetrics;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -122,7 +120,6 @@ public class RewardStream {
   @Inject RewardServiceConfig config;
   @Inject MicrometerRewardMetrics metrics;
   @Inject TopicInitializer topics;
-  @Inject MeterRegistry registry;
 
   @ConfigProperty(name = "kafka.bootstrap.servers")
   String bootstrap;
@@ -144,14 +141,7 @@ public class RewardStream {
             + " producer overrides %s", settings.reward().label(), settings.groupTimeout(), settings.timeoutPolicy().cliName(),
         config.commitInterval(), settings.rolloutsTopic(), settings.rewardedTopic(), settings.dlqTopic(), instanceId,
         config.consumer(), config.producer());
-    Gauge.builder("otc.reward.rollouts.lag", status, StatusBoard::lag)
-        .description("Records behind the end of the rollouts topic, summed over this instance's partitions").register(registry);
-    Gauge.builder("otc.reward.groups.pending", status, StatusBoard::pendingGroups)
-        .description("Groups waiting for members on this instance").register(registry);
-    Gauge.builder("otc.reward.groups.finished.markers", status, StatusBoard::finishedMarkers)
-        .description("Finished groups remembered to ignore their late members").register(registry);
-    Gauge.builder("otc.reward.optimal.calls.questions", table, OptimalCallTable::size)
-        .description("Questions with a defined n in this instance's table").register(registry);
+    metrics.observe(status, table);
     thread = new Thread(() -> runLives(params), "reward-stream");
     thread.start();
   }

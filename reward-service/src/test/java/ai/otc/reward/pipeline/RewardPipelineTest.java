@@ -1,4 +1,4 @@
-package ai.otc.reward.streams;
+package ai.otc.reward.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -314,7 +314,7 @@ class RewardPipelineTest {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Group assembly and scoring (ported from the Kafka Streams topology tests)
+  // Group assembly and scoring
 
   @Test
   void outOfOrderMembersAreScoredOnceInTrajectoryIdOrderWithTheGroupsMinimum() {

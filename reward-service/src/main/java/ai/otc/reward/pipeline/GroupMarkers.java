@@ -1,4 +1,4 @@
-package ai.otc.reward.streams;
+package ai.otc.reward.pipeline;
 
 import java.nio.ByteBuffer;
 

@@ -1,4 +1,4 @@
-package ai.otc.reward.streams;
+package ai.otc.reward.pipeline;
 
 import ai.otc.core.reward.GroupScorer;
 import ai.otc.core.reward.OptimalCallState;

@@ -1,4 +1,4 @@
-package ai.otc.gateway.metering;
+package ai.otc.gateway.metrics;
 
 import ai.otc.gateway.domain.Refusal;
 import ai.otc.gateway.domain.Tool;

@@ -1,4 +1,4 @@
-package ai.otc.reward.streams;
+package ai.otc.reward.pipeline;
 
 /**
  * Names of the reward stream's internal changelog topics, derived from {@code otc.reward.application-id}

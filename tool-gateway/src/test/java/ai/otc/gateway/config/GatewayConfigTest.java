@@ -1,0 +1,101 @@
+package ai.otc.gateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import io.smallrye.config.validator.BeanValidationConfigValidatorImpl;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@code otc.gateway.*} mapping as SmallRye Config and Hibernate Validator read it at start
+ * (without booting Quarkus): the defaults of the README, and a value out of range stops the start
+ * with an error that names the full key. The cross-key rules ({@link GatewayBeans}) and a malformed
+ * value are covered against the packaged app by {@code GatewayProcessIT}.
+ */
+class GatewayConfigTest {
+
+  private static final Map<String, String> REQUIRED = Map.of(
+      "otc.gateway.search.corpus", "corpus.jsonl",
+      "otc.gateway.search.index-dir", "index",
+      "otc.gateway.metering.spool-dir", "spool");
+
+  private static GatewayConfig load(Map<String, String> overrides) {
+    Map<String, String> p = new HashMap<>(REQUIRED);
+    p.putAll(overrides);
+    SmallRyeConfig c = new SmallRyeConfigBuilder()
+        .withMapping(GatewayConfig.class)
+        .withSources(new PropertiesConfigSource(p, "test", 500))
+        .withValidator(new BeanValidationConfigValidatorImpl())
+        // Quarkus' converter, which adds the short forms ("20s", "50ms") to ISO-8601 durations.
+        .withConverter(Duration.class, 200, new DurationConverter())
+        .build();
+    return c.getConfigMapping(GatewayConfig.class);
+  }
+
+  @Test
+  void theDefaultsAreTheReadmes() {
+    GatewayConfig c = load(Map.of());
+    assertThat(c.search().maxTopK()).isEqualTo(10);
+    assertThat(c.search().defaultTopK()).isEqualTo(3);
+    assertThat(c.code().slots()).isEqualTo(16);
+    assertThat(c.code().defaultTimeout()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(c.limits().search().rate()).isEqualTo(1000);
+    assertThat(c.limits().search().burst()).isEqualTo(2000);
+    assertThat(c.limits().budget().window()).isEqualTo(Duration.ofHours(1));
+    assertThat(c.metering().topic()).isEqualTo("otc.tool-usage.v1");
+    assertThat(c.metering().segmentEvents()).isEqualTo(1024);
+    assertThat(c.replicas().virtualNodes()).isEqualTo(128);
+    assertThat(c.drain().timeout()).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void valuesAtTheirBoundsAreAccepted() {
+    GatewayConfig c = load(Map.of(
+        "otc.gateway.search.max-top-k", "1000",
+        "otc.gateway.code.uid-base", "1000",
+        "otc.gateway.limits.code.cost-units", "0",
+        "otc.gateway.cache.max-entries", "0",
+        "otc.gateway.auth.tenants.a.token", "0123456789abcdef"));
+    assertThat(c.search().maxTopK()).isEqualTo(1000);
+    assertThat(c.code().uidBase()).isEqualTo(1000);
+    assertThat(c.auth().tenants().get("a").token()).hasSize(16);
+  }
+
+  @Test
+  void aValueOutOfRangeStopsTheStartNamingTheKey() {
+    Map<String, String> bad = Map.of(
+        "otc.gateway.search.max-top-k", "1001",
+        "otc.gateway.limits.search.max-concurrency", "0",
+        "otc.gateway.limits.code.period", "0s",
+        "otc.gateway.limits.budget.units", "-1",
+        "otc.gateway.code.uid-base", "999",
+        "otc.gateway.metering.resend-interval", "0s",
+        "otc.gateway.replicas.virtual-nodes", "0");
+    for (Map.Entry<String, String> e : bad.entrySet()) {
+      assertThatThrownBy(() -> load(Map.of(e.getKey(), e.getValue())))
+          .as("%s=%s", e.getKey(), e.getValue())
+          .hasMessageContaining(e.getKey());
+    }
+  }
+
+  @Test
+  void aTenantsOverridesAndTokenAreCheckedUnderTheirOwnKeys() {
+    assertThatThrownBy(() -> load(Map.of(
+            "otc.gateway.limits.tenants.tight.code.rate", "0",
+            "otc.gateway.limits.tenants.tight.code.period", "1h",
+            "otc.gateway.limits.tenants.tight.code.burst", "1")))
+        .hasMessageContaining("otc.gateway.limits.tenants.tight.code.rate");
+    assertThatThrownBy(() -> load(Map.of("otc.gateway.limits.tenants.tight.budget-units", "0")))
+        .hasMessageContaining("otc.gateway.limits.tenants.tight.budget-units");
+    assertThatThrownBy(() -> load(Map.of("otc.gateway.auth.tenants.alpha.token", "short")))
+        .hasMessageContaining("otc.gateway.auth.tenants.alpha.token")
+        .hasMessageNotContaining("short");
+  }
+}
