@@ -78,8 +78,9 @@ public final class TopicGate {
       return false;
     }
     nextAttempt = now + retryNanos;
-    Admin admin = Admin.create(adminProps);
+    Admin admin = null;
     try {
+      admin = Admin.create(adminProps);
       if (create) {
         List<String> made = TopicProvisioner.createMissing(admin, List.of(spec), replicationFactor, TIMEOUT);
         if (!made.isEmpty()) {
@@ -97,15 +98,19 @@ public final class TopicGate {
       open = true;
       lastProblem = null;
       return true;
-    } catch (ExecutionException | TimeoutException e) {
-      problem(false, "cannot check or create usage topic " + spec.name() + " (" + e.getCause() + "); usage events stay in the"
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      // Broker unreachable, creation refused (e.g. no ACL), a bootstrap address that does not resolve.
+      Throwable why = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+      problem(false, "cannot check or create usage topic " + spec.name() + " (" + why + "); usage events stay in the"
           + " spool, retrying");
       return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
     } finally {
-      admin.close(Duration.ofSeconds(1));
+      if (admin != null) {
+        admin.close(Duration.ofSeconds(1));
+      }
     }
   }
 
