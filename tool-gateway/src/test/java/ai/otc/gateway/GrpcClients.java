@@ -1,5 +1,6 @@
 package ai.otc.gateway;
 
+import ai.otc.contract.GrpcMetadata;
 import ai.otc.proto.v1.ToolGatewayGrpc;
 import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
@@ -31,7 +32,7 @@ public final class GrpcClients {
       @Override
       public void applyRequestMetadata(RequestInfo info, Executor ex, MetadataApplier applier) {
         Metadata m = new Metadata();
-        m.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        m.put(GrpcMetadata.AUTHORIZATION_KEY, GrpcMetadata.BEARER_PREFIX + token);
         applier.apply(m);
       }
     };

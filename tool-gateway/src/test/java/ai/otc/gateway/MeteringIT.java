@@ -2,7 +2,11 @@ package ai.otc.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.otc.gateway.messaging.Topics;
+import ai.otc.contract.CloudEvents;
+import ai.otc.contract.TopicSpec;
+import ai.otc.contract.TopicTable;
+import ai.otc.contract.Topics;
+import ai.otc.contract.kafka.ContractHeaders;
 import ai.otc.proto.v1.CallContext;
 import ai.otc.proto.v1.ExecuteCodeRequest;
 import ai.otc.proto.v1.SearchRequest;
@@ -23,13 +27,18 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 /**
  * Metering through a real embedded KRaft broker: every call, allowed or refused, is exactly one
- * {@code ToolUsage} on {@code otc.tool-usage.v1}, keyed by tenant, with its deterministic id.
+ * {@code ToolUsage} on {@code otc.tool-usage.v1}, keyed by tenant, with its deterministic id and the
+ * contract's headers; the gateway created the topic from the contract's topic table.
  * (Broker outage and gateway restart: {@code UsageMeterIT}.)
  */
 @QuarkusTest
@@ -79,7 +88,7 @@ class MeteringIT {
         assertThat(e.getPolicyVersion()).isEqualTo(7);
         assertThat(e.getCacheHit()).isEqualTo(i >= 10);
         assertThat(e.getCostUnits()).isEqualTo(1.0);
-        assertThat(e.getType()).isEqualTo(Topics.USAGE_EVENT_TYPE);
+        assertThat(e.getType()).isEqualTo(CloudEvents.TYPE_TOOL_USAGE);
         assertThat(e.getSpecversion()).isEqualTo("1.0");
       }
       ToolUsage code = byId.get("alpha:code:code-1");
@@ -96,12 +105,22 @@ class MeteringIT {
         assertThat(e.getId()).startsWith(e.getTrajectoryId() + ":0:refused:");
       });
 
-      // key = tenant, type and id headers for consumers that do not parse the value
+      // key = tenant, type and id headers for consumers that do not parse the value; no header drift from the contract
       for (ConsumerRecord<String, byte[]> r : records) {
         ToolUsage e = UsageTopic.parse(r.value());
         assertThat(r.key()).isEqualTo(e.getTenant());
-        assertThat(new String(r.headers().lastHeader(Topics.HEADER_CE_ID).value(), StandardCharsets.UTF_8)).isEqualTo(e.getId());
-        assertThat(new String(r.headers().lastHeader(Topics.HEADER_TYPE).value(), StandardCharsets.UTF_8)).isEqualTo("otc.v1.ToolUsage");
+        assertThat(new String(r.headers().lastHeader(CloudEvents.HEADER_ID).value(), StandardCharsets.UTF_8)).isEqualTo(e.getId());
+        assertThat(new String(r.headers().lastHeader("otc-type").value(), StandardCharsets.UTF_8)).isEqualTo("otc.v1.ToolUsage");
+        assertThat(ContractHeaders.problems(Topics.TOOL_USAGE, r.headers())).as("headers of %s", e.getId()).isEmpty();
+      }
+      // The gateway created the topic as the contract's table says (this broker's auto-creation would give 1 partition).
+      TopicSpec spec = TopicTable.get(Topics.TOOL_USAGE);
+      try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+        assertThat(admin.describeTopics(List.of(Topics.TOOL_USAGE)).allTopicNames().get(30, TimeUnit.SECONDS).get(Topics.TOOL_USAGE)
+            .partitions()).hasSize(spec.partitions());
+        ConfigResource res = new ConfigResource(ConfigResource.Type.TOPIC, Topics.TOOL_USAGE);
+        Config cfg = admin.describeConfigs(List.of(res)).all().get(30, TimeUnit.SECONDS).get(res);
+        spec.configs(1).forEach((k, v) -> assertThat(cfg.get(k).value()).as(k).isEqualTo(v));
       }
       Set<String> partitionsPerTenant = new HashSet<>();
       records.forEach(r -> partitionsPerTenant.add(r.key() + "@" + r.partition()));

@@ -3,6 +3,7 @@ package ai.otc.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.otc.contract.GrpcMetadata;
 import ai.otc.gateway.grpc.ToolGatewayService;
 import ai.otc.gateway.metrics.ToolMetrics;
 import ai.otc.proto.v1.BatchSearchRequest;
@@ -170,7 +171,7 @@ class ToolGatewayGrpcTest {
     StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class,
         () -> tight.search(q("tight tenant query about Paris", 1)));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-    long retry = Long.parseLong(e.getTrailers().get(ToolGatewayService.RETRY_AFTER));
+    long retry = Long.parseLong(e.getTrailers().get(GrpcMetadata.RETRY_AFTER_MS_KEY));
     // one token per hour: the next one is due in (almost) an hour
     assertThat(retry).isBetween(3_500_000L, 3_600_000L);
     QuotaResponse after = tight.getQuota(QuotaRequest.getDefaultInstance());
@@ -183,7 +184,7 @@ class ToolGatewayGrpcTest {
     BatchSearchResponse b = tight.withInterceptors(io.grpc.stub.MetadataUtils.newCaptureMetadataInterceptor(headers, trailers))
         .batchSearch(BatchSearchRequest.newBuilder().addRequests(q("paris", 1)).addRequests(q("berlin", 1)).build());
     assertThat(b.getResponsesList()).extracting(SearchResponse::getStatus).containsOnly(ToolStatus.TOOL_STATUS_RATE_LIMITED);
-    assertThat(trailers.get().get(ToolGatewayService.RETRY_AFTER)).isNotNull();
+    assertThat(trailers.get().get(GrpcMetadata.RETRY_AFTER_MS_KEY)).isNotNull();
 
     // another tenant is unaffected
     assertThat(alpha.search(q("tight tenant query about Paris", 1)).getStatus()).isEqualTo(ToolStatus.TOOL_STATUS_OK);

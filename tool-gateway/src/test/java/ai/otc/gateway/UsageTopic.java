@@ -1,6 +1,6 @@
 package ai.otc.gateway;
 
-import ai.otc.gateway.messaging.Topics;
+import ai.otc.contract.Topics;
 import ai.otc.proto.v1.ToolUsage;
 import java.time.Duration;
 import java.util.ArrayList;

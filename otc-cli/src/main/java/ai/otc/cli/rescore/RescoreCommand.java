@@ -1,13 +1,15 @@
 package ai.otc.cli.rescore;
 
 import ai.otc.cli.OtcSubcommand;
+import ai.otc.contract.TopicSpec;
+import ai.otc.contract.TopicTable;
+import ai.otc.contract.Topics;
 import ai.otc.cli.RewardOptions;
 import ai.otc.core.reward.RewardConfig;
 import ai.otc.reward.core.CorrectnessSource;
 import ai.otc.reward.core.RescoreRange;
 import ai.otc.reward.core.RescoreReport;
 import ai.otc.reward.core.Rescorer;
-import ai.otc.reward.core.RewardTopics;
 import ai.otc.reward.core.TimeoutPolicy;
 import java.io.PrintStream;
 import java.time.Instant;
@@ -56,7 +58,7 @@ public final class RescoreCommand implements OtcSubcommand {
   @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap servers (default ${DEFAULT-VALUE})")
   String bootstrap;
 
-  @Option(names = "--source", defaultValue = RewardTopics.ROLLOUTS, description = "topic of trajectories to re-read (default ${DEFAULT-VALUE})")
+  @Option(names = "--source", defaultValue = Topics.ROLLOUTS, description = "topic of trajectories to re-read (default ${DEFAULT-VALUE})")
   String source;
 
   @Option(names = "--target", required = true, description = "topic to write the re-scored groups to (created when missing)")
@@ -132,8 +134,11 @@ public final class RescoreCommand implements OtcSubcommand {
   PrintStream stdout = System.out;
   PrintStream stderr = System.err;
 
-  /** Topics a re-scoring must never write to: the live output and the dead letters of reward-service. */
-  static final Set<String> LIVE_TOPICS = Set.of(RewardTopics.REWARDED, RewardTopics.ROLLOUTS_DLQ);
+  /**
+   * Topics a re-scoring must never write to: every platform topic of the contract's table (the live
+   * output and dead letters of reward-service among them), and reward-service's changelogs.
+   */
+  static final Set<String> LIVE_TOPICS = Set.copyOf(TopicTable.all().stream().map(TopicSpec::name).toList());
 
   @Override
   public Integer call() {
@@ -172,8 +177,9 @@ public final class RescoreCommand implements OtcSubcommand {
     if (target.equals(source)) {
       throw new IllegalArgumentException("--target must differ from --source (" + source + ")");
     }
-    if (LIVE_TOPICS.contains(target) || target.startsWith("otc-reward-service-")) {
-      throw new IllegalArgumentException("--target " + target + " is a live topic of reward-service; re-scoring never writes there");
+    if (LIVE_TOPICS.contains(target) || target.startsWith(Topics.REWARD_APPLICATION_ID + "-")) {
+      throw new IllegalArgumentException("--target " + target + " is a live topic of the platform (ai.otc.contract.TopicTable);"
+          + " re-scoring never writes there");
     }
     RewardConfig cfg = rewardOptions.toConfig(rewardVersion);
     if (!rewardVersion.matches("[A-Za-z0-9._-]+")) {

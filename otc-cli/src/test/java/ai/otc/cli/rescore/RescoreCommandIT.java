@@ -3,6 +3,8 @@ package ai.otc.cli.rescore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.otc.cli.Otc;
+import ai.otc.contract.Topics;
+import ai.otc.contract.kafka.ContractHeaders;
 import ai.otc.proto.v1.RewardName;
 import ai.otc.proto.v1.ScoredGroup;
 import ai.otc.proto.v1.ScoredTrajectory;
@@ -58,7 +60,7 @@ import picocli.CommandLine;
  */
 class RescoreCommandIT {
 
-  static final String SOURCE = "otc.rollouts.v1";
+  static final String SOURCE = Topics.ROLLOUTS;
   static final long T0 = Instant.parse("2026-06-01T00:00:00Z").toEpochMilli();
   static final int GROUPS = 120;
   static final int SIZE = 4;
@@ -171,6 +173,8 @@ class RescoreCommandIT {
     // Content: the new version everywhere; n per group as a first-to-last running minimum (record-time order).
     for (ConsumerRecord<String, byte[]> r : a) {
       ScoredGroup g = ScoredGroup.parseFrom(r.value());
+      // The output stands for otc.rewarded.v1: its type and version headers are the contract's, read back from the broker.
+      assertThat(ContractHeaders.problems(Topics.REWARDED, r.headers())).as("headers of %s", r.key()).isEmpty();
       assertThat(r.key()).isEqualTo(g.getGroupId());
       assertThat(g.getId()).isEqualTo(g.getGroupId() + "@otc-grpo:v2");
       assertThat(g.getReward().getName()).isEqualTo(RewardName.REWARD_NAME_OTC_GRPO);
@@ -218,7 +222,7 @@ class RescoreCommandIT {
   @Test
   void theLiveServiceIsNeverTouched() throws Exception {
     Map<TopicPartition, Long> endBefore = endOffsets(SOURCE);
-    Run refused = rescore("--target", "otc.rewarded.v1", "--reward", "otc-grpo");
+    Run refused = rescore("--target", Topics.REWARDED, "--reward", "otc-grpo");
     assertThat(refused.code).isEqualTo(2);
     assertThat(refused.err).contains("live topic");
     Run same = rescore("--target", SOURCE, "--reward", "otc-grpo");
@@ -228,7 +232,7 @@ class RescoreCommandIT {
     try (Admin admin = admin()) {
       assertThat(admin.listConsumerGroups().all().get(30, TimeUnit.SECONDS)).as("no consumer group, no committed offsets").isEmpty();
       Set<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-      assertThat(topics).doesNotContain("otc.rewarded.v1", "otc.rollouts.v1.dlq");
+      assertThat(topics).doesNotContain(Topics.REWARDED, Topics.ROLLOUTS_DLQ);
     }
     assertThat(endOffsets(SOURCE)).as("the source is only read").isEqualTo(endBefore);
   }

@@ -1,7 +1,7 @@
 package ai.otc.reward.core;
 
 /**
- * Why a rollout record is not assembled into a group; written as the {@link RewardTopics#DLQ_REASON}
+ * Why a rollout record is not assembled into a group; written as the {@link ai.otc.contract.DeadLetterHeaders#REASON}
  * header of the dead-letter record (reward-service) or counted by {@code ./otc rescore}.
  */
 public enum RejectReason {

@@ -1,9 +1,10 @@
 package ai.otc.reward.core;
 
+import ai.otc.contract.Headers;
+import ai.otc.contract.kafka.ContractHeaders;
 import ai.otc.core.reward.GroupScorer;
 import ai.otc.core.reward.InMemoryOptimalCallState;
 import ai.otc.core.reward.RewardConfig;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -176,8 +177,7 @@ public final class Rescorer {
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
       for (Output g : out) {
         ProducerRecord<String, byte[]> rec = new ProducerRecord<>(req.targetTopic(), null, g.timestampMs(), g.groupId(), g.value());
-        rec.headers().add(RewardTopics.HEADER_TYPE, RewardTopics.TYPE_SCORED_GROUP.getBytes(StandardCharsets.UTF_8));
-        rec.headers().add(RewardTopics.HEADER_VERSION, "v1".getBytes(StandardCharsets.UTF_8));
+        ContractHeaders.stamp(rec.headers(), Headers.TYPE_SCORED_GROUP);
         sent.add(producer.send(rec));
       }
       producer.flush();

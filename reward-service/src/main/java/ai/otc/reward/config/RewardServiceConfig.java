@@ -1,10 +1,10 @@
 package ai.otc.reward.config;
 
+import ai.otc.contract.Topics;
 import ai.otc.core.reward.RewardKind;
 import ai.otc.core.reward.WrongAnswerPolicy;
 import ai.otc.reward.core.CorrectnessSource;
 import ai.otc.reward.core.TimeoutPolicy;
-import ai.otc.reward.messaging.Topics;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Max;
@@ -62,7 +62,7 @@ public interface RewardServiceConfig {
    * transactional id and of the two changelog topics ({@code <id>-groups}, {@code <id>-optimal-calls}).
    * Instances with the same id share the work; a different id is an independent service.
    */
-  @WithDefault("otc-reward-service")
+  @WithDefault(Topics.REWARD_APPLICATION_ID)
   @Pattern(regexp = "[A-Za-z0-9._-]+", message = "must be letters, digits, '.', '_' or '-'")
   String applicationId();
 
@@ -134,7 +134,7 @@ public interface RewardServiceConfig {
     Duration completedRetention();
   }
 
-  /** Topic names; the defaults are the platform's contract (ARCHITECTURE.md). */
+  /** Topic names and creation; the defaults are the contract's ({@code ai.otc.contract.TopicTable}). */
   interface TopicsConfig {
 
     /** Input topic of trajectories, key = group id. */
@@ -152,17 +152,18 @@ public interface RewardServiceConfig {
     @NotBlank
     String dlq();
 
-    /** Create the three topics at start when they are missing (off where topics are managed, e.g. by Strimzi KafkaTopic). */
+    /**
+     * Create the three topics at start when they are missing, as the topic table says (off where topics
+     * are managed, e.g. by Strimzi KafkaTopic resources made from the same table: then a missing one is
+     * an error naming it).
+     */
     @WithDefault("true")
     boolean create();
 
-    /** Partitions of topics created at start. */
-    @WithDefault("4")
-    @Min(1)
-    @Max(10000)
-    int partitions();
+    /** Partitions of the three topics when created at start; unset: the topic table's. */
+    Optional<@Min(1) @Max(10000) Integer> partitions();
 
-    /** Replication factor of topics created at start. */
+    /** Replication factor of topics created at start, changelogs included. */
     @WithDefault("1")
     @Min(1)
     @Max(32)

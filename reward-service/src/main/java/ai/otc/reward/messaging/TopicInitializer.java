@@ -1,10 +1,13 @@
 package ai.otc.reward.messaging;
 
+import ai.otc.contract.TopicSpec;
+import ai.otc.contract.TopicTable;
+import ai.otc.contract.Topics;
+import ai.otc.contract.kafka.TopicProvisioner;
 import ai.otc.reward.config.RewardServiceConfig;
-import ai.otc.reward.pipeline.StreamTopics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,19 +16,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
  * Makes sure the topics exist before the reward stream starts (called at the start of every stream
- * life):
+ * life), created from the contract's topic table ({@link TopicTable}: partitions, retention,
+ * compaction), never left to the broker's auto-creation:
  * <ul>
- *   <li>otc.rollouts.v1, otc.rewarded.v1 and otc.rollouts.v1.dlq, when {@code otc.reward.topics.create}
- *       is on (the local default; on Kubernetes they are Strimzi resources and creation is off);</li>
+ *   <li>otc.rollouts.v1, otc.rewarded.v1 and otc.rollouts.v1.dlq (or the names configured under
+ *       {@code otc.reward.topics.*}), when {@code otc.reward.topics.create} is on (the local default);
+ *       when it is off (on Kubernetes they are KafkaTopic resources made from the same table), a
+ *       missing one stops this life with an error naming it;</li>
  *   <li>always, the service's internal compacted changelogs: {@code <application-id>-groups} with as
  *       many partitions as the rollouts topic (a group's marker lives in its source partition) and
  *       {@code <application-id>-optimal-calls} with one.</li>
@@ -35,64 +37,49 @@ import org.jboss.logging.Logger;
 public class TopicInitializer {
 
   private static final Logger LOG = Logger.getLogger(TopicInitializer.class);
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   @Inject RewardServiceConfig config;
 
   @ConfigProperty(name = "kafka.bootstrap.servers")
   String bootstrap;
 
-  /** Creates what is missing; throws when the rollouts topic is absent and may not be created. */
+  /** Creates what is missing; throws naming the topics when they are absent and may not be created. */
   public void ensureTopics() {
     RewardServiceConfig.TopicsConfig t = config.topics();
+    List<TopicSpec> io = List.of(spec(Topics.ROLLOUTS, t.rollouts()), spec(Topics.REWARDED, t.rewarded()),
+        spec(Topics.ROLLOUTS_DLQ, t.dlq()));
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       if (t.create()) {
-        List<NewTopic> missing = new ArrayList<>();
-        for (String name : List.of(t.rollouts(), t.rewarded(), t.dlq())) {
-          if (!existing.contains(name)) {
-            missing.add(new NewTopic(name, t.partitions(), t.replicationFactor()));
-          }
+        created(TopicProvisioner.createMissing(admin, io, t.replicationFactor(), TIMEOUT));
+      } else {
+        Set<String> missing = TopicProvisioner.missing(admin, io.stream().map(TopicSpec::name).toList(), TIMEOUT);
+        if (!missing.isEmpty()) {
+          throw new IllegalStateException("topics " + missing + " do not exist on " + bootstrap
+              + " and otc.reward.topics.create=false: create them as the topic table says (proto: ai/otc/contract/topics.json)");
         }
-        create(admin, missing);
       }
-      TopicDescription rollouts = admin.describeTopics(List.of(t.rollouts())).allTopicNames().get(30, TimeUnit.SECONDS).get(t.rollouts());
-      int partitions = rollouts.partitions().size();
-      // Compaction only cleans closed segments: 64 MiB segments (not Kafka's 1 GiB) keep what a new owner
-      // restores at assignment close to the live markers.
-      Map<String, String> compact = Map.of(
-          TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-          TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(64 << 20));
-      List<NewTopic> internal = new ArrayList<>();
-      String groups = StreamTopics.groups(config.applicationId());
-      String optimal = StreamTopics.optimalCalls(config.applicationId());
-      if (!existing.contains(groups)) {
-        internal.add(new NewTopic(groups, partitions, t.replicationFactor()).configs(compact));
-      }
-      if (!existing.contains(optimal)) {
-        internal.add(new NewTopic(optimal, 1, t.replicationFactor()).configs(compact));
-      }
-      create(admin, internal);
+      int partitions = admin.describeTopics(List.of(t.rollouts())).allTopicNames().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+          .get(t.rollouts()).partitions().size();
+      created(TopicProvisioner.createMissing(admin, List.of(TopicTable.rewardGroups(config.applicationId(), partitions),
+          TopicTable.rewardOptimalCalls(config.applicationId())), t.replicationFactor(), TIMEOUT));
     } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("could not check or create the reward topics on " + bootstrap
-          + (config.topics().create() ? "" : " (otc.reward.topics.create=false: " + config.topics().rollouts() + " must exist)") + ": " + e, e);
+      throw new IllegalStateException("could not check or create the reward topics on " + bootstrap + ": " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);
     }
   }
 
-  private static void create(Admin admin, List<NewTopic> missing) throws ExecutionException, InterruptedException, TimeoutException {
-    if (missing.isEmpty()) {
-      return;
-    }
-    try {
-      admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-      LOG.infof("created topics %s", missing.stream().map(NewTopic::name).toList());
-    } catch (ExecutionException e) {
-      // Another instance may have created them between the listing and now: that is success.
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw e;
-      }
+  /** The table's row for {@code contractName} under its configured name and partition override. */
+  private TopicSpec spec(String contractName, String configuredName) {
+    TopicSpec s = TopicTable.get(contractName).withName(configuredName);
+    return config.topics().partitions().map(s::withPartitions).orElse(s);
+  }
+
+  private static void created(List<String> names) {
+    if (!names.isEmpty()) {
+      LOG.infof("created topics %s from the contract's topic table", names);
     }
   }
 }

@@ -1,10 +1,11 @@
 package ai.otc.reward.pipeline;
 
+import ai.otc.contract.DeadLetterHeaders;
+import ai.otc.contract.Topics;
+import ai.otc.contract.kafka.ContractHeaders;
 import ai.otc.reward.core.ClientProps;
 import ai.otc.reward.core.Rejection;
-import ai.otc.reward.core.RewardTopics;
 import ai.otc.reward.domain.RewardSettings;
-import ai.otc.reward.messaging.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -59,8 +60,6 @@ final class StreamWorker implements ConsumerRebalanceListener, AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(StreamWorker.class);
   private static final String HW = "hw=";
-  private static final byte[] TYPE = RewardTopics.TYPE_SCORED_GROUP.getBytes(StandardCharsets.UTF_8);
-  private static final byte[] VERSION = "v1".getBytes(StandardCharsets.UTF_8);
   private static final Duration POLL = Duration.ofMillis(100);
   private static final Duration RESTORE_POLL = Duration.ofMillis(200);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
@@ -70,11 +69,11 @@ final class StreamWorker implements ConsumerRebalanceListener, AutoCloseable {
       Map<String, String> consumerOverrides, Map<String, String> producerOverrides) {
 
     String groupsTopic() {
-      return StreamTopics.groups(applicationId);
+      return Topics.rewardGroups(applicationId);
     }
 
     String optimalCallsTopic() {
-      return StreamTopics.optimalCalls(applicationId);
+      return Topics.rewardOptimalCalls(applicationId);
     }
   }
 
@@ -376,8 +375,7 @@ final class StreamWorker implements ConsumerRebalanceListener, AutoCloseable {
     public void rewarded(String groupId, byte[] scoredGroup, long timestampMs) {
       begin(clock.getAsLong());
       RecordHeaders h = new RecordHeaders();
-      h.add(Topics.HEADER_TYPE, TYPE);
-      h.add(Topics.HEADER_VERSION, VERSION);
+      ContractHeaders.stamp(h, ai.otc.contract.Headers.TYPE_SCORED_GROUP);
       producer.send(new ProducerRecord<>(settings.rewardedTopic(), null, timestampMs, groupId, scoredGroup, h), onSent);
     }
 
@@ -386,11 +384,11 @@ final class StreamWorker implements ConsumerRebalanceListener, AutoCloseable {
       begin(clock.getAsLong());
       ConsumerRecord<String, byte[]> rec = current;
       Headers h = new RecordHeaders(rec.headers().toArray());
-      put(h, Topics.DLQ_REASON, rejection.reason().wireName());
-      put(h, Topics.DLQ_DETAIL, rejection.detail());
-      put(h, Topics.DLQ_SOURCE_TOPIC, rec.topic());
-      put(h, Topics.DLQ_SOURCE_PARTITION, Integer.toString(rec.partition()));
-      put(h, Topics.DLQ_SOURCE_OFFSET, Long.toString(rec.offset()));
+      put(h, DeadLetterHeaders.REASON, rejection.reason().wireName());
+      put(h, DeadLetterHeaders.DETAIL, rejection.detail());
+      put(h, DeadLetterHeaders.SOURCE_TOPIC, rec.topic());
+      put(h, DeadLetterHeaders.SOURCE_PARTITION, Integer.toString(rec.partition()));
+      put(h, DeadLetterHeaders.SOURCE_OFFSET, Long.toString(rec.offset()));
       producer.send(new ProducerRecord<>(settings.dlqTopic(), null, rec.timestamp(), rec.key(), rec.value(), h), onSent);
     }
 

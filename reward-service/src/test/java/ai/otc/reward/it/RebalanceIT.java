@@ -9,7 +9,7 @@ import ai.otc.proto.v1.OptimalCallsRequest;
 import ai.otc.proto.v1.OptimalCallsResponse;
 import ai.otc.proto.v1.RewardStateGrpc;
 import ai.otc.proto.v1.ScoredGroup;
-import ai.otc.reward.messaging.Topics;
+import ai.otc.contract.Topics;
 import ai.otc.reward.support.Broker;
 import ai.otc.reward.support.RewardedReader;
 import ai.otc.reward.support.RolloutFeed;

@@ -11,7 +11,7 @@ import ai.otc.reward.core.Rejection;
 import ai.otc.reward.core.TimeoutPolicy;
 import ai.otc.reward.domain.RewardMetrics;
 import ai.otc.reward.domain.RewardSettings;
-import ai.otc.reward.messaging.Topics;
+import ai.otc.contract.Topics;
 import ai.otc.reward.support.Trajectories;
 import java.time.Duration;
 import java.util.ArrayList;

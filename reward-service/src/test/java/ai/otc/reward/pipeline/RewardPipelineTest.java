@@ -20,7 +20,7 @@ import ai.otc.reward.core.ScoredGroupWriter;
 import ai.otc.reward.core.TimeoutPolicy;
 import ai.otc.reward.domain.RewardMetrics;
 import ai.otc.reward.domain.RewardSettings;
-import ai.otc.reward.messaging.Topics;
+import ai.otc.contract.Topics;
 import ai.otc.reward.support.Expected;
 import ai.otc.reward.support.Trajectories;
 import com.google.protobuf.InvalidProtocolBufferException;

@@ -1,5 +1,6 @@
 package ai.otc.gateway.auth;
 
+import ai.otc.contract.GrpcMetadata;
 import ai.otc.gateway.health.InFlight;
 import ai.otc.gateway.limits.RoutingGuard;
 import ai.otc.proto.v1.ToolGatewayGrpc;
@@ -31,7 +32,7 @@ import org.jboss.logging.Logger;
  * Front of every {@code otc.v1.ToolGateway} RPC: authenticates the caller (bearer token, else verified
  * mTLS principal) and puts the tenant into the gRPC context ({@link Caller#TENANT}); refuses calls
  * without a valid credential with {@code UNAUTHENTICATED}, calls for a tenant another replica owns with
- * {@code UNAVAILABLE} plus the {@code otc-owner-replica} trailer, and calls arriving while draining with
+ * {@code UNAVAILABLE} plus the {@link GrpcMetadata#OWNER_REPLICA} trailer, and calls arriving while draining with
  * {@code UNAVAILABLE}. It also counts in-flight calls for the drain. Other services (gRPC health) pass
  * through untouched, so probes need no credential.
  */
@@ -39,9 +40,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class AuthInterceptor implements ServerInterceptor {
   private static final Logger LOG = Logger.getLogger(AuthInterceptor.class);
-  /** Trailer naming the replica that owns the caller's tenant. */
-  public static final Metadata.Key<String> OWNER_REPLICA = Metadata.Key.of("otc-owner-replica", Metadata.ASCII_STRING_MARSHALLER);
-  static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
   static final Metadata.Key<String> GRPC_TIMEOUT = Metadata.Key.of("grpc-timeout", Metadata.ASCII_STRING_MARSHALLER);
   /** Fires deadline cancellations; one daemon thread is plenty (it only flips a flag and kills a process). */
   private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -59,12 +57,12 @@ public class AuthInterceptor implements ServerInterceptor {
     if (!ToolGatewayGrpc.SERVICE_NAME.equals(call.getMethodDescriptor().getServiceName())) {
       return next.startCall(call, headers);
     }
-    Optional<String> tenant = tenants.byAuthorization(headers.get(AUTHORIZATION));
+    Optional<String> tenant = tenants.byAuthorization(headers.get(GrpcMetadata.AUTHORIZATION_KEY));
     if (tenant.isEmpty()) {
       tenant = tenants.byPrincipal(peerPrincipal(call));
     }
     if (tenant.isEmpty()) {
-      String why = headers.containsKey(AUTHORIZATION) ? "unknown bearer token" : "no credential: send authorization: Bearer <token> or a client certificate";
+      String why = headers.containsKey(GrpcMetadata.AUTHORIZATION_KEY) ? "unknown bearer token" : "no credential: send authorization: Bearer <token> or a client certificate";
       LOG.debugf("refused %s: %s", call.getMethodDescriptor().getFullMethodName(), why);
       call.close(Status.UNAUTHENTICATED.withDescription(why), new Metadata());
       return new ServerCall.Listener<>() {};
@@ -72,7 +70,7 @@ public class AuthInterceptor implements ServerInterceptor {
     Optional<String> owner = routing.redirect(tenant.get());
     if (owner.isPresent()) {
       Metadata trailers = new Metadata();
-      trailers.put(OWNER_REPLICA, owner.get());
+      trailers.put(GrpcMetadata.OWNER_REPLICA_KEY, owner.get());
       call.close(Status.UNAVAILABLE.withDescription("tenant " + tenant.get() + " is served by replica " + owner.get()), trailers);
       return new ServerCall.Listener<>() {};
     }

@@ -1,5 +1,6 @@
 package ai.otc.gateway.auth;
 
+import ai.otc.contract.GrpcMetadata;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -40,7 +41,7 @@ public final class TenantDirectory {
 
   /** The tenant of an {@code authorization} header value ({@code Bearer <token>}), if any. */
   public Optional<String> byAuthorization(String header) {
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+    if (header == null || !header.regionMatches(true, 0, GrpcMetadata.BEARER_PREFIX, 0, GrpcMetadata.BEARER_PREFIX.length())) {
       return Optional.empty();
     }
     return Optional.ofNullable(tenantByTokenDigest.get(digest(header.substring(7).strip())));

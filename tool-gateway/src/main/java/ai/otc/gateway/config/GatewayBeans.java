@@ -1,5 +1,7 @@
 package ai.otc.gateway.config;
 
+import ai.otc.contract.TopicTable;
+import ai.otc.contract.Topics;
 import ai.otc.gateway.auth.TenantDirectory;
 import ai.otc.gateway.cache.IdempotencyStore;
 import ai.otc.gateway.cache.ResultCache;
@@ -7,6 +9,7 @@ import ai.otc.gateway.domain.Tool;
 import ai.otc.gateway.limits.LimitPolicy;
 import ai.otc.gateway.limits.LimitService;
 import ai.otc.gateway.limits.RoutingGuard;
+import ai.otc.gateway.metering.TopicGate;
 import ai.otc.gateway.metering.UsageEvents;
 import ai.otc.gateway.metering.UsageMeter;
 import ai.otc.gateway.metrics.ToolMetrics;
@@ -146,8 +149,9 @@ public class GatewayBeans {
     Map<String, Object> props = new LinkedHashMap<>(c.metering().producer());
     props.put("bootstrap.servers", bootstrap);
     props.putIfAbsent("client.id", "tool-gateway-metering");
-    return new UsageMeter(props, c.metering().topic(), c.metering().spoolDir(), c.metering().resendInterval(),
-        c.metering().segmentEvents());
+    TopicGate gate = new TopicGate(props, TopicTable.get(Topics.TOOL_USAGE).withName(c.metering().topic()),
+        c.metering().createTopic(), c.metering().replicationFactor(), c.metering().resendInterval());
+    return new UsageMeter(props, gate, c.metering().spoolDir(), c.metering().resendInterval(), c.metering().segmentEvents());
   }
 
   void closeMeter(@Disposes UsageMeter m) {

@@ -312,10 +312,24 @@ public interface GatewayConfig {
 
   /** Metering settings. */
   interface Metering {
-    /** Topic of the usage events. */
-    @WithDefault(ai.otc.gateway.messaging.Topics.TOOL_USAGE)
+    /** Topic of the usage events (the contract's otc.tool-usage.v1 unless renamed). */
+    @WithDefault(ai.otc.contract.Topics.TOOL_USAGE)
     @NotBlank
     String topic();
+
+    /**
+     * Create the usage topic when it is missing, as the contract's topic table says (partitions,
+     * retention, cleanup), before the first event is sent. Off where topics are managed (Strimzi
+     * KafkaTopic resources made from the same table): a missing topic is then an ERROR naming it, and
+     * events wait in the spool.
+     */
+    @WithDefault("true")
+    boolean createTopic();
+
+    /** Replication factor of the usage topic when the gateway creates it. */
+    @WithDefault("1")
+    @Min(1)
+    short replicationFactor();
 
     /**
      * Directory where every event is appended (segment files) before it is sent; a segment is deleted

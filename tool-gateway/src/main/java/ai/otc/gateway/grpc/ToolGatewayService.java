@@ -1,5 +1,6 @@
 package ai.otc.gateway.grpc;
 
+import ai.otc.contract.GrpcMetadata;
 import ai.otc.gateway.auth.Caller;
 import ai.otc.gateway.cache.IdempotencyStore;
 import ai.otc.gateway.cache.ResultCache;
@@ -60,8 +61,6 @@ import org.jboss.logging.Logger;
 @GrpcService
 public class ToolGatewayService extends ToolGatewayGrpc.ToolGatewayImplBase {
   private static final Logger LOG = Logger.getLogger(ToolGatewayService.class);
-  /** Trailer telling a refused caller when to retry. */
-  public static final Metadata.Key<String> RETRY_AFTER = Metadata.Key.of("retry-after-ms", Metadata.ASCII_STRING_MARSHALLER);
   private static final int MAX_CALL_ID_CHARS = 256;
 
   @Inject GatewayConfig config;
@@ -118,7 +117,7 @@ public class ToolGatewayService extends ToolGatewayGrpc.ToolGatewayImplBase {
       }
       if (maxWait >= 0) {
         // Refused queries carry status RATE_LIMITED in place; the trailer says when to retry them.
-        Caller.trailers().put(RETRY_AFTER, Long.toString(retryMillis(maxWait)));
+        Caller.trailers().put(GrpcMetadata.RETRY_AFTER_MS_KEY, Long.toString(retryMillis(maxWait)));
       }
       out.onNext(b.build());
       out.onCompleted();
@@ -461,7 +460,7 @@ public class ToolGatewayService extends ToolGatewayGrpc.ToolGatewayImplBase {
   private static StatusRuntimeException exhausted(String limit, long retryAfterNanos) {
     Metadata trailers = new Metadata();
     long ms = retryMillis(retryAfterNanos);
-    trailers.put(RETRY_AFTER, Long.toString(ms));
+    trailers.put(GrpcMetadata.RETRY_AFTER_MS_KEY, Long.toString(ms));
     return Status.RESOURCE_EXHAUSTED.withDescription("over the " + limit + " limit; retry after " + ms + " ms")
         .asRuntimeException(trailers);
   }

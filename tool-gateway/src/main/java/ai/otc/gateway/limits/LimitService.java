@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * A refused call consumes nothing (tokens taken by an earlier check are returned), so shadow mode,
  * which lets refused calls through, sees exactly the refusals enforce mode would make. The clock is a
  * Bucket4j {@link TimeMeter} so tests control time. Limits are per replica: the gateway routes each
- * tenant to one replica (see {@code TenantRing}), which makes them global.
+ * tenant to one replica (see {@code ai.otc.contract.TenantRing}), which makes them global.
  */
 public final class LimitService {
   private static final long MILLI = 1000;

@@ -1,11 +1,14 @@
 package ai.otc.gateway.limits;
 
+import ai.otc.contract.TenantRing;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Decides whether this replica may serve a tenant (see {@link TenantRing}): with no replica list
- * configured it owns every tenant; otherwise only the tenants the ring assigns to it.
+ * Decides whether this replica may serve a tenant: with no replica list configured it owns every
+ * tenant; otherwise only the tenants the contract's {@link TenantRing} (the ring clients route by)
+ * assigns to it. A refused call gets {@code UNAVAILABLE} and the owner in the
+ * {@code otc-owner-replica} trailer ({@code AuthInterceptor}).
  */
 public final class RoutingGuard {
   private final String self;

@@ -1,8 +1,8 @@
 package ai.otc.gateway.metering;
 
+import ai.otc.contract.CloudEvents;
 import ai.otc.gateway.domain.Refusal;
 import ai.otc.gateway.domain.Tool;
-import ai.otc.gateway.messaging.Topics;
 import ai.otc.proto.v1.CallContext;
 import ai.otc.proto.v1.ToolStatus;
 import ai.otc.proto.v1.ToolUsage;
@@ -80,8 +80,8 @@ public final class UsageEvents {
     ToolUsage.Builder b = ToolUsage.newBuilder()
         .setId(id)
         .setSource(source)
-        .setType(Topics.USAGE_EVENT_TYPE)
-        .setSpecversion("1.0")
+        .setType(CloudEvents.TYPE_TOOL_USAGE)
+        .setSpecversion(CloudEvents.SPEC_VERSION)
         .setTime(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
         .setTenant(tenant)
         .setTool(tool.kind())

@@ -1,6 +1,10 @@
 package ai.otc.gateway.metering;
 
-import ai.otc.gateway.messaging.Topics;
+import ai.otc.contract.CloudEvents;
+import ai.otc.contract.Headers;
+import ai.otc.contract.TopicTable;
+import ai.otc.contract.Topics;
+import ai.otc.contract.kafka.ContractHeaders;
 import ai.otc.proto.v1.ToolUsage;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
@@ -37,7 +41,8 @@ import org.jboss.logging.Logger;
  * resendInterval}, and a new meter on the same spool directory (a gateway restart, also after a crash)
  * re-sends every event of the segments the last one left. Delivery is therefore at-least-once (a crash
  * re-sends at most one segment's already acknowledged events); the event id is deterministic, so
- * consumers dedupe on it (also on the {@code ce_id} header).
+ * consumers dedupe on it (also on the {@code ce_id} header). Nothing is sent before the {@link
+ * TopicGate} has made sure the topic exists as the contract's topic table says.
  *
  * <p>The RPC thread only appends to the segment and queues the send; the Kafka client runs on its own
  * thread, so a broker outage does not slow tool calls down.
@@ -48,6 +53,7 @@ public final class UsageMeter implements AutoCloseable {
 
   private final Producer<String, byte[]> producer;
   private final String topic;
+  private final TopicGate gate;
   private final Path spool;
   private final int segmentEvents;
   private final String prefix;
@@ -61,11 +67,23 @@ public final class UsageMeter implements AutoCloseable {
   private volatile boolean closed;
 
   /**
-   * @param producerProps Kafka producer properties (at least {@code bootstrap.servers}); the meter adds
-   *     serializers and durability settings that the caller may override
-   * @param segmentEvents events per spool segment file (the most a crash can make it re-send)
+   * A meter that creates {@code topic} when missing as the topic table's otc.tool-usage.v1 row says,
+   * with replication factor 1 (the local default).
    */
   public UsageMeter(Map<String, Object> producerProps, String topic, Path spoolDir, Duration resendInterval, int segmentEvents) {
+    this(producerProps, new TopicGate(producerProps, TopicTable.get(Topics.TOOL_USAGE).withName(topic), true, (short) 1,
+        resendInterval), spoolDir, resendInterval, segmentEvents);
+  }
+
+  /**
+   * @param producerProps Kafka producer properties (at least {@code bootstrap.servers}); the meter adds
+   *     serializers and durability settings that the caller may override
+   * @param gate makes sure the topic exists before the first send ({@link TopicGate#topic()} is the topic)
+   * @param segmentEvents events per spool segment file (the most a crash can make it re-send)
+   */
+  public UsageMeter(Map<String, Object> producerProps, TopicGate gate, Path spoolDir, Duration resendInterval, int segmentEvents) {
+    String topic = gate.topic();
+    this.gate = gate;
     if (segmentEvents < 1) {
       throw new IllegalArgumentException("otc.gateway.metering.segment-events must be >= 1, was " + segmentEvents);
     }
@@ -170,12 +188,17 @@ public final class UsageMeter implements AutoCloseable {
       seg.failed(index);
       return;
     }
+    if (!gate.open()) {
+      // Not sent before the topic exists as the table says (never by auto-creation); the spool keeps it.
+      failures.incrementAndGet();
+      seg.failed(index);
+      return;
+    }
     try {
       ProducerRecord<String, byte[]> rec = new ProducerRecord<>(topic, null, e.getTenant(), e.toByteArray());
-      rec.headers().add(new RecordHeader(Topics.HEADER_TYPE, TYPE));
-      rec.headers().add(new RecordHeader(Topics.HEADER_VERSION, VERSION));
-      rec.headers().add(new RecordHeader(Topics.HEADER_CE_ID, e.getId().getBytes(StandardCharsets.UTF_8)));
-      rec.headers().add(new RecordHeader(Topics.HEADER_CE_TYPE, CE_TYPE));
+      ContractHeaders.stamp(rec.headers(), Headers.TYPE_TOOL_USAGE);
+      rec.headers().add(new RecordHeader(CloudEvents.HEADER_ID, e.getId().getBytes(StandardCharsets.UTF_8)));
+      rec.headers().add(new RecordHeader(CloudEvents.HEADER_TYPE, CE_TYPE));
       producer.send(rec, (meta, ex) -> {
         if (ex == null) {
           acked.incrementAndGet();
@@ -196,9 +219,7 @@ public final class UsageMeter implements AutoCloseable {
     }
   }
 
-  private static final byte[] TYPE = ToolUsage.getDescriptor().getFullName().getBytes(StandardCharsets.UTF_8);
-  private static final byte[] VERSION = "1".getBytes(StandardCharsets.UTF_8);
-  private static final byte[] CE_TYPE = Topics.USAGE_EVENT_TYPE.getBytes(StandardCharsets.UTF_8);
+  private static final byte[] CE_TYPE = CloudEvents.TYPE_TOOL_USAGE.getBytes(StandardCharsets.UTF_8);
 
   private void delete(SpoolSegment seg) {
     segments.remove(seg.file(), seg);

@@ -2,7 +2,7 @@ package ai.otc.gateway.bench;
 
 import ai.otc.gateway.GatewayProcess;
 import ai.otc.gateway.GrpcClients;
-import ai.otc.gateway.messaging.Topics;
+import ai.otc.contract.Topics;
 import ai.otc.proto.v1.BatchSearchRequest;
 import ai.otc.proto.v1.ExecuteCodeRequest;
 import ai.otc.proto.v1.SearchRequest;

@@ -52,7 +52,7 @@ class UsageMeterIT {
 
   private static UsageMeter meter(String bootstrap, Path spool) {
     return new UsageMeter(Map.of("bootstrap.servers", bootstrap, "delivery.timeout.ms", 3000, "request.timeout.ms", 1000,
-        "max.block.ms", 1000), ai.otc.gateway.messaging.Topics.TOOL_USAGE, spool, Duration.ofMillis(300), 16);
+        "max.block.ms", 1000), ai.otc.contract.Topics.TOOL_USAGE, spool, Duration.ofMillis(300), 16);
   }
 
   @Test

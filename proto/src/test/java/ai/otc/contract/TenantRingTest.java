@@ -1,4 +1,4 @@
-package ai.otc.gateway.limits;
+package ai.otc.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Routing by tenant: every tenant has exactly one owner, spread evenly, and scaling moves few tenants. */
+/**
+ * Routing by tenant: every tenant has exactly one owner, spread evenly, scaling moves few tenants,
+ * and the ring is the one its written definition gives (expected values from an independent Python
+ * implementation of the class comment's definition, {@code hashlib.sha256}).
+ */
 class TenantRingTest {
   @Test
   void spreadsTenantsEvenlyAndIsStable() {
@@ -44,24 +47,20 @@ class TenantRingTest {
   }
 
   @Test
-  void guardRedirectsTenantsOwnedElsewhere() {
-    List<String> members = List.of("gw-0", "gw-1", "gw-2");
-    TenantRing ring = new TenantRing(members, 64);
-    RoutingGuard g1 = new RoutingGuard(Optional.of("gw-1"), Optional.of(members), 64);
-    int own = 0;
-    for (int i = 0; i < 300; i++) {
-      String t = "tenant-" + i;
-      Optional<String> r = g1.redirect(t);
-      if (ring.owner(t).equals("gw-1")) {
-        assertThat(r).isEmpty();
-        own++;
-      } else {
-        assertThat(r).contains(ring.owner(t));
-      }
-    }
-    assertThat(own).isPositive();
-    assertThat(new RoutingGuard(Optional.empty(), Optional.empty(), 64).redirect("any")).isEmpty();
-    assertThatThrownBy(() -> new RoutingGuard(Optional.of("gw-9"), Optional.of(members), 64))
-        .hasMessageContaining("otc.gateway.replicas.self");
+  void matchesTheDefinitionComputedInPython() {
+    // python3: int.from_bytes(hashlib.sha256(s.encode()).digest()[:8], 'big'), as signed 64-bit
+    assertThat(TenantRing.hash("alpha")).isEqualTo(-8154903275597228642L);
+    assertThat(TenantRing.hash("gw-0#0")).isEqualTo(-6588781676257718855L);
+    TenantRing ring = new TenantRing(List.of("gw-0", "gw-1", "gw-2"), TenantRing.DEFAULT_VIRTUAL_NODES);
+    Map<String, String> expected = Map.ofEntries(Map.entry("alpha", "gw-2"), Map.entry("beta", "gw-2"), Map.entry("tight", "gw-0"),
+        Map.entry("tenant-0", "gw-2"), Map.entry("tenant-1", "gw-1"), Map.entry("tenant-2", "gw-1"), Map.entry("tenant-3", "gw-2"),
+        Map.entry("tenant-4", "gw-0"), Map.entry("tenant-5", "gw-0"), Map.entry("rollout-a", "gw-0"), Map.entry("rollout-b", "gw-0"));
+    expected.forEach((tenant, owner) -> assertThat(ring.owner(tenant)).as(tenant).isEqualTo(owner));
+  }
+
+  @Test
+  void badRingsAreRefused() {
+    assertThatThrownBy(() -> new TenantRing(List.of(), 8)).hasMessageContaining("at least one replica");
+    assertThatThrownBy(() -> new TenantRing(List.of("a"), 0)).hasMessageContaining("virtualNodes");
   }
 }

@@ -1,0 +1,7 @@
+/**
+ * The contract applied with the Kafka clients: stamping and checking record headers
+ * ({@link ai.otc.contract.kafka.ContractHeaders}) and creating topics from the topic table
+ * ({@link ai.otc.contract.kafka.TopicProvisioner}). kafka-clients is an optional dependency of
+ * otc-proto: a module that calls these brings its own (every Kafka module here does).
+ */
+package ai.otc.contract.kafka;
