@@ -103,6 +103,7 @@ class AdamWTest {
         named.put("p" + i, p);
       }
       AdamW opt = new AdamW(named, settings);
+      double worst = 0;
       for (JsonNode step : c.path("steps")) {
         int s = step.path("step").asInt();
         feedGradients(params, step.path("grads"));
@@ -120,6 +121,7 @@ class AdamWTest {
           float[] got = params.get(i).toFloatArray();
           float[] want = floats(step.path("params").get(i));
           for (int k = 0; k < want.length; k++) {
+            worst = Math.max(worst, Math.abs(got[k] - want[k]));
             assertThat((double) got[k]).as("%s step %d param %d[%d]", name, s, i, k).isCloseTo(want[k], within(PARAM_TOL));
           }
           try (NDArray g = params.get(i).getGradient()) {
@@ -127,6 +129,8 @@ class AdamWTest {
           }
         }
       }
+      System.out.printf("AdamW vs torch, case %s: max |param difference| over %d steps %.3g%n", name,
+          c.path("steps").size(), worst);
       assertThat(opt.steps()).isEqualTo(c.path("final_step").asInt());
       assertThat(opt.skipped()).isEqualTo(c.path("skipped").asInt());
       int i = 0;
