@@ -105,6 +105,11 @@ public final class LmTrainer {
     return skippedLoss + optimizer.skipped();
   }
 
+  /** Steps skipped because their loss was not finite (the rest of {@link #skipped} had a non-finite gradient). */
+  public int skippedForLoss() {
+    return skippedLoss;
+  }
+
   /** Global gradient norm before clipping of the last step (NaN when its loss was not finite). */
   public float lastGradNorm() {
     return lastGradNorm;

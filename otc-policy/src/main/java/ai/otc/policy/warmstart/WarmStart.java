@@ -189,7 +189,8 @@ public final class WarmStart {
         double eta = el / step * (config.steps() - step);
         log.printf(Locale.ROOT, "warmstart step %d/%d  loss %.4f  lr %.2e  gnorm %.2f  %.0f tok/s  elapsed %.0fs  ETA %.0fs%s%n", step,
             config.steps(), emaLoss, learningRate(step), trainer.lastGradNorm(), tokens / el, el, eta,
-            trainer.skipped() > 0 ? "  (skipped " + trainer.skipped() + " non-finite steps)" : "");
+            trainer.skipped() > 0 ? "  (skipped " + trainer.skipped() + " non-finite steps: " + trainer.skippedForLoss()
+                + " loss, " + (trainer.skipped() - trainer.skippedForLoss()) + " gradient)" : "");
         lastLog = now;
       }
     }
