@@ -21,7 +21,9 @@ import java.util.Map;
  * {@code p -= lr·wd·p; m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²;
  * p -= lr/(1-β1^t) · m / (sqrt(v)/sqrt(1-β2^t) + ε)}, after {@code g *= min(1, maxNorm/(‖g‖ + 1e-6))} with
  * {@code ‖g‖} the L2 norm over all parameters' gradients together. A parameter whose gradient is undefined (not
- * reached by the backward pass) is left alone, as torch skips parameters whose {@code grad} is {@code None}.
+ * reached by the backward pass) is left alone, as torch skips parameters whose {@code grad} is {@code None}; the step
+ * count is one for the whole optimizer, where torch keeps one per parameter (they differ only for a parameter that has
+ * a gradient on some steps and none on others).
  *
  * <p>The update uses DJL's fused native op (one JNI call per parameter; it also zeroes the gradient). Verified against
  * DJL 0.36.0's source ({@code deepjavalibrary/djl} tag {@code v0.36.0}):
