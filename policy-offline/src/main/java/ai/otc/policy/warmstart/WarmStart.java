@@ -181,16 +181,17 @@ public final class WarmStart {
       if (Float.isFinite(loss)) {
         emaLoss = Double.isNaN(emaLoss) ? loss : 0.95 * emaLoss + 0.05 * loss;
       } else if (trainer.skipped() > Math.max(10, config.steps() / 50)) {
-        throw new IllegalStateException("warm start diverged: " + trainer.skipped() + " steps with a non-finite loss by step "
+        throw new IllegalStateException("warm start diverged: " + trainer.skipped() + " steps with a non-finite loss or gradient by step "
             + step + "; lower --lr");
       }
       long now = System.nanoTime();
       if (log != null && ((now - lastLog) / 1e9 >= logEverySeconds || step == config.steps())) {
         double el = (now - t0) / 1e9;
         double eta = el / step * (config.steps() - step);
-        log.printf(Locale.ROOT, "warmstart step %d/%d  loss %.4f  lr %.2e  %.0f tok/s  elapsed %.0fs  ETA %.0fs%s%n", step,
-            config.steps(), emaLoss, learningRate(step), tokens / el, el, eta,
-            trainer.skipped() > 0 ? "  (skipped " + trainer.skipped() + " non-finite steps)" : "");
+        log.printf(Locale.ROOT, "warmstart step %d/%d  loss %.4f  lr %.2e  gnorm %.2f  %.0f tok/s  elapsed %.0fs  ETA %.0fs%s%n", step,
+            config.steps(), emaLoss, learningRate(step), trainer.lastGradNorm(), tokens / el, el, eta,
+            trainer.skipped() > 0 ? "  (skipped " + trainer.skipped() + " non-finite steps: " + trainer.skippedForLoss()
+                + " loss, " + (trainer.skipped() - trainer.skippedForLoss()) + " gradient)" : "");
         lastLog = now;
       }
     }
