@@ -4,29 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.otc.proto.v1.ScoredGroup;
-import ai.otc.reward.core.ClientProps;
 import ai.otc.reward.messaging.Topics;
-import ai.otc.reward.support.Broker;
-import ai.otc.reward.support.RewardedReader;
+import ai.otc.reward.support.PackagedRewardService;
 import ai.otc.reward.support.RolloutFeed;
-import ai.otc.reward.support.ServiceProcess;
+import ai.otc.testkit.Ports;
+import ai.otc.testkit.kafka.KafkaBroker;
+import ai.otc.testkit.kafka.TopicReader;
+import ai.otc.testkit.kafka.TopicRecord;
+import ai.otc.testkit.process.ServiceProcess;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -39,44 +33,45 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class DeadLetterIT {
 
   @RegisterExtension
-  static final Broker broker = Broker.perClass();
+  static final KafkaBroker broker = KafkaBroker.perClass();
 
   @Test
   void onePoisonRecordAmongAThousandGoesToTheDlqAndTheStreamGoesOn() throws Exception {
     RolloutFeed feed = RolloutFeed.generate("dl", 333, 3, 50, 5L);
     assertThat(feed.trajectories).hasSize(999);
     byte[] poison = "{\"not\": \"a protobuf\"}".getBytes(StandardCharsets.UTF_8);
-    try (ServiceProcess svc = ServiceProcess.start("dlq", broker.bootstrap(), Broker.freePort(),
+    try (ServiceProcess svc = PackagedRewardService.start("dlq", broker.bootstrap(), Ports.free(),
             Map.of("otc.reward.application-id", "reward-dlq-it"));
         KafkaProducer<String, byte[]> producer = RolloutFeed.producer(broker.bootstrap());
-        RewardedReader reader = new RewardedReader(broker.bootstrap(), Topics.REWARDED)) {
+        TopicReader<ScoredGroup> reader = TopicReader.open(broker.bootstrap(), Topics.REWARDED, ScoredGroup.parser());
+        TopicReader<byte[]> dlq = TopicReader.openRaw(broker.bootstrap(), Topics.ROLLOUTS_DLQ)) {
       feed.send(producer, Topics.ROLLOUTS, 0, 500);
       RecordMetadata poisonAt = producer.send(new ProducerRecord<>(Topics.ROLLOUTS, "dl-g100", poison)).get();
       feed.send(producer, Topics.ROLLOUTS, 500, 999);
 
       assertThat(reader.pollUntil(333, Duration.ofSeconds(120))).as("log %s", svc.log()).isEqualTo(333);
-      List<ConsumerRecord<String, byte[]>> dead = readDlq(1, Duration.ofSeconds(60));
+      dlq.pollUntil(1, Duration.ofSeconds(60));
       // Anything extra would arrive right behind: give it the chance to show up.
       reader.pollUntil(334, Duration.ofSeconds(2));
-      dead.addAll(readDlqMore(Duration.ofSeconds(1)));
+      dlq.settle(Duration.ofSeconds(1));
 
-      assertThat(dead).as("exactly one dead letter").hasSize(1);
-      ConsumerRecord<String, byte[]> d = dead.get(0);
+      assertThat(dlq.records()).as("exactly one dead letter").hasSize(1);
+      TopicRecord<byte[]> d = dlq.records().get(0);
       assertThat(d.value()).isEqualTo(poison);
       assertThat(d.key()).isEqualTo("dl-g100");
-      assertThat(header(d, Topics.DLQ_REASON)).isEqualTo("undecodable");
-      assertThat(header(d, Topics.DLQ_SOURCE_TOPIC)).isEqualTo(Topics.ROLLOUTS);
-      assertThat(header(d, Topics.DLQ_SOURCE_PARTITION)).isEqualTo(Integer.toString(poisonAt.partition()));
-      assertThat(header(d, Topics.DLQ_SOURCE_OFFSET)).isEqualTo(Long.toString(poisonAt.offset()));
-      assertThat(header(d, Topics.DLQ_DETAIL)).startsWith("not a otc.v1.Trajectory");
+      assertThat(d.header(Topics.DLQ_REASON)).isEqualTo("undecodable");
+      assertThat(d.header(Topics.DLQ_SOURCE_TOPIC)).isEqualTo(Topics.ROLLOUTS);
+      assertThat(d.header(Topics.DLQ_SOURCE_PARTITION)).isEqualTo(Integer.toString(poisonAt.partition()));
+      assertThat(d.header(Topics.DLQ_SOURCE_OFFSET)).isEqualTo(Long.toString(poisonAt.offset()));
+      assertThat(d.header(Topics.DLQ_DETAIL)).startsWith("not a otc.v1.Trajectory");
 
       Set<String> ids = new HashSet<>();
       int trajectories = 0;
-      for (ScoredGroup g : reader.all) {
+      for (ScoredGroup g : reader.values()) {
         assertThat(ids.add(g.getId())).as("%s scored once", g.getId()).isTrue();
         trajectories += g.getMembersCount();
       }
-      assertThat(reader.all).hasSize(333);
+      assertThat(reader.values()).hasSize(333);
       assertThat(trajectories).isEqualTo(999);
 
       HttpResponse<String> live = svc.get("/q/health/live");
@@ -93,52 +88,21 @@ class DeadLetterIT {
 
   @Test
   void aConfigurationErrorStopsTheStartNamingTheKey() throws Exception {
-    assertThatThrownBy(() -> ServiceProcess.start("bad-config", broker.bootstrap(), Broker.freePort(),
+    assertThatThrownBy(() -> PackagedRewardService.start("bad-config", broker.bootstrap(), Ports.free(),
             Map.of("otc.reward.groups.timeout-policy", "score-everything")))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("service exited")
+        .hasMessageContaining("exited with")
         .hasMessageContaining("otc.reward.groups.timeout-policy");
-    assertThatThrownBy(() -> ServiceProcess.start("bad-alpha", broker.bootstrap(), Broker.freePort(),
+    assertThatThrownBy(() -> PackagedRewardService.start("bad-alpha", broker.bootstrap(), Ports.free(),
             Map.of("otc.reward.alpha", "-1")))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("service exited")
+        .hasMessageContaining("exited with")
         .hasMessageContaining("otc.reward.alpha");
     // A cross-key rule: markers must outlive the replay window, which is one group timeout long.
-    assertThatThrownBy(() -> ServiceProcess.start("bad-retention", broker.bootstrap(), Broker.freePort(),
+    assertThatThrownBy(() -> PackagedRewardService.start("bad-retention", broker.bootstrap(), Ports.free(),
             Map.of("otc.reward.groups.timeout", "PT10M", "otc.reward.groups.completed-retention", "PT5M")))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("service exited")
+        .hasMessageContaining("exited with")
         .hasMessageContaining("otc.reward.groups.completed-retention");
-  }
-
-  private static KafkaConsumer<String, byte[]> dlqConsumer;
-
-  static List<ConsumerRecord<String, byte[]>> readDlq(int atLeast, Duration max) {
-    Properties p = ClientProps.readCommittedConsumer(broker.bootstrap(), 500);
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader-" + UUID.randomUUID());
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    dlqConsumer = new KafkaConsumer<>(p);
-    dlqConsumer.subscribe(List.of(Topics.ROLLOUTS_DLQ));
-    List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-    long deadline = System.nanoTime() + max.toNanos();
-    while (out.size() < atLeast && System.nanoTime() < deadline) {
-      dlqConsumer.poll(Duration.ofMillis(200)).forEach(out::add);
-    }
-    return out;
-  }
-
-  static List<ConsumerRecord<String, byte[]>> readDlqMore(Duration d) {
-    List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-    long deadline = System.nanoTime() + d.toNanos();
-    while (System.nanoTime() < deadline) {
-      dlqConsumer.poll(Duration.ofMillis(200)).forEach(out::add);
-    }
-    dlqConsumer.close();
-    return out;
-  }
-
-  static String header(ConsumerRecord<String, byte[]> r, String name) {
-    Header h = r.headers().lastHeader(name);
-    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }
 }
