@@ -49,8 +49,10 @@ final class BrokerSettings {
     p.put("log.message.timestamp.after.max.ms", Long.toString(Long.MAX_VALUE));
     // The log cleaner's buffer is allocated on the heap of the JVM holding the broker: 2 MiB, not 128.
     p.put("log.cleaner.dedupe.buffer.size", Integer.toString(2 * 1024 * 1024));
-    // A stop is quick: with one node there is no other replica to hand leadership to.
-    p.put("controlled.shutdown.enable", "false");
+    // A graceful stop fences the broker with its controller first; without it the restarted broker's registration
+    // is refused as a duplicate until the old session expires (broker.session.timeout.ms, 9 s): measured 10.8 s
+    // instead of 2.4 s for a restart. (After a SIGKILL that wait remains.)
+    p.put("controlled.shutdown.enable", "true");
     p.putAll(overrides);
     return p;
   }
