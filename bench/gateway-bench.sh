@@ -21,8 +21,8 @@ fi
 
 CP_FILE="$ROOT/tool-gateway/target/bench-classpath.txt"
 if [ "${OTC_BENCH_SKIP_BUILD:-}" != 1 ] || [ ! -f "$CP_FILE" ]; then
-  echo "gateway-bench: building otc-tools and tool-gateway (tests skipped)..." >&2
-  ./mvnw -B -q -pl otc-tools,tool-gateway install -DskipTests >&2
+  echo "gateway-bench: building otc-testkit, otc-tools and tool-gateway (tests skipped)..." >&2
+  ./mvnw -B -q -pl otc-testkit,otc-tools,tool-gateway install -DskipTests >&2
   ./mvnw -B -q -pl tool-gateway dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$CP_FILE" >&2
 fi
 

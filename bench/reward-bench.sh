@@ -13,8 +13,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$ROOT/bin/find-jdk.sh"
 cd "$ROOT"
 if [ "${SKIP_BUILD:-}" != 1 ] || [ ! -f reward-service/target/quarkus-app/quarkus-run.jar ]; then
-  echo "reward-bench: building reward-core and reward-service (tests compiled, not run)..." >&2
-  ./mvnw -B -q -pl reward-core,reward-service install -DskipTests >&2
+  echo "reward-bench: building otc-testkit, reward-core and reward-service (tests compiled, not run)..." >&2
+  ./mvnw -B -q -pl otc-testkit,reward-core,reward-service install -DskipTests >&2
 fi
 CP_FILE=reward-service/target/bench.classpath
 ./mvnw -B -q -pl reward-service dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=bench.classpath.tmp >&2
@@ -30,7 +30,7 @@ RESULTS=()
 # accepting writes in our runs (cause not found), so each size gets a fresh process.
 for SIZE in ${SIZES//,/ }; do
   java -Xmx2g ${BENCH_JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED \
-    -Dreward.app.dir="$ROOT/reward-service/target/quarkus-app" \
+    -Dotc.app.dir="$ROOT/reward-service/target/quarkus-app" \
     -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
     -cp "$CP" ai.otc.reward.bench.RewardBench "$N" "$SIZE" 2> "$LOGDIR/bench-g$SIZE.stderr" | tee "$LOGDIR/bench-g$SIZE.out" \
     || { echo "reward-bench: the run for groups of $SIZE failed; see $LOGDIR/bench-g$SIZE.stderr" >&2; tail -5 "$LOGDIR/bench-g$SIZE.stderr" >&2; exit 1; }

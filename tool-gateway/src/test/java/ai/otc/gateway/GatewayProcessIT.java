@@ -3,15 +3,18 @@ package ai.otc.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.otc.contract.Topics;
 import ai.otc.proto.v1.CallContext;
 import ai.otc.proto.v1.ExecuteCodeRequest;
 import ai.otc.proto.v1.SearchRequest;
 import ai.otc.proto.v1.ToolStatus;
 import ai.otc.proto.v1.ToolUsage;
+import ai.otc.testkit.kafka.KafkaBroker;
+import ai.otc.testkit.kafka.TopicReader;
+import ai.otc.testkit.process.ServiceProcess;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -20,9 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,25 +36,15 @@ import org.junit.jupiter.api.io.TempDir;
  * clear status, and configuration errors stop the start naming the key.
  */
 class GatewayProcessIT {
-  static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
-  static EmbeddedKafkaBroker broker;
+  /** The gateway does not create otc.tool-usage.v1 itself: the broker creates it on the first write. */
+  @RegisterExtension
+  static final KafkaBroker broker = KafkaBroker.perClass();
+
   @TempDir Path tmp;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = new EmbeddedKafkaBroker().withKafkaHost("127.0.0.1").withNodeId(1).start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (broker != null) {
-      broker.close();
-    }
-  }
 
   private Map<String, String> config(Path spool, boolean sandbox) {
     Map<String, String> p = new LinkedHashMap<>();
-    p.put("kafka.bootstrap.servers", broker.getAdvertisedListeners());
+    p.put("kafka.bootstrap.servers", broker.bootstrap());
     p.put("otc.gateway.search.corpus", Path.of("src/test/resources/corpus.jsonl").toAbsolutePath().toString());
     p.put("otc.gateway.search.index-dir", tmp.resolve("index").toString());
     p.put("otc.gateway.metering.spool-dir", spool.toString());
@@ -80,9 +72,8 @@ class GatewayProcessIT {
     int allowedPerLife = 25;
     int refusedFirstLife = 0;
     // first life: no usable sandbox (code refused with a clear status), then SIGKILL right after the calls
-    try (GatewayProcess g1 = GatewayProcess.start(JAR, config(spool, false), Path.of("target/gateway-process-it-1.log"))) {
-      g1.awaitServing(Duration.ofSeconds(90));
-      ManagedChannel ch = g1.channel();
+    try (ServiceProcess g1 = PackagedGateway.builder("gateway-it-1").properties(config(spool, false)).startAndAwaitReady()) {
+      ManagedChannel ch = GrpcClients.channel(g1.port());
       try {
         var alpha = GrpcClients.stub(ch, GrpcClients.ALPHA);
         var tight = GrpcClients.stub(ch, GrpcClients.TIGHT);
@@ -114,9 +105,8 @@ class GatewayProcessIT {
     // second life on the same spool, with the sandbox and limits in shadow mode, stopped gracefully
     Map<String, String> second = config(spool, true);
     second.put("otc.gateway.limits.shadow", "true");
-    try (GatewayProcess g2 = GatewayProcess.start(JAR, second, Path.of("target/gateway-process-it-2.log"))) {
-      g2.awaitServing(Duration.ofSeconds(90));
-      ManagedChannel ch = g2.channel();
+    try (ServiceProcess g2 = PackagedGateway.builder("gateway-it-2").properties(second).startAndAwaitReady()) {
+      ManagedChannel ch = GrpcClients.channel(g2.port());
       try {
         var alpha = GrpcClients.stub(ch, GrpcClients.ALPHA);
         for (int i = 0; i < allowedPerLife; i++) {
@@ -135,15 +125,20 @@ class GatewayProcessIT {
       } finally {
         GrpcClients.close(ch);
       }
-      g2.stop();
+      g2.terminate();
     }
 
     // life 1: 25 alpha searches + 2 allowed + 2 refused tight searches + 1 unavailable code call
     // life 2: 25 alpha searches + 3 tight searches (one over the limit, shadow) + 1 code call
     int expected = (allowedPerLife + 4 + 1) + (allowedPerLife + 3 + 1);
-    var records = UsageTopic.readUntil(broker.getAdvertisedListeners(),
-        ev -> ev.stream().map(ToolUsage::getId).distinct().count() >= expected, Duration.ofSeconds(60));
-    List<ToolUsage> events = records.stream().map(r -> UsageTopic.parse(r.value())).toList();
+    List<ToolUsage> events;
+    Set<String> keys;
+    try (TopicReader<ToolUsage> usage = TopicReader.open(broker.bootstrap(), Topics.TOOL_USAGE, ToolUsage.parser())) {
+      usage.pollUntil(ev -> ev.stream().map(ToolUsage::getId).distinct().count() >= expected, Duration.ofSeconds(60));
+      usage.settle(Duration.ofMillis(500)); // a duplicate or an extra event would show up here
+      events = usage.values();
+      keys = usage.records().stream().map(r -> r.key()).collect(Collectors.toSet());
+    }
     Map<String, ToolUsage> byId = new LinkedHashMap<>();
     events.forEach(e -> byId.putIfAbsent(e.getId(), e));
     assertThat(byId).as("distinct event ids").hasSize(expected);
@@ -179,7 +174,7 @@ class GatewayProcessIT {
     assertThat(distinct.stream().filter(e -> e.getStatus() == ToolStatus.TOOL_STATUS_UNAVAILABLE)).hasSize(1);
     assertThat(distinct.stream().filter(e -> e.getTool() == ai.otc.proto.v1.ToolKind.TOOL_KIND_CODE
         && e.getStatus() == ToolStatus.TOOL_STATUS_OK)).hasSize(1);
-    assertThat(records.stream().map(r -> r.key()).collect(Collectors.toSet())).containsExactlyInAnyOrder("alpha", "tight");
+    assertThat(keys).containsExactlyInAnyOrder("alpha", "tight");
   }
 
   @Test
@@ -198,10 +193,10 @@ class GatewayProcessIT {
   }
 
   private void assertStartFails(Map<String, String> props, String key) throws Exception {
-    try (GatewayProcess g = GatewayProcess.start(JAR, props, Path.of("target/gateway-process-it-bad-" + key + ".log"))) {
+    try (ServiceProcess g = PackagedGateway.builder("gateway-it-bad-" + key).properties(props).start()) {
       int code = g.awaitExit(Duration.ofSeconds(90));
       assertThat(code).as("exit code").isNotZero();
-      assertThat(g.logTail(20_000)).contains(key);
+      assertThat(g.logText()).contains(key);
     }
   }
 }

@@ -19,7 +19,11 @@ public final class GrpcClients {
   private GrpcClients() {}
 
   public static ManagedChannel channel(URL testUrl) {
-    return NettyChannelBuilder.forAddress("127.0.0.1", testUrl.getPort()).usePlaintext().build();
+    return channel(testUrl.getPort());
+  }
+
+  public static ManagedChannel channel(int port) {
+    return NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
   }
 
   public static ToolGatewayGrpc.ToolGatewayBlockingStub stub(ManagedChannel ch, String token) {

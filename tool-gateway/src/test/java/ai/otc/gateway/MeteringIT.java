@@ -13,6 +13,8 @@ import ai.otc.proto.v1.SearchRequest;
 import ai.otc.proto.v1.ToolKind;
 import ai.otc.proto.v1.ToolStatus;
 import ai.otc.proto.v1.ToolUsage;
+import ai.otc.testkit.kafka.KafkaBrokerResource;
+import ai.otc.testkit.kafka.TopicReader;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -42,6 +44,7 @@ import org.junit.jupiter.api.Test;
  * (Broker outage and gateway restart: {@code UsageMeterIT}.)
  */
 @QuarkusTest
+// The kit's broker does not auto-create topics: the gateway creates otc.tool-usage.v1 from the contract's table.
 @QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = true)
 class MeteringIT {
   @TestHTTPResource URL url;
@@ -73,8 +76,14 @@ class MeteringIT {
       assertThat(refused).isEqualTo(2);
       int expected = n + 1 + 5;
 
-      List<ConsumerRecord<String, byte[]>> records = UsageTopic.readUntil(bootstrap, ev -> ev.size() >= expected, Duration.ofSeconds(30));
-      List<ToolUsage> events = records.stream().map(r -> UsageTopic.parse(r.value())).toList();
+      List<ConsumerRecord<String, byte[]>> records;
+      List<ToolUsage> events;
+      try (TopicReader<ToolUsage> usage = TopicReader.open(bootstrap, Topics.TOOL_USAGE, ToolUsage.parser())) {
+        usage.pollUntil(ev -> ev.size() >= expected, Duration.ofSeconds(30));
+        usage.settle(Duration.ofMillis(500)); // a duplicate or an extra event would show up here
+        records = usage.records().stream().map(r -> r.raw()).toList();
+        events = usage.values();
+      }
       assertThat(events).hasSize(expected);
       Map<String, ToolUsage> byId = events.stream().collect(Collectors.toMap(ToolUsage::getId, Function.identity()));
       assertThat(byId).hasSize(expected);
@@ -107,7 +116,7 @@ class MeteringIT {
 
       // key = tenant, type and id headers for consumers that do not parse the value; no header drift from the contract
       for (ConsumerRecord<String, byte[]> r : records) {
-        ToolUsage e = UsageTopic.parse(r.value());
+        ToolUsage e = ToolUsage.parseFrom(r.value());
         assertThat(r.key()).isEqualTo(e.getTenant());
         assertThat(new String(r.headers().lastHeader(CloudEvents.HEADER_ID).value(), StandardCharsets.UTF_8)).isEqualTo(e.getId());
         assertThat(new String(r.headers().lastHeader("otc-type").value(), StandardCharsets.UTF_8)).isEqualTo("otc.v1.ToolUsage");

@@ -9,12 +9,12 @@ import ai.otc.proto.v1.RewardName;
 import ai.otc.proto.v1.ScoredGroup;
 import ai.otc.proto.v1.ScoredTrajectory;
 import ai.otc.proto.v1.Trajectory;
-import ai.otc.reward.core.ClientProps;
-import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
+import ai.otc.testkit.Ports;
+import ai.otc.testkit.kafka.KafkaBroker;
+import ai.otc.testkit.kafka.TopicReader;
+import ai.otc.testkit.kafka.TopicRecord;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,8 +31,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -45,9 +43,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
 /**
@@ -65,33 +63,16 @@ class RescoreCommandIT {
   static final int GROUPS = 120;
   static final int SIZE = 4;
 
-  static EmbeddedKafkaBroker broker;
+  @RegisterExtension
+  static final KafkaBroker broker = KafkaBroker.perClass().withTopic(SOURCE, 3);
   static String bootstrap;
   /** Per question, the n a first-to-last scoring must report for each group, in feed order. */
   static final Map<String, Integer> expectedN = new HashMap<>();
   static final Map<String, Boolean> expectedNDefined = new HashMap<>();
 
   @BeforeAll
-  static void start() throws Exception {
-    broker = new EmbeddedKafkaBroker()
-        .withNodeId(1)
-        .withKafkaHost("127.0.0.1")
-        .withKafkaPort(freePort())
-        .withControllerPort(freePort())
-        .withDeleteLogDirsOnClose(true)
-        .withAdditionalProperties(p -> {
-          p.put("offsets.topic.replication.factor", "1");
-          p.put("offsets.topic.num.partitions", "2");
-          p.put("transaction.state.log.replication.factor", "1");
-          p.put("transaction.state.log.min.isr", "1");
-          p.put("group.initial.rebalance.delay.ms", "0");
-          p.put("auto.create.topics.enable", "false");
-        });
-    broker.start();
-    bootstrap = broker.getAdvertisedListeners().replace("PLAINTEXT://", "");
-    try (Admin admin = admin()) {
-      admin.createTopics(List.of(new NewTopic(SOURCE, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
-    }
+  static void seed() throws Exception {
+    bootstrap = broker.bootstrap();
     // Batch 1: GROUPS groups of SIZE over 15 questions, members shuffled, record times T0 + 10 ms * i.
     Random rnd = new Random(7L);
     List<ProducerRecord<String, byte[]>> recs = new ArrayList<>();
@@ -126,13 +107,6 @@ class RescoreCommandIT {
     recs.add(new ProducerRecord<>(SOURCE, null, T0 + 10L * recs.size(), "open", traj("open", "open-a", "qo", 3, 0, true).toByteArray()));
     recs.add(new ProducerRecord<>(SOURCE, null, T0 + 10L * recs.size(), "open", traj("open", "open-b", "qo", 3, 2, false).toByteArray()));
     send(recs);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (broker != null) {
-      broker.close();
-    }
   }
 
   static Trajectory traj(String group, String id, String question, int size, int m, boolean correct) {
@@ -259,7 +233,7 @@ class RescoreCommandIT {
     assertThat(missing.code).isEqualTo(1);
     assertThat(missing.err).contains("source topic no.such.topic does not exist");
     long t0 = System.nanoTime();
-    Run down = rescoreOn("127.0.0.1:" + freePort(), "--target", "x", "--reward", "otc-grpo");
+    Run down = rescoreOn("127.0.0.1:" + Ports.free(), "--target", "x", "--reward", "otc-grpo");
     assertThat(down.code).isEqualTo(1);
     assertThat(down.err).contains("cannot reach the broker");
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(90));
@@ -303,24 +277,9 @@ class RescoreCommandIT {
 
   /** Every record of a topic, in (partition, offset) order. */
   static List<ConsumerRecord<String, byte[]>> readAll(String topic) {
-    List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(ClientProps.readCommittedConsumer(bootstrap, 500))) {
-      List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-          .map(pi -> new TopicPartition(topic, pi.partition())).sorted(java.util.Comparator.comparingInt(TopicPartition::partition)).toList();
-      Map<TopicPartition, Long> end = c.endOffsets(parts);
-      for (TopicPartition tp : parts) {
-        c.assign(List.of(tp));
-        c.seekToBeginning(List.of(tp));
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (c.position(tp) < end.get(tp)) {
-          assertThat(System.nanoTime()).as("reading %s", tp).isLessThan(deadline);
-          for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-            out.add(r);
-          }
-        }
-      }
+    try (TopicReader<byte[]> reader = TopicReader.openRaw(bootstrap, topic)) {
+      return reader.readToEnd(Duration.ofSeconds(60)).stream().map(TopicRecord::raw).toList();
     }
-    return out;
   }
 
   static Map<TopicPartition, Long> endOffsets(String topic) {
@@ -354,12 +313,6 @@ class RescoreCommandIT {
   }
 
   static Admin admin() {
-    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return broker.admin();
   }
 }

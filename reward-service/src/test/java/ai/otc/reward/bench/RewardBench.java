@@ -3,10 +3,10 @@ package ai.otc.reward.bench;
 import ai.otc.proto.v1.ScoredGroup;
 import ai.otc.proto.v1.Trajectory;
 import ai.otc.reward.core.ClientProps;
-import ai.otc.reward.support.Broker;
 import ai.otc.reward.support.RolloutFeed;
-import ai.otc.reward.support.ServiceProcess;
 import ai.otc.reward.support.Trajectories;
+import ai.otc.testkit.kafka.KafkaBroker;
+import ai.otc.testkit.process.ServiceProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +62,7 @@ public final class RewardBench {
     for (String s : sizes) {
       int size = Integer.parseInt(s.trim());
       // A fresh broker per group size: one run's topics, changelogs and transactions do not load the next one's.
-      try (Broker broker = Broker.start()) {
+      try (KafkaBroker broker = KafkaBroker.create().start()) {
         lines.add(runOne(broker, n - n % size, size));
       }
     }
@@ -70,7 +70,7 @@ public final class RewardBench {
     lines.forEach(System.out::println);
   }
 
-  static String runOne(Broker broker, int n, int size) throws Exception {
+  static String runOne(KafkaBroker broker, int n, int size) throws Exception {
     String in = "bench.rollouts.g" + size;
     String out = "bench.rewarded.g" + size;
     String dlq = "bench.rollouts.g" + size + ".dlq";
@@ -119,7 +119,8 @@ public final class RewardBench {
       System.out.println("  service settings: " + props);
     }
     double service;
-    try (ServiceProcess svc = ServiceProcess.start("bench-g" + size, broker.bootstrap(), Broker.freePort(), props, serviceJvm())) {
+    try (ServiceProcess svc = ServiceProcess.builder().name("bench-g" + size).jvmOptions(serviceJvm())
+        .property("kafka.bootstrap.servers", broker.bootstrap()).properties(props).startAndAwaitReady()) {
       Duration svcCpu0 = svc.cpu().orElse(Duration.ZERO);
       Duration ownCpu0 = ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO);
       service = outputRate(broker.bootstrap(), out, n / size, size, true);

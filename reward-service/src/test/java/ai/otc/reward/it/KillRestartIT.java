@@ -7,11 +7,13 @@ import ai.otc.proto.v1.OptimalCallsResponse;
 import ai.otc.proto.v1.RewardStateGrpc;
 import ai.otc.proto.v1.ScoredGroup;
 import ai.otc.contract.Topics;
-import ai.otc.reward.support.Broker;
-import ai.otc.reward.support.RewardedReader;
+import ai.otc.reward.support.PackagedRewardService;
 import ai.otc.reward.support.RolloutFeed;
-import ai.otc.reward.support.ServiceProcess;
 import ai.otc.reward.support.Trajectories;
+import ai.otc.testkit.Ports;
+import ai.otc.testkit.kafka.KafkaBroker;
+import ai.otc.testkit.kafka.TopicReader;
+import ai.otc.testkit.process.ServiceProcess;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.time.Duration;
@@ -37,19 +39,19 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class KillRestartIT {
 
   @RegisterExtension
-  static final Broker broker = Broker.perClass(Topics.ROLLOUTS, 4);
+  static final KafkaBroker broker = KafkaBroker.perClass().withTopic(Topics.ROLLOUTS, 4);
 
   @Test
   void everyGroupIsScoredExactlyOnceAcrossAKill() throws Exception {
     RolloutFeed feed = RolloutFeed.generate("kr", 2000, 5, 300, 42L);
     int total = feed.trajectories.size();
     assertThat(total).isEqualTo(10_000);
-    int port = Broker.freePort();
+    int port = Ports.free();
     Map<String, String> props = Map.of("otc.reward.application-id", "reward-kill-it");
 
     try (KafkaProducer<String, byte[]> producer = RolloutFeed.producer(broker.bootstrap());
-        RewardedReader reader = new RewardedReader(broker.bootstrap(), Topics.REWARDED)) {
-      ServiceProcess first = ServiceProcess.start("kill-first", broker.bootstrap(), port, props);
+        TopicReader<ScoredGroup> reader = TopicReader.open(broker.bootstrap(), Topics.REWARDED, ScoredGroup.parser())) {
+      ServiceProcess first = PackagedRewardService.start("kill-first", broker.bootstrap(), port, props);
       // The stream keeps flowing, throttled, also while the service is down.
       CompletableFuture<Void> feeding = CompletableFuture.runAsync(() -> {
         try {
@@ -67,19 +69,16 @@ class KillRestartIT {
       int atKill = reader.poll(Duration.ofMillis(100));
       assertThat(atKill).as("the kill happened mid-stream").isLessThan(2000);
 
-      ServiceProcess second = ServiceProcess.start("kill-restarted", broker.bootstrap(), port, props);
+      ServiceProcess second = PackagedRewardService.start("kill-restarted", broker.bootstrap(), port, props);
       try {
         feeding.get(120, TimeUnit.SECONDS);
         reader.pollUntil(2000, Duration.ofSeconds(120));
         // Anything extra (a duplicate) would arrive right behind: give it the chance to show up.
-        long settle = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-        while (System.nanoTime() < settle) {
-          reader.poll(Duration.ofMillis(200));
-        }
+        reader.settle(Duration.ofSeconds(2));
 
         Set<String> ids = new HashSet<>();
         Map<String, Integer> copies = new HashMap<>();
-        for (ScoredGroup g : reader.all) {
+        for (ScoredGroup g : reader.values()) {
           copies.merge(g.getId(), 1, Integer::sum);
           ids.add(g.getId());
           assertThat(g.getMembersCount()).isEqualTo(5);
@@ -124,7 +123,7 @@ class KillRestartIT {
     String in = "timeout-it.rollouts";
     String out = "timeout-it.rewarded";
     broker.createTopic(in, 1);
-    int port = Broker.freePort();
+    int port = Ports.free();
     Map<String, String> props = Map.of(
         "otc.reward.application-id", "reward-timeout-it",
         "otc.reward.topics.rollouts", in,
@@ -133,8 +132,8 @@ class KillRestartIT {
         "otc.reward.groups.timeout", "PT20S",
         "otc.reward.groups.punctuate-interval", "PT0.2S");
     try (KafkaProducer<String, byte[]> producer = RolloutFeed.producer(broker.bootstrap());
-        RewardedReader reader = new RewardedReader(broker.bootstrap(), out)) {
-      ServiceProcess first = ServiceProcess.start("timeout-first", broker.bootstrap(), port, props);
+        TopicReader<ScoredGroup> reader = TopicReader.open(broker.bootstrap(), out, ScoredGroup.parser())) {
+      ServiceProcess first = PackagedRewardService.start("timeout-first", broker.bootstrap(), port, props);
       long t0;
       try {
         t0 = System.nanoTime();
@@ -149,10 +148,10 @@ class KillRestartIT {
       } finally {
         first.kill();
       }
-      try (ServiceProcess second = ServiceProcess.start("timeout-restarted", broker.bootstrap(), port, props)) {
+      try (ServiceProcess second = PackagedRewardService.start("timeout-restarted", broker.bootstrap(), port, props)) {
         assertThat(reader.pollUntil(2, Duration.ofSeconds(60))).as("log %s", second.log()).isEqualTo(2);
         double afterFirstMember = (System.nanoTime() - t0) / 1e9;
-        ScoredGroup slow = reader.all.get(1);
+        ScoredGroup slow = reader.values().get(1);
         assertThat(slow.getGroupId()).isEqualTo("slow");
         assertThat(slow.getPartial()).isTrue();
         assertThat(slow.getMembersCount()).as("both members, rebuilt by replay").isEqualTo(2);

@@ -10,10 +10,12 @@ import ai.otc.proto.v1.OptimalCallsResponse;
 import ai.otc.proto.v1.RewardStateGrpc;
 import ai.otc.proto.v1.ScoredGroup;
 import ai.otc.contract.Topics;
-import ai.otc.reward.support.Broker;
-import ai.otc.reward.support.RewardedReader;
+import ai.otc.reward.support.PackagedRewardService;
 import ai.otc.reward.support.RolloutFeed;
-import ai.otc.reward.support.ServiceProcess;
+import ai.otc.testkit.Ports;
+import ai.otc.testkit.kafka.KafkaBroker;
+import ai.otc.testkit.kafka.TopicReader;
+import ai.otc.testkit.process.ServiceProcess;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
@@ -45,19 +47,19 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RebalanceIT {
 
   @RegisterExtension
-  static final Broker broker = Broker.perClass(Topics.ROLLOUTS, 4);
+  static final KafkaBroker broker = KafkaBroker.perClass().withTopic(Topics.ROLLOUTS, 4);
 
   @Test
   void aSecondInstanceJoiningMidStreamLosesNothingAndKeepsN() throws Exception {
     RolloutFeed first = RolloutFeed.generate("rb1", 500, 4, 80, 11L);
     RolloutFeed second = RolloutFeed.generate("rb2", 500, 4, 80, 12L);
     Map<String, String> props = Map.of("otc.reward.application-id", "reward-rebalance-it");
-    int portA = Broker.freePort();
-    int portB = Broker.freePort();
+    int portA = Ports.free();
+    int portB = Ports.free();
 
     try (KafkaProducer<String, byte[]> producer = RolloutFeed.producer(broker.bootstrap());
-        RewardedReader reader = new RewardedReader(broker.bootstrap(), Topics.REWARDED);
-        ServiceProcess a = ServiceProcess.start("rebalance-a", broker.bootstrap(), portA, props)) {
+        TopicReader<ScoredGroup> reader = TopicReader.open(broker.bootstrap(), Topics.REWARDED, ScoredGroup.parser());
+        ServiceProcess a = PackagedRewardService.start("rebalance-a", broker.bootstrap(), portA, props)) {
       first.send(producer, Topics.ROLLOUTS, 0, first.trajectories.size());
       assertThat(reader.pollUntil(500, Duration.ofSeconds(120))).as("log %s", a.log()).isEqualTo(500);
 
@@ -77,19 +79,16 @@ class RebalanceIT {
             throw new IllegalStateException(e);
           }
         });
-        try (ServiceProcess b = ServiceProcess.start("rebalance-b", broker.bootstrap(), portB, props)) {
+        try (ServiceProcess b = PackagedRewardService.start("rebalance-b", broker.bootstrap(), portB, props)) {
           feeding.get(120, TimeUnit.SECONDS);
           reader.pollUntil(1000, Duration.ofSeconds(120));
-          long settle = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-          while (System.nanoTime() < settle) {
-            reader.poll(Duration.ofMillis(200));
-          }
+          reader.settle(Duration.ofSeconds(2));
 
           Set<String> expected = new HashSet<>();
           first.groupIds.forEach(g -> expected.add(g + "@otc-grpo:v1"));
           second.groupIds.forEach(g -> expected.add(g + "@otc-grpo:v1"));
           Map<String, Integer> copies = new HashMap<>();
-          for (ScoredGroup g : reader.all) {
+          for (ScoredGroup g : reader.values()) {
             copies.merge(g.getId(), 1, Integer::sum);
           }
           assertThat(copies.keySet()).as("no group lost; logs %s %s", a.log(), b.log()).isEqualTo(expected);

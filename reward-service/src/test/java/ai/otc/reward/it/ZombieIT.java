@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ai.otc.proto.v1.ScoredGroup;
-import ai.otc.reward.support.Broker;
-import ai.otc.reward.support.RewardedReader;
+import ai.otc.reward.support.PackagedRewardService;
 import ai.otc.reward.support.RolloutFeed;
-import ai.otc.reward.support.ServiceProcess;
+import ai.otc.testkit.Ports;
+import ai.otc.testkit.kafka.KafkaBroker;
+import ai.otc.testkit.kafka.TopicReader;
+import ai.otc.testkit.process.ServiceProcess;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
@@ -38,7 +40,7 @@ class ZombieIT {
   static final String IN = "zombie.rollouts";
   static final String OUT = "zombie.rewarded";
   @RegisterExtension
-  static final Broker broker = Broker.perClass(IN, 4);
+  static final KafkaBroker broker = KafkaBroker.perClass().withTopic(IN, 4);
 
   @Test
   void aFrozenInstanceThatWakesUpIsFencedAndNothingIsScoredTwice() throws Exception {
@@ -52,8 +54,8 @@ class ZombieIT {
         // Short transactions time out sooner, so B does not wait long for A's open one.
         "otc.reward.producer.\"transaction.timeout.ms\"", "10000");
     try (KafkaProducer<String, byte[]> producer = RolloutFeed.producer(broker.bootstrap());
-        RewardedReader reader = new RewardedReader(broker.bootstrap(), OUT);
-        ServiceProcess a = ServiceProcess.start("zombie-a", broker.bootstrap(), Broker.freePort(), props)) {
+        TopicReader<ScoredGroup> reader = TopicReader.open(broker.bootstrap(), OUT, ScoredGroup.parser());
+        ServiceProcess a = PackagedRewardService.start("zombie-a", broker.bootstrap(), Ports.free(), props)) {
       CompletableFuture<Void> feeding = CompletableFuture.runAsync(() -> {
         try {
           for (int i = 0; i < total; i += 50) {
@@ -66,20 +68,17 @@ class ZombieIT {
       });
       assertThat(reader.pollUntil(100, Duration.ofSeconds(60))).as("A scores; log %s", a.log()).isGreaterThanOrEqualTo(100);
       a.pause();
-      try (ServiceProcess b = ServiceProcess.start("zombie-b", broker.bootstrap(), Broker.freePort(), props)) {
-        int before = reader.all.size();
+      try (ServiceProcess b = PackagedRewardService.start("zombie-b", broker.bootstrap(), Ports.free(), props)) {
+        int before = reader.count();
         // B gets A's partitions once A's session (10 s) has expired and A's open transaction has timed out.
         assertThat(reader.pollUntil(before + 100, Duration.ofSeconds(90))).as("B takes over; log %s", b.log())
             .isGreaterThanOrEqualTo(before + 100);
         a.resume();
         feeding.get(120, TimeUnit.SECONDS);
         reader.pollUntil(600, Duration.ofSeconds(120));
-        long settle = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-        while (System.nanoTime() < settle) {
-          reader.poll(Duration.ofMillis(200));
-        }
+        reader.settle(Duration.ofSeconds(3));
         Map<String, Integer> copies = new HashMap<>();
-        for (ScoredGroup g : reader.all) {
+        for (ScoredGroup g : reader.values()) {
           copies.merge(g.getId(), 1, Integer::sum);
         }
         Set<String> expected = new HashSet<>();

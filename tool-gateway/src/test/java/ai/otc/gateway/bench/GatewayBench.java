@@ -1,13 +1,15 @@
 package ai.otc.gateway.bench;
 
-import ai.otc.gateway.GatewayProcess;
 import ai.otc.gateway.GrpcClients;
 import ai.otc.contract.Topics;
+import ai.otc.gateway.PackagedGateway;
 import ai.otc.proto.v1.BatchSearchRequest;
 import ai.otc.proto.v1.ExecuteCodeRequest;
 import ai.otc.proto.v1.SearchRequest;
 import ai.otc.proto.v1.ToolGatewayGrpc;
 import ai.otc.proto.v1.ToolStatus;
+import ai.otc.testkit.kafka.KafkaBroker;
+import ai.otc.testkit.process.ServiceProcess;
 import ai.otc.tools.sandbox.Sandbox;
 import ai.otc.tools.sandbox.SandboxConfig;
 import ai.otc.tools.sandbox.SandboxResult;
@@ -16,7 +18,6 @@ import ai.otc.tools.search.SearchEngine;
 import grpc.health.v1.HealthGrpc;
 import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
 import io.grpc.ManagedChannel;
-import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -107,14 +108,13 @@ public final class GatewayBench {
       SearchEngine.format(engine.search(queries.get(i % queries.size()), TOP_K));
     }
 
-    EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker().withKafkaHost("127.0.0.1").withNodeId(1).start();
+    // The gateway does not create otc.tool-usage.v1 itself: the broker creates it on the first write.
+    KafkaBroker broker = KafkaBroker.create().start();
     long gatewayCalls = 0;
     try {
       // ---- 2. gateway, cache off, metering on
-      try (GatewayProcess g = GatewayProcess.start(jar, gatewayConfig(broker, corpus, index, false), work.resolve("gateway-cache-off.log"),
-          gatewayJvm("cache-off"))) {
-        g.awaitServing(Duration.ofSeconds(120));
-        ManagedChannel ch = g.channel();
+      try (ServiceProcess g = gateway("gateway-cache-off", gatewayConfig(broker, corpus, index, false))) {
+        ManagedChannel ch = GrpcClients.channel(g.port());
         try {
           gatewayCalls += searchPhase(ch, g.port(), engine, queries, "cache off", "gw");
           gatewayCalls += codePhase(ch);
@@ -123,17 +123,15 @@ public final class GatewayBench {
         }
       }
       // ---- 3. gateway, cache on (a fresh process; warm-up fills the cache, the measured pass hits it)
-      try (GatewayProcess g = GatewayProcess.start(jar, gatewayConfig(broker, corpus, index, true), work.resolve("gateway-cache-on.log"),
-          gatewayJvm("cache-on"))) {
-        g.awaitServing(Duration.ofSeconds(120));
-        ManagedChannel ch = g.channel();
+      try (ServiceProcess g = gateway("gateway-cache-on", gatewayConfig(broker, corpus, index, true))) {
+        ManagedChannel ch = GrpcClients.channel(g.port());
         try {
           gatewayCalls += searchPhase(ch, g.port(), engine, queries, "cache on", "gwcache");
         } finally {
           GrpcClients.close(ch);
         }
       }
-      long events = topicSize(broker.getAdvertisedListeners());
+      long events = topicSize(broker.bootstrap());
       log("metering: %d tool calls made, %d records on %s", gatewayCalls, events, Topics.TOOL_USAGE);
       results.put("metered.calls", (double) gatewayCalls);
       results.put("metered.events", (double) events);
@@ -145,18 +143,27 @@ public final class GatewayBench {
     report();
   }
 
-  /** JVM options of a gateway process; {@code -Dbench.jfr=true} records a JFR profile of each next to the report. */
-  private String[] gatewayJvm(String name) {
+  /**
+   * The packaged gateway, started and serving, its log in the work folder; {@code -Dbench.jfr=true} records a JFR
+   * profile of each next to the report.
+   */
+  private ServiceProcess gateway(String name, Map<String, String> config) throws InterruptedException {
+    ServiceProcess.Builder b = PackagedGateway.builder(jar, name).properties(config).logDir(work);
     if (Boolean.getBoolean("bench.jfr")) {
-      return new String[] {"-XX:StartFlightRecording=filename=" + work.resolve("gateway-" + name + ".jfr").toAbsolutePath()
-          + ",settings=profile"};
+      b.jvmOptions("-XX:StartFlightRecording=filename=" + work.resolve(name + ".jfr").toAbsolutePath() + ",settings=profile");
     }
-    return new String[0];
+    ServiceProcess g = b.start();
+    try {
+      return g.awaitReady(Duration.ofSeconds(120));
+    } catch (RuntimeException | InterruptedException e) {
+      g.close();
+      throw e;
+    }
   }
 
-  private Map<String, String> gatewayConfig(EmbeddedKafkaBroker broker, Path corpus, Path index, boolean cache) {
+  private Map<String, String> gatewayConfig(KafkaBroker broker, Path corpus, Path index, boolean cache) {
     Map<String, String> p = new LinkedHashMap<>();
-    p.put("kafka.bootstrap.servers", broker.getAdvertisedListeners());
+    p.put("kafka.bootstrap.servers", broker.bootstrap());
     p.put("otc.gateway.search.corpus", corpus.toAbsolutePath().toString());
     p.put("otc.gateway.search.index-dir", index.toAbsolutePath().toString());
     p.put("otc.gateway.metering.spool-dir", work.resolve("spool").toAbsolutePath().toString());

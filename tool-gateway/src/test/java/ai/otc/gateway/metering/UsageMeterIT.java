@@ -2,13 +2,13 @@ package ai.otc.gateway.metering;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.otc.gateway.UsageTopic;
 import ai.otc.gateway.domain.Tool;
+import ai.otc.contract.Topics;
 import ai.otc.proto.v1.CallContext;
 import ai.otc.proto.v1.ToolStatus;
 import ai.otc.proto.v1.ToolUsage;
-import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
-import java.net.ServerSocket;
+import ai.otc.testkit.kafka.KafkaBroker;
+import ai.otc.testkit.kafka.TopicReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,24 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class UsageMeterIT {
   @TempDir Path tmp;
-
-  static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
-  private EmbeddedKafkaBroker broker(int port, int controllerPort, Path logDir, String clusterId) {
-    return new EmbeddedKafkaBroker()
-        .withKafkaHost("127.0.0.1")
-        .withKafkaPort(port)
-        .withControllerPort(controllerPort)
-        .withNodeId(1)
-        .withClusterId(clusterId)
-        .withDeleteLogDirsOnClose(false)
-        .withAdditionalProperties(p -> p.setProperty("log.dirs", logDir.toString()))
-        .start();
-  }
 
   private static ToolUsage event(UsageEvents ev, int i) {
     CallContext ctx = CallContext.newBuilder().setTrajectoryId("traj-" + i).setCallIndex(0).build();
@@ -57,54 +38,54 @@ class UsageMeterIT {
 
   @Test
   void eventsSurviveABrokerOutageAndAGatewayRestart() throws Exception {
-    int port = freePort();
-    int cport = freePort();
-    String bootstrap = "127.0.0.1:" + port;
-    String clusterId = Uuid.randomUuid().toString();
-    Path logDir = Files.createDirectories(tmp.resolve("kafka-logs"));
     Path spool = tmp.resolve("spool");
     UsageEvents ev = new UsageEvents("/tool-gateway/it");
 
-    EmbeddedKafkaBroker b = broker(port, cport, logDir, clusterId);
-    UsageMeter m1 = meter(bootstrap, spool);
-    for (int i = 0; i < 50; i++) {
-      m1.record(event(ev, i));
-    }
-    assertThat(m1.flush(Duration.ofSeconds(20))).isTrue();
-
-    // outage: the broker goes away, calls go on
-    b.close();
-    for (int i = 50; i < 100; i++) {
-      m1.record(event(ev, i));
-    }
-    Thread.sleep(1500);
-    assertThat(m1.pending()).as("spooled while the broker is down").isEqualTo(50);
-    // gateway restart during the outage: the first meter stops with events unsent
-    m1.close();
-    assertThat(m1.pending()).isEqualTo(50);
-
-    UsageMeter m2 = meter(bootstrap, spool);
-    for (int i = 100; i < 120; i++) {
-      m2.record(event(ev, i));
-    }
-    // the broker comes back
-    EmbeddedKafkaBroker b2 = broker(port, cport, logDir, clusterId);
-    try {
-      assertThat(m2.flush(Duration.ofSeconds(40))).as("all spooled events acknowledged").isTrue();
-      var records = UsageTopic.readUntil(bootstrap, e -> e.stream().map(ToolUsage::getId).distinct().count() >= 120,
-          Duration.ofSeconds(30));
-      Set<String> ids = records.stream().map(r -> UsageTopic.parse(r.value()).getId()).collect(Collectors.toSet());
-      assertThat(ids).hasSize(120);
-      for (int i = 0; i < 120; i++) {
-        assertThat(ids).contains("traj-" + i + ":0");
+    // The broker does not auto-create topics: the meter's TopicGate creates otc.tool-usage.v1 from the contract's table.
+    try (KafkaBroker b = KafkaBroker.create().start()) {
+      String bootstrap = b.bootstrap();
+      UsageMeter m1 = meter(bootstrap, spool);
+      for (int i = 0; i < 50; i++) {
+        m1.record(event(ev, i));
       }
-      try (var s = Files.list(spool)) {
-        List<Path> left = s.toList();
-        assertThat(left).isEmpty();
+      assertThat(m1.flush(Duration.ofSeconds(20))).isTrue();
+
+      // outage: the broker goes away (its data kept), calls go on
+      b.stop();
+      for (int i = 50; i < 100; i++) {
+        m1.record(event(ev, i));
       }
-    } finally {
-      m2.close();
-      b2.close();
+      Thread.sleep(1500);
+      assertThat(m1.pending()).as("spooled while the broker is down").isEqualTo(50);
+      // gateway restart during the outage: the first meter stops with events unsent
+      m1.close();
+      assertThat(m1.pending()).isEqualTo(50);
+
+      UsageMeter m2 = meter(bootstrap, spool);
+      for (int i = 100; i < 120; i++) {
+        m2.record(event(ev, i));
+      }
+      // the broker comes back, on the same port with the same data
+      b.start();
+      try {
+        assertThat(m2.flush(Duration.ofSeconds(40))).as("all spooled events acknowledged").isTrue();
+        Set<String> ids;
+        try (TopicReader<ToolUsage> usage = TopicReader.open(bootstrap, Topics.TOOL_USAGE, ToolUsage.parser())) {
+          usage.pollUntil(e -> e.stream().map(ToolUsage::getId).distinct().count() >= 120, Duration.ofSeconds(30));
+          usage.settle(Duration.ofMillis(500));
+          ids = usage.values().stream().map(ToolUsage::getId).collect(Collectors.toSet());
+        }
+        assertThat(ids).hasSize(120);
+        for (int i = 0; i < 120; i++) {
+          assertThat(ids).contains("traj-" + i + ":0");
+        }
+        try (var s = Files.list(spool)) {
+          List<Path> left = s.toList();
+          assertThat(left).isEmpty();
+        }
+      } finally {
+        m2.close();
+      }
     }
   }
 }
