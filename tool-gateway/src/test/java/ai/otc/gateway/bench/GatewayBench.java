@@ -1,8 +1,10 @@
 package ai.otc.gateway.bench;
 
-import ai.otc.gateway.GrpcClients;
+import ai.otc.gateway.support.PackagedGateway;
+import ai.otc.gateway.support.GrpcClients;
+
 import ai.otc.contract.Topics;
-import ai.otc.gateway.PackagedGateway;
+
 import ai.otc.proto.v1.BatchSearchRequest;
 import ai.otc.proto.v1.ExecuteCodeRequest;
 import ai.otc.proto.v1.SearchRequest;

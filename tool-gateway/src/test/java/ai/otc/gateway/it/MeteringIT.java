@@ -1,5 +1,6 @@
-package ai.otc.gateway;
+package ai.otc.gateway.it;
 
+import ai.otc.gateway.support.GrpcClients;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.otc.contract.CloudEvents;

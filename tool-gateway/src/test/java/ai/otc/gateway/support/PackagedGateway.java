@@ -1,4 +1,4 @@
-package ai.otc.gateway;
+package ai.otc.gateway.support;
 
 import ai.otc.testkit.process.ServiceProcess;
 import java.nio.file.Path;

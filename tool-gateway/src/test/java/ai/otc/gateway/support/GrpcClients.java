@@ -1,4 +1,4 @@
-package ai.otc.gateway;
+package ai.otc.gateway.support;
 
 import ai.otc.contract.GrpcMetadata;
 import ai.otc.proto.v1.ToolGatewayGrpc;

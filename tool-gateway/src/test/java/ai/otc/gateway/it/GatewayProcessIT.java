@@ -1,5 +1,7 @@
-package ai.otc.gateway;
+package ai.otc.gateway.it;
 
+import ai.otc.gateway.support.PackagedGateway;
+import ai.otc.gateway.support.GrpcClients;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
