@@ -59,7 +59,10 @@ class DeadLetterIT {
         TopicReader<ScoredGroup> reader = TopicReader.open(broker.bootstrap(), Topics.REWARDED, ScoredGroup.parser());
         TopicReader<byte[]> dlq = TopicReader.openRaw(broker.bootstrap(), Topics.ROLLOUTS_DLQ)) {
       feed.send(producer, Topics.ROLLOUTS, 0, 500);
-      RecordMetadata poisonAt = producer.send(new ProducerRecord<>(Topics.ROLLOUTS, "dl-g100", poison)).get();
+      // The poison claims to be a Trajectory, as a buggy rollout would: its dead letter keeps these headers.
+      ProducerRecord<String, byte[]> poisonRecord = new ProducerRecord<>(Topics.ROLLOUTS, "dl-g100", poison);
+      ContractHeaders.stamp(poisonRecord.headers(), Headers.TYPE_TRAJECTORY);
+      RecordMetadata poisonAt = producer.send(poisonRecord).get();
       feed.send(producer, Topics.ROLLOUTS, 500, 999);
 
       assertThat(reader.pollUntil(333, Duration.ofSeconds(120))).as("log %s", svc.log()).isEqualTo(333);
