@@ -48,7 +48,7 @@ public final class TopicTable {
           "scored-group records the learner cannot decode or use, with dlq-* headers"),
       new TopicSpec(Topics.TOOL_USAGE, "tenant", Headers.TYPE_TOOL_USAGE, 4, Cleanup.DELETE, MONTH_MS, REPLICAS, MIN_ISR,
           Map.of(), List.of(GATEWAY), List.of(), false,
-          "one CloudEvents-shaped usage event per tool call, id <trajectory_id>:<call_index>; analytics and billing tap it"),
+          "one CloudEvents-shaped usage event per tool call, id <tenant>/<trajectory_id>:<call_index>; analytics and billing tap it"),
       new TopicSpec(Topics.POLICY, "run id", Headers.TYPE_POLICY_MANIFEST, 1, Cleanup.COMPACT, -1, REPLICAS, MIN_ISR,
           Map.of(), List.of(LEARNER), List.of(ROLLOUT), false,
           "policy versions of a run (the newest per run id survives compaction); rollouts pull the weights it points to"),

@@ -133,13 +133,17 @@ public class GatewayBeans {
   @Produces
   @ApplicationScoped
   ResultCache cache(GatewayConfig c) {
-    return new ResultCache(c.cache().enabled(), c.cache().maxEntries(), c.cache().ttl());
+    GatewayConfig.Cache k = c.cache();
+    LOG.infof("result cache %s: search %d bytes (%s), code %d bytes (per tenant), ttl %s; idempotency %d bytes, ttl %s",
+        k.enabled() ? "on" : "off", k.searchMaxBytes(), k.searchShared() ? "shared" : "per tenant", k.codeMaxBytes(), k.ttl(),
+        c.idempotency().maxBytes(), c.idempotency().ttl());
+    return new ResultCache(k.enabled(), k.searchMaxBytes(), k.codeMaxBytes(), k.searchShared(), k.ttl());
   }
 
   @Produces
   @ApplicationScoped
   IdempotencyStore idempotency(GatewayConfig c) {
-    return new IdempotencyStore(c.idempotency().maxEntries(), c.idempotency().ttl());
+    return new IdempotencyStore(c.idempotency().maxBytes(), c.idempotency().ttl());
   }
 
   @Produces

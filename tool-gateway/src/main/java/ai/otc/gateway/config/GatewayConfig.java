@@ -25,6 +25,8 @@ import org.hibernate.validator.constraints.time.DurationMin;
  */
 @ConfigMapping(prefix = "otc.gateway")
 public interface GatewayConfig {
+  /** Largest byte bound of a cache (64 GiB): a larger one is a typo, not a heap. */
+  long MAX_CACHE_BYTES = 64L << 30;
 
   /** Identity: how a call's credential becomes a tenant. */
   Auth auth();
@@ -286,10 +288,31 @@ public interface GatewayConfig {
     @WithDefault("true")
     boolean enabled();
 
-    /** Most cached results. */
-    @WithDefault("100000")
+    /**
+     * Estimated bytes of all cached search results together (value's serialised size, key and a fixed
+     * overhead per entry; see {@code EntryWeight}), 0..64 GiB; 0 keeps none. Over it the least useful
+     * entries are evicted (W-TinyLFU).
+     */
+    @WithDefault("67108864")
     @PositiveOrZero
-    long maxEntries();
+    @Max(MAX_CACHE_BYTES)
+    long searchMaxBytes();
+
+    /**
+     * Estimated bytes of all cached code results together, all tenants (each tenant's results are its
+     * own: another tenant's identical program is a miss), 0..64 GiB; 0 keeps none.
+     */
+    @WithDefault("16777216")
+    @PositiveOrZero
+    @Max(MAX_CACHE_BYTES)
+    long codeMaxBytes();
+
+    /**
+     * Whether search results (public corpus passages) are shared by all tenants of the replica; false
+     * keys them per tenant, so a hit no longer tells a tenant that another searched the same query.
+     */
+    @WithDefault("true")
+    boolean searchShared();
 
     /** How long a result stays cached. */
     @WithDefault("10m")
@@ -299,10 +322,14 @@ public interface GatewayConfig {
 
   /** Idempotency settings. */
   interface Idempotency {
-    /** Most remembered code results by {@code (tenant, call_id)}. */
-    @WithDefault("100000")
+    /**
+     * Estimated bytes of all code results remembered by {@code (tenant, call_id)} together (as for the
+     * cache), 0..64 GiB; 0 remembers none (a retry runs again). An evicted result only makes a late retry run again.
+     */
+    @WithDefault("33554432")
     @PositiveOrZero
-    long maxEntries();
+    @Max(MAX_CACHE_BYTES)
+    long maxBytes();
 
     /** How long a code result is replayed for a retried {@code call_id}. */
     @WithDefault("1h")

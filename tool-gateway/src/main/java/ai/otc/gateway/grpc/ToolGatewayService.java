@@ -159,7 +159,7 @@ public class ToolGatewayService extends ToolGatewayGrpc.ToolGatewayImplBase {
       if (adm.shadowRefused()) {
         metrics.refusal(Tool.SEARCH, adm.refusal(), true);
       }
-      SearchResponse cached = cache.getSearch(r.getQuery(), topK);
+      SearchResponse cached = cache.getSearch(tenant, r.getQuery(), topK);
       SearchResponse resp;
       if (cached != null) {
         resp = cached.toBuilder().setCacheHit(true).build();
@@ -172,7 +172,7 @@ public class ToolGatewayService extends ToolGatewayGrpc.ToolGatewayImplBase {
           sb.addPassages(Passage.newBuilder().setId(h.id()).setTitle(h.title()).setText(h.text()).setScore(h.score()));
         }
         resp = sb.build();
-        cache.putSearch(r.getQuery(), topK, resp);
+        cache.putSearch(tenant, r.getQuery(), topK, resp);
       }
       allowed(tenant, Tool.SEARCH, ctx, base, adm, ToolStatus.TOOL_STATUS_OK, resp.getCacheHit(), t0);
       return new Answer(resp, -1, null);
@@ -273,13 +273,13 @@ public class ToolGatewayService extends ToolGatewayGrpc.ToolGatewayImplBase {
         metrics.refusal(Tool.CODE, adm.refusal(), true);
       }
       long timeoutMs = effectiveTimeoutMs(req.getTimeoutMs());
-      ExecuteCodeResponse cached = cache.getCode(req.getCode(), timeoutMs);
+      ExecuteCodeResponse cached = cache.getCode(tenant, req.getCode(), timeoutMs);
       if (cached != null) {
         ExecuteCodeResponse r = cached.toBuilder().setCacheHit(true).build();
         metrics.cacheHit(Tool.CODE);
         allowed(tenant, Tool.CODE, ctx, base, adm, r.getStatus(), true, t0);
         if (mine != null) {
-          idempotency.complete(mine, r);
+          idempotency.complete(tenant, callId, mine, r);
         }
         out.onNext(r);
         out.onCompleted();
@@ -338,10 +338,10 @@ public class ToolGatewayService extends ToolGatewayGrpc.ToolGatewayImplBase {
       }
       allowed(tenant, Tool.CODE, ctx, base, adm, status, false, t0);
       if (status == ToolStatus.TOOL_STATUS_OK || status == ToolStatus.TOOL_STATUS_ERROR) {
-        cache.putCode(req.getCode(), timeoutMs, r);
+        cache.putCode(tenant, req.getCode(), timeoutMs, r);
       }
       if (mine != null) {
-        idempotency.complete(mine, r);
+        idempotency.complete(tenant, req.getCallId(), mine, r);
       }
       out.onNext(r);
       out.onCompleted();

@@ -12,19 +12,25 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Builds the {@link ToolUsage} event of one call for {@code otc.tool-usage.v1}, with its deterministic
- * id:
+ * id. Every id starts with the caller's tenant, {@code <tenant>/} (the tenant as {@link #scope} writes
+ * it), then:
  *
  * <ul>
- *   <li>{@code <trajectory_id>:<call_index>} when the request carries a call context (the id the
- *       trajectory's {@code ToolCall.call_id} shares);
- *   <li>{@code <tenant>:code:<call_id>} for a code call with an idempotency key but no context;
- *   <li>otherwise {@code <tenant>:<source>:<boot>:<n>}, n counting this replica's context-free calls
- *       since its start and {@code boot} a random id of that start (a restarted replica counts from 1
- *       again and must not reuse the ids of its previous life, or consumers would drop its events as
- *       duplicates).
+ *   <li>{@code <trajectory_id>:<call_index>} when the request carries a call context (the trajectory's
+ *       {@code ToolCall.call_id}, so the event's id is {@code <tenant>/} + that call id);
+ *   <li>{@code code:<call_id>} for a code call with an idempotency key but no context;
+ *   <li>otherwise {@code <source>:<boot>:<n>}, n counting this replica's context-free calls since its
+ *       start and {@code boot} a random id of that start (a restarted replica counts from 1 again and
+ *       must not reuse the ids of its previous life, or consumers would drop its events as duplicates).
  * </ul>
  *
- * A refused call gets {@code <base>:refused:<boot>-<n>} (and a cancelled code call
+ * The tenant comes from the call's credential, never from the request, so the ids of two tenants never
+ * meet: a tenant that sends another's trajectory id and call index is metered under its own id (it
+ * cannot have its call dropped as a duplicate of the other's, nor have the other's event dropped as a
+ * duplicate of its own). Within one tenant the same context is the same call: a consumer deduping by
+ * id counts it once.
+ *
+ * <p>A refused call gets {@code <base>:refused:<boot>-<n>} (and a cancelled code call
  * {@code <base>:cancelled:<boot>-<n>}): the rollout retries it with the same context, and the retry's
  * event must not be dropped as a duplicate of the refusal, nor a refusal after a restart as a
  * duplicate of one before it.
@@ -60,12 +66,26 @@ public final class UsageEvents {
   /** The base id of a call (see the class comment). */
   public String baseId(String tenant, Tool tool, CallContext ctx, String callId) {
     if (ctx != null && !ctx.getTrajectoryId().isEmpty()) {
-      return ctx.getTrajectoryId() + ":" + ctx.getCallIndex();
+      return scope(tenant) + ctx.getTrajectoryId() + ":" + ctx.getCallIndex();
     }
     if (tool == Tool.CODE && callId != null && !callId.isEmpty()) {
-      return tenant + ":code:" + callId;
+      return scope(tenant) + "code:" + callId;
     }
-    return tenant + ":" + source + ":" + boot + ":" + anonymous.incrementAndGet();
+    return scope(tenant) + source + ":" + boot + ":" + anonymous.incrementAndGet();
+  }
+
+  /**
+   * The prefix of every id of {@code tenant}'s events: the tenant with {@code %} and {@code /}
+   * percent-encoded ({@code %25}, {@code %2F}), then {@code /}. The first {@code /} of an id thus always
+   * ends its tenant part, and two tenants' ids cannot be equal whatever their trajectory ids hold.
+   */
+  public static String scope(String tenant) {
+    if (tenant.isEmpty()) {
+      throw new IllegalArgumentException("a usage event needs a tenant");
+    }
+    String t = tenant.indexOf('%') < 0 && tenant.indexOf('/') < 0 ? tenant
+        : tenant.replace("%", "%25").replace("/", "%2F");
+    return t + "/";
   }
 
   /** The id of a refused or cancelled attempt of the call with {@code baseId}. */

@@ -53,6 +53,10 @@ class GatewayConfigTest {
     assertThat(c.metering().segmentEvents()).isEqualTo(1024);
     assertThat(c.replicas().virtualNodes()).isEqualTo(128);
     assertThat(c.drain().timeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.cache().searchMaxBytes()).isEqualTo(64L << 20);
+    assertThat(c.cache().codeMaxBytes()).isEqualTo(16L << 20);
+    assertThat(c.cache().searchShared()).isTrue();
+    assertThat(c.idempotency().maxBytes()).isEqualTo(32L << 20);
   }
 
   @Test
@@ -61,8 +65,11 @@ class GatewayConfigTest {
         "otc.gateway.search.max-top-k", "1000",
         "otc.gateway.code.uid-base", "1000",
         "otc.gateway.limits.code.cost-units", "0",
-        "otc.gateway.cache.max-entries", "0",
+        "otc.gateway.cache.search-max-bytes", "0",
+        "otc.gateway.cache.code-max-bytes", "68719476736",
+        "otc.gateway.idempotency.max-bytes", "0",
         "otc.gateway.auth.tenants.a.token", "0123456789abcdef"));
+    assertThat(c.cache().codeMaxBytes()).isEqualTo(64L << 30);
     assertThat(c.search().maxTopK()).isEqualTo(1000);
     assertThat(c.code().uidBase()).isEqualTo(1000);
     assertThat(c.auth().tenants().get("a").token()).hasSize(16);
@@ -77,7 +84,10 @@ class GatewayConfigTest {
         "otc.gateway.limits.budget.units", "-1",
         "otc.gateway.code.uid-base", "999",
         "otc.gateway.metering.resend-interval", "0s",
-        "otc.gateway.replicas.virtual-nodes", "0");
+        "otc.gateway.replicas.virtual-nodes", "0",
+        "otc.gateway.cache.search-max-bytes", "-1",
+        "otc.gateway.cache.code-max-bytes", "68719476737",
+        "otc.gateway.idempotency.max-bytes", "-1");
     for (Map.Entry<String, String> e : bad.entrySet()) {
       assertThatThrownBy(() -> load(Map.of(e.getKey(), e.getValue())))
           .as("%s=%s", e.getKey(), e.getValue())

@@ -154,8 +154,9 @@ class GatewayProcessIT {
     Set<String> lives = new HashSet<>();
     for (ToolUsage e : distinct) {
       if (e.getTenant().equals("alpha") && e.getTrajectoryId().isEmpty()) {
-        // <tenant>:<source>:<boot>:<n>
-        lives.add(e.getId().split(":")[2]);
+        // <tenant>/<source>:<boot>:<n>
+        assertThat(e.getId()).startsWith("alpha//tool-gateway/process-it:");
+        lives.add(e.getId().split(":")[1]);
       }
     }
     assertThat(lives).as("two lives, two boot ids").hasSize(2);
@@ -167,7 +168,7 @@ class GatewayProcessIT {
     });
     List<ToolUsage> shadow = distinct.stream().filter(ToolUsage::getShadowRefused).toList();
     assertThat(shadow).hasSize(1).allSatisfy(e -> {
-      assertThat(e.getId()).isEqualTo("tight-traj-2:2");
+      assertThat(e.getId()).isEqualTo("tight/tight-traj-2:2");
       assertThat(e.getStatus()).isEqualTo(ToolStatus.TOOL_STATUS_OK);
       assertThat(e.getRateLimited()).isFalse();
       assertThat(e.getRefusal()).isEqualTo("rate");

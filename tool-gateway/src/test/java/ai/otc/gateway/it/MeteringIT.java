@@ -90,8 +90,8 @@ class MeteringIT {
       assertThat(byId).hasSize(expected);
 
       for (int i = 0; i < n; i++) {
-        ToolUsage e = byId.get("traj-" + i + ":1");
-        assertThat(e).as("event traj-%d:1", i).isNotNull();
+        ToolUsage e = byId.get("alpha/traj-" + i + ":1");
+        assertThat(e).as("event alpha/traj-%d:1", i).isNotNull();
         assertThat(e.getTenant()).isEqualTo("alpha");
         assertThat(e.getTool()).isEqualTo(ToolKind.TOOL_KIND_SEARCH);
         assertThat(e.getStatus()).isEqualTo(ToolStatus.TOOL_STATUS_OK);
@@ -101,7 +101,7 @@ class MeteringIT {
         assertThat(e.getType()).isEqualTo(CloudEvents.TYPE_TOOL_USAGE);
         assertThat(e.getSpecversion()).isEqualTo("1.0");
       }
-      ToolUsage code = byId.get("alpha:code:code-1");
+      ToolUsage code = byId.get("alpha/code:code-1");
       assertThat(code.getTool()).isEqualTo(ToolKind.TOOL_KIND_CODE);
       assertThat(code.getStatus()).isEqualTo(ToolStatus.TOOL_STATUS_OK);
 
@@ -112,7 +112,7 @@ class MeteringIT {
         assertThat(e.getStatus()).isEqualTo(ToolStatus.TOOL_STATUS_RATE_LIMITED);
         assertThat(e.getRefusal()).isEqualTo("rate");
         assertThat(e.getCostUnits()).isZero();
-        assertThat(e.getId()).startsWith(e.getTrajectoryId() + ":0:refused:");
+        assertThat(e.getId()).startsWith("tight/" + e.getTrajectoryId() + ":0:refused:");
       });
 
       // key = tenant, type and id headers for consumers that do not parse the value; no header drift from the contract

@@ -222,20 +222,22 @@ class ToolGatewayGrpcTest {
     assertThat(List.of(a.getReplayed(), b.getReplayed())).containsExactlyInAnyOrder(true, false);
     assertThat(c.getReplayed()).isTrue();
     assertThat(metrics.sandboxRuns(ToolStatus.TOOL_STATUS_OK) - runsBefore).isEqualTo(1.0);
-    // The same call_id of another tenant is another call: not a replay (here answered by the shared
-    // cache, as the program text is the same).
+    // The same call_id of another tenant is another call: not a replay, and not alpha's cached result
+    // either (code results are per tenant): beta's program runs.
     ExecuteCodeResponse other = GrpcClients.stub(channel, GrpcClients.BETA).executeCode(req);
     assertThat(other.getReplayed()).isFalse();
-    assertThat(other.getCacheHit()).isTrue();
-    assertThat(metrics.sandboxRuns(ToolStatus.TOOL_STATUS_OK) - runsBefore).isEqualTo(1.0);
+    assertThat(other.getCacheHit()).isFalse();
+    assertThat(other.getStdout()).isNotEqualTo(a.getStdout());
+    assertThat(metrics.sandboxRuns(ToolStatus.TOOL_STATUS_OK) - runsBefore).isEqualTo(2.0);
   }
 
   @Test
   void cachedCodeIsStillChargedToTheCaller() {
     var tight = GrpcClients.stub(channel, GrpcClients.TIGHT);
-    // alpha fills the cache; tight's single code token is used by its cache hit, the next call is refused
+    // tight's first call fills its cache, its second (a hit) uses its second and last code token, the
+    // third call is refused
     String prog = "print('cached-' + str(6 * 7))";
-    assertThat(alpha.executeCode(ExecuteCodeRequest.newBuilder().setCode(prog).build()).getCacheHit()).isFalse();
+    assertThat(tight.executeCode(ExecuteCodeRequest.newBuilder().setCode(prog).build()).getCacheHit()).isFalse();
     ExecuteCodeResponse hit = tight.executeCode(ExecuteCodeRequest.newBuilder().setCode(prog).build());
     assertThat(hit.getCacheHit()).isTrue();
     assertThat(hit.getObservation()).isEqualTo("cached-42\n");
