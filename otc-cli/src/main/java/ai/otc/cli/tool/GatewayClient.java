@@ -17,9 +17,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class GatewayClient implements AutoCloseable {
   static {
-    // Netty's use of sun.misc.Unsafe makes JDK 24+ print a deprecation warning on stderr; a command that runs one
-    // call has nothing to gain from it, and its stderr is part of its output.
-    System.setProperty("io.netty.noUnsafe", "true");
     // Netty would log through SLF4J (on the classpath for Kafka, with no binding: three warning lines on stderr).
     InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
   }

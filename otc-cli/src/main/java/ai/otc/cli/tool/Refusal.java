@@ -38,7 +38,10 @@ public record Refusal(Status.Code code, String description, String cause, Long r
     return ExitCode.of(code);
   }
 
-  /** One line: {@code RESOURCE_EXHAUSTED: <description>; retry after 1200 ms}. */
+  /**
+   * One line: {@code RESOURCE_EXHAUSTED: <description> (retry-after-ms: 1200)}; the trailers are shown under their
+   * names, apart from the description (which may say the same in words).
+   */
   public String line() {
     StringBuilder b = new StringBuilder(code.name());
     if (description != null && !description.isBlank()) {
@@ -47,13 +50,11 @@ public record Refusal(Status.Code code, String description, String cause, Long r
     if (cause != null) {
       b.append(" (").append(cause).append(')');
     }
-    if (retryAfterMs != null) {
-      b.append("; retry after ").append(retryAfterMs).append(" ms");
-    } else if (retryAfterRaw != null) {
-      b.append("; retry-after-ms trailer '").append(retryAfterRaw).append('\'');
+    if (retryAfterRaw != null) {
+      b.append(" (").append(GrpcMetadata.RETRY_AFTER_MS).append(": ").append(retryAfterRaw.strip()).append(')');
     }
     if (ownerReplica != null) {
-      b.append("; owner replica: ").append(ownerReplica);
+      b.append(" (").append(GrpcMetadata.OWNER_REPLICA).append(": ").append(ownerReplica).append(')');
     }
     return b.toString();
   }

@@ -175,7 +175,7 @@ class ToolCommandIT {
     Run second = otc("", TIGHT, "tool", "search", "--gateway", gw(), "quagga");
     assertThat(second.exit()).isEqualTo(ExitCode.REFUSED).isEqualTo(3);
     assertThat(second.err().lines()).hasSize(1);
-    Matcher m = Pattern.compile("^otc tool search: RESOURCE_EXHAUSTED: .*; retry after (\\d+) ms$").matcher(second.err().strip());
+    Matcher m = Pattern.compile("^otc tool search: RESOURCE_EXHAUSTED: .* \\(retry-after-ms: (\\d+)\\)$").matcher(second.err().strip());
     assertThat(m.matches()).as(second.err()).isTrue();
     // The bucket refills 1 token per hour and was emptied seconds ago.
     assertThat(Long.parseLong(m.group(1))).isBetween(3_400_000L, 3_600_000L);
