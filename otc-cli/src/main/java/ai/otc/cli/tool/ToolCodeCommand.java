@@ -80,8 +80,8 @@ final class ToolCodeCommand implements Callable<Integer>, OneLineUsageErrors {
     if (!r.getObservation().equals(r.getStdout())) {
       block(out, "observation", r.getObservation());
     }
-    out.printf("status: OK, tool status: %s, exit code: %d, wall: %.1f ms, cache hit: %s, replayed: %s, truncated: %s, %.1f ms%n",
-        ToolRunner.status(r.getStatus()), r.getExitCode(), r.getWallMs(), r.getCacheHit(), r.getReplayed(), r.getTruncated(), ms);
+    out.printf("status: OK, tool status: %s, exit code: %d, wall: %.1f ms, cache hit: %s, replayed: %s, truncated: %s,"
+        + " %.1f ms including the connection%n", ToolRunner.status(r.getStatus()), r.getExitCode(), r.getWallMs(), r.getCacheHit(), r.getReplayed(), r.getTruncated(), ms);
   }
 
   private static void block(PrintStream out, String label, String text) {

@@ -88,6 +88,7 @@ final class ToolRunner {
     n.put("command", name);
     n.put("gateway", address.toString());
     n.put("grpc_status", code);
+    // Client-side, from before the channel was opened: a fresh connection is part of it.
     n.put("elapsed_ms", Math.round(ms * 1000) / 1000.0);
     return n;
   }

@@ -64,7 +64,7 @@ final class ToolSearchCommand implements Callable<Integer>, OneLineUsageErrors {
       out.printf("%d. [%s] %s (score %.4f)%n", rank++, p.getId(), p.getTitle(), p.getScore());
       out.println("   " + p.getText().replace("\n", "\n   "));
     }
-    out.printf("status: OK, tool status: %s, passages: %d, cache hit: %s, %.1f ms%n",
+    out.printf("status: OK, tool status: %s, passages: %d, cache hit: %s, %.1f ms including the connection%n",
         ToolRunner.status(r.getStatus()), r.getPassagesCount(), r.getCacheHit(), ms);
   }
 }
