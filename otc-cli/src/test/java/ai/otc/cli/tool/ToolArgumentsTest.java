@@ -3,11 +3,13 @@ package ai.otc.cli.tool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.otc.contract.GrpcMetadata;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** The pure parts of {@code ./otc tool}: {@code --gateway} and duration parsing, the exit code of each status. */
+/** The pure parts of {@code ./otc tool}: {@code --gateway} and duration parsing, refusal lines, the exit code of each status. */
 class ToolArgumentsTest {
 
   @Test
@@ -33,6 +35,30 @@ class ToolArgumentsTest {
     assertThatThrownBy(() -> DurationConverter.parse("soon")).hasMessageContaining("'soon' is not a duration");
     assertThatThrownBy(() -> DurationConverter.parse("0s")).hasMessageContaining("longer than zero");
     assertThatThrownBy(() -> DurationConverter.parse("PT-1S")).hasMessageContaining("longer than zero");
+  }
+
+  @Test
+  void aRefusalShowsTheTrailersUnderTheirNames() {
+    Metadata trailers = new Metadata();
+    trailers.put(GrpcMetadata.RETRY_AFTER_MS_KEY, "1200");
+    Refusal limit = Refusal.of(Status.RESOURCE_EXHAUSTED.withDescription("over the rate limit").asRuntimeException(trailers));
+    assertThat(limit.line()).isEqualTo("RESOURCE_EXHAUSTED: over the rate limit (retry-after-ms: 1200)");
+    assertThat(limit.retryAfterMs()).isEqualTo(1200L);
+    assertThat(limit.exitCode()).isEqualTo(3);
+
+    Metadata owner = new Metadata();
+    owner.put(GrpcMetadata.OWNER_REPLICA_KEY, "gateway-2");
+    Refusal moved = Refusal.of(Status.UNAVAILABLE.withDescription("tenant owned by another replica")
+        .withCause(new java.net.ConnectException("refused")).asRuntimeException(owner));
+    assertThat(moved.line()).isEqualTo("UNAVAILABLE: tenant owned by another replica (java.net.ConnectException: refused)"
+        + " (otc-owner-replica: gateway-2)");
+    assertThat(moved.exitCode()).isEqualTo(4);
+
+    Metadata odd = new Metadata();
+    odd.put(GrpcMetadata.RETRY_AFTER_MS_KEY, "soon");
+    Refusal unparsable = Refusal.of(Status.RESOURCE_EXHAUSTED.asRuntimeException(odd));
+    assertThat(unparsable.retryAfterMs()).isNull();
+    assertThat(unparsable.line()).isEqualTo("RESOURCE_EXHAUSTED (retry-after-ms: soon)");
   }
 
   @Test
