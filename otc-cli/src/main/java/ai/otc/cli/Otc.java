@@ -33,6 +33,9 @@ public final class Otc implements Runnable {
       cl.addSubcommand(sub);
     }
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    CommandLine.IParameterExceptionHandler usual = cl.getParameterExceptionHandler();
+    cl.setParameterExceptionHandler((ex, args) -> ex.getCommandLine().getCommand() instanceof OneLineUsageErrors
+        ? OneLineUsageErrors.print(ex) : usual.handleParseException(ex, args));
     return cl;
   }
 
