@@ -148,7 +148,8 @@ class MutualTlsIT {
   }
 
   private static ToolGatewayBlockingStub stub(ManagedChannel ch, String token) {
-    return GrpcClients.stub(ch, token).withDeadlineAfter(10, TimeUnit.SECONDS);
+    // generous: the first call of a channel pays the handshake and a cold JIT on a loaded machine
+    return GrpcClients.stub(ch, token).withDeadlineAfter(30, TimeUnit.SECONDS);
   }
 
   private static SearchRequest query() {
@@ -202,7 +203,7 @@ class MutualTlsIT {
       // the handshake succeeds (the server only requests a certificate), the call is refused
       assertRefused(() -> stub(ch, null).search(query()), Status.Code.UNAUTHENTICATED, "no credential");
       // gRPC health needs no credential, over TLS too
-      assertThat(HealthGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance())
+      assertThat(HealthGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance())
           .getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
       ToolGatewayBlockingStub beta = stub(ch, BETA);
       assertThat(beta.search(query()).getStatus()).isEqualTo(ToolStatus.TOOL_STATUS_OK);
