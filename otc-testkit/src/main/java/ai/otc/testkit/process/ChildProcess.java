@@ -158,6 +158,43 @@ public final class ChildProcess implements AutoCloseable {
   public void pause() {
     signal("STOP");
     paused = true;
+    awaitStopped(Duration.ofSeconds(10));
+  }
+
+  /**
+   * SIGSTOP reaches the threads of a JVM asynchronously: right after {@code kill -STOP} returns, {@code /proc} may
+   * still show the process running, and a test that checks "frozen" at once would be flaky. So {@link #pause} returns
+   * only once the kernel reports the process stopped (state {@code T}); on a system without {@code /proc} it does not
+   * wait.
+   */
+  private void awaitStopped(Duration max) {
+    Path stat = Path.of("/proc/" + process.pid() + "/stat");
+    if (!Files.exists(stat)) {
+      return;
+    }
+    long deadline = System.nanoTime() + max.toNanos();
+    while (true) {
+      String s;
+      try {
+        s = Files.readString(stat);
+      } catch (IOException gone) {
+        throw new IllegalStateException(name + " ended while being paused", gone);
+      }
+      char state = s.substring(s.lastIndexOf(')') + 2).charAt(0);
+      if (state == 'T' || state == 't') {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(name + " (pid " + process.pid() + ") not stopped " + max.toMillis()
+            + " ms after SIGSTOP (state " + state + ")");
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while pausing " + name, e);
+      }
+    }
   }
 
   /** SIGCONT: a paused process carries on where it stopped, unaware of the time that passed. */

@@ -26,11 +26,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
+import javax.security.auth.x500.X500Principal;
 import org.jboss.logging.Logger;
 
 /**
  * Front of every {@code otc.v1.ToolGateway} RPC: authenticates the caller (bearer token, else verified
- * mTLS principal) and puts the tenant into the gRPC context ({@link Caller#TENANT}); refuses calls
+ * mTLS client-certificate subject; {@link TenantDirectory#authenticate} says how they combine) and puts the tenant into the gRPC context ({@link Caller#TENANT}); refuses calls
  * without a valid credential with {@code UNAUTHENTICATED}, calls for a tenant another replica owns with
  * {@code UNAVAILABLE} plus the {@link GrpcMetadata#OWNER_REPLICA} trailer, and calls arriving while draining with
  * {@code UNAVAILABLE}. It also counts in-flight calls for the drain. Other services (gRPC health) pass
@@ -57,14 +58,11 @@ public class AuthInterceptor implements ServerInterceptor {
     if (!ToolGatewayGrpc.SERVICE_NAME.equals(call.getMethodDescriptor().getServiceName())) {
       return next.startCall(call, headers);
     }
-    Optional<String> tenant = tenants.byAuthorization(headers.get(GrpcMetadata.AUTHORIZATION_KEY));
+    TenantDirectory.Authentication auth = tenants.authenticate(headers.get(GrpcMetadata.AUTHORIZATION_KEY), peerSubject(call));
+    Optional<String> tenant = auth.tenantName();
     if (tenant.isEmpty()) {
-      tenant = tenants.byPrincipal(peerPrincipal(call));
-    }
-    if (tenant.isEmpty()) {
-      String why = headers.containsKey(GrpcMetadata.AUTHORIZATION_KEY) ? "unknown bearer token" : "no credential: send authorization: Bearer <token> or a client certificate";
-      LOG.debugf("refused %s: %s", call.getMethodDescriptor().getFullMethodName(), why);
-      call.close(Status.UNAUTHENTICATED.withDescription(why), new Metadata());
+      LOG.debugf("refused %s: %s", call.getMethodDescriptor().getFullMethodName(), auth.refusal());
+      call.close(Status.UNAUTHENTICATED.withDescription(auth.refusal()), new Metadata());
       return new ServerCall.Listener<>() {};
     }
     Optional<String> owner = routing.redirect(tenant.get());
@@ -143,15 +141,20 @@ public class AuthInterceptor implements ServerInterceptor {
     };
   }
 
-  private static String peerPrincipal(ServerCall<?, ?> call) {
+  /**
+   * The subject of the connection's client certificate, which the TLS handshake has verified against the
+   * trust store ({@code quarkus.tls.trust-store.*}); null on a plain-text connection or when the client
+   * sent no certificate (the server only requests one: {@code quarkus.http.ssl.client-auth=request}).
+   */
+  private static X500Principal peerSubject(ServerCall<?, ?> call) {
     SSLSession ssl = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
     if (ssl == null) {
       return null;
     }
     try {
       Certificate[] chain = ssl.getPeerCertificates();
-      return chain.length > 0 && chain[0] instanceof X509Certificate x ? x.getSubjectX500Principal().getName() : null;
-    } catch (SSLPeerUnverifiedException e) {
+      return chain.length > 0 && chain[0] instanceof X509Certificate x ? x.getSubjectX500Principal() : null;
+    } catch (SSLPeerUnverifiedException noClientCertificate) {
       return null;
     }
   }

@@ -183,7 +183,10 @@ public class GatewayBeans {
     if (tokens.isEmpty() && c.auth().mtlsPrincipals().isEmpty()) {
       throw new IllegalArgumentException("otc.gateway.auth.tenants: no tenant configured, every call would be refused");
     }
-    return new TenantDirectory(tokens, c.auth().mtlsPrincipals());
+    TenantDirectory dir = new TenantDirectory(tokens, c.auth().mtlsPrincipals());
+    // subjects are not secrets; they are what an operator checks when a certificate is refused
+    LOG.infof("auth: %d tenant(s) by bearer token, client-certificate subjects %s", tokens.size(), c.auth().mtlsPrincipals());
+    return dir;
   }
 
   @Produces

@@ -64,8 +64,11 @@ public interface GatewayConfig {
     Map<String, TenantAuth> tenants();
 
     /**
-     * mTLS: client-certificate subject principals (e.g. {@code CN=rollout-a}) mapped to tenants, used
-     * when the TLS session carries a verified peer certificate and no bearer token is sent.
+     * mTLS: client-certificate subjects (X.500 distinguished names, e.g. {@code CN=rollout-a,O=otc}, compared
+     * in RFC 2253 canonical form) mapped to tenants, used when the TLS session carries a verified client
+     * certificate and the call sends no {@code authorization} header. A subject holds {@code =} and often
+     * {@code .}, so the key is quoted and, in a properties file, its {@code =} escaped:
+     * {@code otc.gateway.auth.mtls-principals."CN\=rollout-a,O\=otc"=alpha}.
      */
     Map<String, String> mtlsPrincipals();
   }

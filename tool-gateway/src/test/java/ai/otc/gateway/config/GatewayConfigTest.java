@@ -8,9 +8,11 @@ import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.config.validator.BeanValidationConfigValidatorImpl;
+import java.io.StringReader;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -107,5 +109,19 @@ class GatewayConfigTest {
     assertThatThrownBy(() -> load(Map.of("otc.gateway.auth.tenants.alpha.token", "short")))
         .hasMessageContaining("otc.gateway.auth.tenants.alpha.token")
         .hasMessageNotContaining("short");
+  }
+
+  @Test
+  void aSubjectKeyIsReadFromAPropertiesFileQuotedAndEscaped() throws Exception {
+    // the README's form: '=' escaped for the properties format, quotes around the dots and commas
+    Properties file = new Properties();
+    file.load(new StringReader("""
+        otc.gateway.auth.mtls-principals."CN\\=rollout-a,O\\=otc"=alpha
+        otc.gateway.auth.mtls-principals."CN\\=rollout-b.example.org,OU\\=train,O\\=otc"=beta
+        """));
+    Map<String, String> p = new HashMap<>();
+    file.forEach((k, v) -> p.put((String) k, (String) v));
+    assertThat(load(p).auth().mtlsPrincipals())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("CN=rollout-a,O=otc", "alpha", "CN=rollout-b.example.org,OU=train,O=otc", "beta"));
   }
 }

@@ -5,12 +5,20 @@ import ai.otc.proto.v1.ToolGatewayGrpc;
 import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
 import java.net.URL;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.util.concurrent.Executor;
+import javax.net.ssl.KeyManager;
 import java.util.concurrent.TimeUnit;
 
-/** Real Netty channels to the gateway under test on 127.0.0.1 (plaintext HTTP/2, as the rollout uses it). */
+/**
+ * Real Netty channels to the gateway under test on 127.0.0.1: plaintext HTTP/2 (as the rollout uses it) or
+ * TLS with an optional client certificate ({@link #tlsChannel}).
+ */
 public final class GrpcClients {
   public static final String ALPHA = "alpha-token-0123456789";
   public static final String BETA = "beta-token-0123456789";
@@ -24,6 +32,24 @@ public final class GrpcClients {
 
   public static ManagedChannel channel(int port) {
     return NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+  }
+
+  /**
+   * A TLS channel to 127.0.0.1 (the server's certificate must name that address) trusting the certificates of
+   * {@code trustStore}, presenting the key and chain of {@code clientKeyStore} when not null (PKCS12 files of
+   * {@link TestPki}).
+   */
+  public static ManagedChannel tlsChannel(int port, Path trustStore, Path clientKeyStore) throws IOException, GeneralSecurityException {
+    return tlsChannel(port, trustStore, clientKeyStore == null ? (KeyManager[]) null : TestPki.keyManagers(clientKeyStore).getKeyManagers());
+  }
+
+  /** A TLS channel as above, whose client certificate (if any) the given key managers choose. */
+  public static ManagedChannel tlsChannel(int port, Path trustStore, KeyManager[] client) throws IOException, GeneralSecurityException {
+    TlsChannelCredentials.Builder creds = TlsChannelCredentials.newBuilder().trustManager(TestPki.trustManagers(trustStore).getTrustManagers());
+    if (client != null) {
+      creds.keyManager(client);
+    }
+    return NettyChannelBuilder.forAddress("127.0.0.1", port, creds.build()).build();
   }
 
   public static ToolGatewayGrpc.ToolGatewayBlockingStub stub(ManagedChannel ch, String token) {
