@@ -9,6 +9,7 @@ import ai.otc.gateway.domain.Tool;
 import ai.otc.gateway.limits.LimitPolicy;
 import ai.otc.gateway.limits.LimitService;
 import ai.otc.gateway.limits.RoutingGuard;
+import ai.otc.gateway.limits.TenantShares;
 import ai.otc.gateway.metering.TopicGate;
 import ai.otc.gateway.metering.UsageEvents;
 import ai.otc.gateway.metering.UsageMeter;
@@ -117,8 +118,15 @@ public class GatewayBeans {
       tenantBuckets.put(tenant, m);
       o.budgetUnits().ifPresent(u -> tenantBudgets.put(tenant, u));
     });
+    // A tenant's share is of what can really run at once: for code that is the sandbox's slots when fewer
+    // than the permits (calls over the slots would wait for one, behind the greedy tenant's calls).
+    Map<Tool, Integer> perTenant = new EnumMap<>(Tool.class);
+    perTenant.put(Tool.SEARCH, TenantShares.cap(l.maxTenantShare(), l.search().maxConcurrency()));
+    perTenant.put(Tool.CODE, TenantShares.cap(l.maxTenantShare(), Math.min(l.code().maxConcurrency(), c.code().slots())));
+    LOG.infof("limits: one tenant may hold at most %d search and %d code calls at once (max-tenant-share %s)",
+        perTenant.get(Tool.SEARCH), perTenant.get(Tool.CODE), l.maxTenantShare());
     LimitPolicy p = new LimitPolicy(l.shadow(), buckets, tenantBuckets, conc, cost, l.budget().units(), tenantBudgets,
-        l.budget().window(), l.concurrencyRetryAfter());
+        l.budget().window(), l.concurrencyRetryAfter(), perTenant);
     return new LimitService(p, TimeMeter.SYSTEM_NANOTIME);
   }
 

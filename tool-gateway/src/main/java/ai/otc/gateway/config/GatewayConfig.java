@@ -3,6 +3,8 @@ package ai.otc.gateway.config;
 import ai.otc.tools.search.SearchEngine;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -211,10 +213,24 @@ public interface GatewayConfig {
     /** Per-tenant overrides of the token buckets: {@code otc.gateway.limits.tenants.<tenant>.search.rate=…}. */
     Map<String, TenantLimits> tenants();
 
-    /** Retry-after sent when the concurrency cap refuses (nothing to compute it from). */
+    /** Retry-after sent when the concurrency cap or a tenant's share refuses (nothing to compute it from). */
     @WithDefault("50ms")
     @DurationMin(millis = 0)
     Duration concurrencyRetryAfter();
+
+    /**
+     * Fairness: the largest fraction, in (0, 1], of a tool's concurrent calls on this replica that one
+     * tenant may hold at once. The capacity is {@code max-concurrency} for search, and for code the
+     * smaller of {@code code.max-concurrency} and {@code code.slots} (the sandboxes that really run); a
+     * tenant's cap is {@code floor(share × capacity)}, at least 1. A call over it is refused at once with
+     * {@code RESOURCE_EXHAUSTED} (limit {@code tenant-share}, retry-after {@link #concurrencyRetryAfter()}),
+     * never queued, so the other tenants always find the rest free. The default 0.5 gives two tenants an
+     * equal half each; a deployment with a single tenant sets 1 to give it everything.
+     */
+    @WithDefault("0.5")
+    @DecimalMin(value = "0", inclusive = false)
+    @DecimalMax("1")
+    double maxTenantShare();
   }
 
   /** A tool's bucket and cap. */

@@ -7,6 +7,8 @@ package ai.otc.gateway.domain;
 public enum Refusal {
   RATE("rate"),
   CONCURRENCY("concurrency"),
+  /** The calling tenant already holds its share of the tool's concurrency ({@code max-tenant-share}). */
+  TENANT_SHARE("tenant-share"),
   BUDGET("budget");
 
   private final String id;

@@ -16,7 +16,9 @@ import java.util.Map;
  * @param budgetUnits cost units per tenant per window
  * @param tenantBudgetUnits per-tenant budget overrides
  * @param budgetWindow the budget window
- * @param concurrencyRetryAfter retry-after for a concurrency refusal
+ * @param concurrencyRetryAfter retry-after for a concurrency refusal (also for a tenant-share refusal)
+ * @param tenantMaxConcurrency calls of each tool one tenant may have in flight at once on this replica
+ *     (its share of the tool's capacity, see {@link TenantShares#cap})
  */
 public record LimitPolicy(
     boolean shadow,
@@ -27,7 +29,8 @@ public record LimitPolicy(
     double budgetUnits,
     Map<String, Double> tenantBudgetUnits,
     Duration budgetWindow,
-    Duration concurrencyRetryAfter) {
+    Duration concurrencyRetryAfter,
+    Map<Tool, Integer> tenantMaxConcurrency) {
 
   public LimitPolicy {
     // Bucket4j refills at most 1 token per nanosecond; budgets count milli-units, so check here, at start,

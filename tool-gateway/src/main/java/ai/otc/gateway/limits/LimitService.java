@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li>a Bucket4j token bucket per tenant × tool (rate and burst),
  *   <li>a concurrency cap per tool (all tenants, this replica),
+ *   <li>a per-tenant share of that concurrency ({@link TenantShares}), so one tenant cannot hold every permit,
  *   <li>a Bucket4j cost budget per tenant per window (in milli-units, so fractional costs are exact).
  * </ul>
  *
@@ -40,10 +41,12 @@ public final class LimitService {
   private final Map<String, Bucket> budgets = new ConcurrentHashMap<>();
   private final Map<Tool, Semaphore> concurrency = new EnumMap<>(Tool.class);
   private final Map<Tool, AtomicLong> shadowRefusals = new EnumMap<>(Tool.class);
+  private final TenantShares shares;
 
   public LimitService(LimitPolicy policy, TimeMeter clock) {
     this.policy = policy;
     this.clock = clock;
+    this.shares = new TenantShares(policy.tenantMaxConcurrency());
     for (Tool t : Tool.values()) {
       concurrency.put(t, new Semaphore(policy.maxConcurrency().get(t)));
       shadowRefusals.put(t, new AtomicLong());
@@ -71,15 +74,29 @@ public final class LimitService {
       rate.addTokens(1);
       return refuse(tool, Refusal.BUDGET, bp.getNanosToWaitForRefill());
     }
+    // The tenant's share before the global permit: a tenant at its share is refused without ever
+    // touching the permits the other tenants need.
+    if (!shares.tryAcquire(tenant, tool)) {
+      giveBack(rate, budget, cost);
+      return refuse(tool, Refusal.TENANT_SHARE, policy.concurrencyRetryAfter().toNanos());
+    }
     Semaphore sem = concurrency.get(tool);
     if (!sem.tryAcquire()) {
-      rate.addTokens(1);
-      if (cost > 0) {
-        budget.addTokens(cost);
-      }
+      shares.release(tenant, tool);
+      giveBack(rate, budget, cost);
       return refuse(tool, Refusal.CONCURRENCY, policy.concurrencyRetryAfter().toNanos());
     }
-    return new Admission(true, null, 0, false, once(sem));
+    return new Admission(true, null, 0, false, once(() -> {
+      sem.release();
+      shares.release(tenant, tool);
+    }));
+  }
+
+  private static void giveBack(Bucket rate, Bucket budget, long cost) {
+    rate.addTokens(1);
+    if (cost > 0) {
+      budget.addTokens(cost);
+    }
   }
 
   private Admission refuse(Tool tool, Refusal why, long retryAfterNanos) {
@@ -90,11 +107,11 @@ public final class LimitService {
     return new Admission(false, why, retryAfterNanos, false, NO_PERMIT);
   }
 
-  private static Runnable once(Semaphore sem) {
+  private static Runnable once(Runnable release) {
     java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
     return () -> {
       if (done.compareAndSet(false, true)) {
-        sem.release();
+        release.run();
       }
     };
   }
@@ -112,6 +129,11 @@ public final class LimitService {
   /** Calls of {@code tool} in flight now. */
   public int concurrencyInUse(Tool tool) {
     return policy.maxConcurrency().get(tool) - concurrency.get(tool).availablePermits();
+  }
+
+  /** Calls of {@code tool} that {@code tenant} has in flight now. */
+  public int tenantInFlight(String tenant, Tool tool) {
+    return shares.inFlight(tenant, tool);
   }
 
   /** Calls shadow mode let through that enforce mode would have refused. */

@@ -180,6 +180,7 @@ public final class GatewayBench {
     p.put("otc.gateway.cache.enabled", Boolean.toString(cache));
     p.put("otc.gateway.code.uid-base", "66000");
     p.put("otc.gateway.code.slots", "4");
+    p.put("otc.gateway.limits.max-tenant-share", "1"); // one tenant: it may use everything
     p.put("quarkus.log.level", "WARN");
     return p;
   }

@@ -59,6 +59,7 @@ class GatewayConfigTest {
     assertThat(c.cache().codeMaxBytes()).isEqualTo(16L << 20);
     assertThat(c.cache().searchShared()).isTrue();
     assertThat(c.idempotency().maxBytes()).isEqualTo(32L << 20);
+    assertThat(c.limits().maxTenantShare()).isEqualTo(0.5);
   }
 
   @Test
@@ -94,6 +95,16 @@ class GatewayConfigTest {
       assertThatThrownBy(() -> load(Map.of(e.getKey(), e.getValue())))
           .as("%s=%s", e.getKey(), e.getValue())
           .hasMessageContaining(e.getKey());
+    }
+  }
+
+  @Test
+  void theTenantShareIsAFractionAboveZeroAndAtMostOne() {
+    String key = "otc.gateway.limits.max-tenant-share";
+    assertThat(load(Map.of(key, "1")).limits().maxTenantShare()).isEqualTo(1.0);
+    assertThat(load(Map.of(key, "0.01")).limits().maxTenantShare()).isEqualTo(0.01);
+    for (String bad : new String[] {"0", "-0.5", "1.01", "NaN", "half"}) {
+      assertThatThrownBy(() -> load(Map.of(key, bad))).as("%s=%s", key, bad).hasMessageContaining(key);
     }
   }
 

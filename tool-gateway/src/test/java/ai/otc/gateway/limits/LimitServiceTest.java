@@ -47,7 +47,8 @@ class LimitServiceTest {
       c.put(t, maxConc);
       cost.put(t, 1.0);
     }
-    return new LimitPolicy(shadow, b, Map.of(), c, cost, budget, Map.of(), Duration.ofHours(1), Duration.ofMillis(50));
+    // no share below the global cap here (share 1): these tests are about the other limits
+    return new LimitPolicy(shadow, b, Map.of(), c, cost, budget, Map.of(), Duration.ofHours(1), Duration.ofMillis(50), c);
   }
 
   static int admitAll(LimitService s, String tenant, int n) {
