@@ -163,7 +163,8 @@ public class GatewayBeans {
     props.putIfAbsent("client.id", "tool-gateway-metering");
     TopicGate gate = new TopicGate(props, TopicTable.get(Topics.TOOL_USAGE).withName(c.metering().topic()),
         c.metering().createTopic(), c.metering().replicationFactor(), c.metering().resendInterval());
-    return new UsageMeter(props, gate, c.metering().spoolDir(), c.metering().resendInterval(), c.metering().segmentEvents());
+    return new UsageMeter(props, gate, c.metering().spoolDir(), c.metering().resendInterval(), c.metering().segmentEvents(),
+        c.metering().maxQueuedSends());
   }
 
   void closeMeter(@Disposes UsageMeter m) {

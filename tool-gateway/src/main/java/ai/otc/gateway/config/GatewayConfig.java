@@ -391,6 +391,15 @@ public interface GatewayConfig {
     @Min(1)
     int segmentEvents();
 
+    /**
+     * The most sends of spooled events waiting in memory for the Kafka sender thread. During a broker
+     * outage more events arrive than can be sent: beyond this many they wait in the spool files only
+     * (the resend pass reads them back), so the heap held by an outage does not grow with its length.
+     */
+    @WithDefault("" + ai.otc.gateway.metering.UsageMeter.DEFAULT_MAX_QUEUED_SENDS)
+    @Min(1)
+    int maxQueuedSends();
+
     /** How often unacknowledged events are re-sent. */
     @WithDefault("1s")
     @DurationMin(millis = 1)

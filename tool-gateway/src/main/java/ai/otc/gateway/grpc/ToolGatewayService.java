@@ -8,6 +8,7 @@ import ai.otc.gateway.config.GatewayConfig;
 import ai.otc.gateway.domain.Admission;
 import ai.otc.gateway.domain.Tool;
 import ai.otc.gateway.limits.LimitService;
+import ai.otc.gateway.metering.MeteringSpoolException;
 import ai.otc.gateway.metering.UsageEvents;
 import ai.otc.gateway.metering.UsageMeter;
 import ai.otc.gateway.metrics.ToolMetrics;
@@ -25,6 +26,7 @@ import ai.otc.proto.v1.SearchRequest;
 import ai.otc.proto.v1.SearchResponse;
 import ai.otc.proto.v1.ToolGatewayGrpc;
 import ai.otc.proto.v1.ToolStatus;
+import ai.otc.proto.v1.ToolUsage;
 import ai.otc.tools.sandbox.Sandbox;
 import ai.otc.tools.sandbox.SandboxResult;
 import ai.otc.tools.search.SearchEngine;
@@ -52,7 +54,9 @@ import org.jboss.logging.Logger;
  * and {@code GetQuota}. Every tool call (each query of a batch is one) is validated, admitted by the
  * {@link LimitService}, answered (from the {@link ResultCache} when possible, charged all the same) and
  * metered with exactly one {@code ToolUsage} event, whether allowed, refused or failed. Requests that
- * fail validation get {@code INVALID_ARGUMENT} and are not tool calls (no event, no charge).
+ * fail validation get {@code INVALID_ARGUMENT} and are not tool calls (no event, no charge). A call
+ * whose event cannot be written to the metering spool fails with {@code UNAVAILABLE} (never answered
+ * unmetered, never left without an answer).
  *
  * <p>Nothing here blocks the gRPC event loop for long: a search is a sub-millisecond in-memory Lucene
  * query, metering is a spool write, and code runs on the sandbox's own thread with the response sent
@@ -200,7 +204,7 @@ public class ToolGatewayService extends ToolGatewayGrpc.ToolGatewayImplBase {
       String callId = request.getCallId();
       if (!sandbox.available()) {
         String base = events.baseId(tenant, Tool.CODE, ctx, callId);
-        meter.record(events.event(events.attemptId(base, "unavailable"), tenant, Tool.CODE, ctx,
+        record(events.event(events.attemptId(base, "unavailable"), tenant, Tool.CODE, ctx,
             ToolStatus.TOOL_STATUS_UNAVAILABLE, 0, ms(t0), null, false, false, false));
         metrics.call(Tool.CODE, ToolStatus.TOOL_STATUS_UNAVAILABLE, System.nanoTime() - t0);
         throw Status.FAILED_PRECONDITION.withDescription("code sandbox unavailable on this host: "
@@ -260,8 +264,12 @@ public class ToolGatewayService extends ToolGatewayGrpc.ToolGatewayImplBase {
     String base = events.baseId(tenant, Tool.CODE, ctx, callId);
     Admission adm = limits.admit(tenant, Tool.CODE);
     if (!adm.allowed()) {
-      refused(tenant, Tool.CODE, ctx, base, adm, t0);
       StatusRuntimeException ex = exhausted(adm.refusal().id(), adm.retryAfterNanos());
+      try {
+        refused(tenant, Tool.CODE, ctx, base, adm, t0);
+      } catch (StatusRuntimeException meteringFailed) {
+        ex = meteringFailed;
+      }
       if (mine != null) {
         idempotency.release(tenant, callId, mine, ex);
       }
@@ -293,6 +301,12 @@ public class ToolGatewayService extends ToolGatewayGrpc.ToolGatewayImplBase {
       call.addListener(c -> exec.cancel(), Runnable::run);
       handedOff = true;
       exec.result().whenComplete((res, ex) -> finishCode(tenant, ctx, req, base, adm, mine, sout, call, res, ex, timeoutMs, t0));
+    } catch (StatusRuntimeException e) {
+      // Metering failed before the hand-off: waiting retries of this call_id get the error too.
+      if (!handedOff && mine != null && !mine.isDone()) {
+        idempotency.release(tenant, callId, mine, e);
+      }
+      throw e;
     } finally {
       if (!handedOff) {
         adm.release();
@@ -328,7 +342,7 @@ public class ToolGatewayService extends ToolGatewayGrpc.ToolGatewayImplBase {
       if (out.isCancelled() || call.isCancelled()) {
         // The caller is gone (cancel or deadline): metered as a killed attempt, and a retry with the same
         // call_id runs for real rather than replaying a result nobody saw.
-        meter.record(events.event(events.attemptId(base, "cancelled"), tenant, Tool.CODE, ctx, status,
+        record(events.event(events.attemptId(base, "cancelled"), tenant, Tool.CODE, ctx, status,
             cost(Tool.CODE), ms(t0), null, false, adm.shadowRefused(), false));
         metrics.call(Tool.CODE, status, System.nanoTime() - t0);
         if (mine != null) {
@@ -345,6 +359,16 @@ public class ToolGatewayService extends ToolGatewayGrpc.ToolGatewayImplBase {
       }
       out.onNext(r);
       out.onCompleted();
+    } catch (StatusRuntimeException e) {
+      // Metering failed (record() logged it): the caller gets the error instead of waiting for its deadline.
+      if (mine != null && !mine.isDone()) {
+        idempotency.release(tenant, req.getCallId(), mine, e);
+      }
+      try {
+        out.onError(e);
+      } catch (RuntimeException gone) {
+        LOG.debugf("code error not delivered for tenant %s: %s", tenant, gone);
+      }
     } catch (RuntimeException e) {
       LOG.warnf(e, "code response not delivered for tenant %s", tenant);
     } finally {
@@ -439,7 +463,7 @@ public class ToolGatewayService extends ToolGatewayGrpc.ToolGatewayImplBase {
 
   private void refused(String tenant, Tool tool, CallContext ctx, String base, Admission adm, long t0) {
     metrics.refusal(tool, adm.refusal(), false);
-    meter.record(events.event(events.attemptId(base, "refused"), tenant, tool, ctx, ToolStatus.TOOL_STATUS_RATE_LIMITED,
+    record(events.event(events.attemptId(base, "refused"), tenant, tool, ctx, ToolStatus.TOOL_STATUS_RATE_LIMITED,
         0, ms(t0), adm.refusal(), true, false, false));
     metrics.call(tool, ToolStatus.TOOL_STATUS_RATE_LIMITED, System.nanoTime() - t0);
     LOG.debugf("refused tenant=%s tool=%s limit=%s retryAfterMs=%d", tenant, tool.id(), adm.refusal().id(),
@@ -448,9 +472,22 @@ public class ToolGatewayService extends ToolGatewayGrpc.ToolGatewayImplBase {
 
   private void allowed(String tenant, Tool tool, CallContext ctx, String base, Admission adm, ToolStatus status,
       boolean cacheHit, long t0) {
-    meter.record(events.event(base, tenant, tool, ctx, status, cost(tool), ms(t0), adm.refusal(), false,
+    record(events.event(base, tenant, tool, ctx, status, cost(tool), ms(t0), adm.refusal(), false,
         adm.shadowRefused(), cacheHit));
     metrics.call(tool, status, System.nanoTime() - t0);
+  }
+
+  /**
+   * Meters one call. A spool that cannot be written fails the call with {@code UNAVAILABLE} naming the
+   * metering spool: a tool call is never answered unmetered, and never left without an answer.
+   */
+  private void record(ToolUsage event) {
+    try {
+      meter.record(event);
+    } catch (MeteringSpoolException e) {
+      LOG.errorf(e, "tool call of tenant %s failed: its usage event could not be spooled", event.getTenant());
+      throw Status.UNAVAILABLE.withDescription("usage metering unavailable: " + e.getMessage()).withCause(e).asRuntimeException();
+    }
   }
 
   private double cost(Tool tool) {

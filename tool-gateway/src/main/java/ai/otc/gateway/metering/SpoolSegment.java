@@ -43,6 +43,11 @@ final class SpoolSegment {
     return new SpoolSegment(file, ch, 0, false);
   }
 
+  /** A new, empty segment named {@code file} whose appends go to {@code channel} (tests: a full disk). */
+  static SpoolSegment over(Path file, FileChannel channel) {
+    return new SpoolSegment(file, channel, 0, false);
+  }
+
   /** A segment a previous meter left behind: sealed, nothing of it acknowledged. */
   static SpoolSegment recover(Path file) throws IOException {
     return new SpoolSegment(file, null, readAll(file, Integer.MAX_VALUE).size(), true);

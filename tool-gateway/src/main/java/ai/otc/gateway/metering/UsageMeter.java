@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -45,7 +46,15 @@ import org.jboss.logging.Logger;
  * TopicGate} has made sure the topic exists as the contract's topic table says.
  *
  * <p>The RPC thread only appends to the segment and queues the send; the Kafka client runs on its own
- * thread, so a broker outage does not slow tool calls down.
+ * thread, so a broker outage does not slow tool calls down. The heap held by pending events is bounded:
+ * at most {@code maxQueuedSends} sends wait in memory for the sender thread (an event beyond that stays
+ * only in its segment file, and the resend pass reads it back), the Kafka client holds at most its
+ * {@code buffer.memory}, and a resend pass reads one segment at a time; per spooled event the meter
+ * keeps two bits. While the topic gate is closed (broker down at start) a resend pass reads nothing.
+ *
+ * <p>An event that cannot be appended to the spool makes {@link #record} throw {@link
+ * MeteringSpoolException}: the caller fails the tool call instead of answering it unmetered. The
+ * segment being written is then sealed, so a torn record can only ever be the last of its file.
  */
 public final class UsageMeter implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(UsageMeter.class);
@@ -64,6 +73,9 @@ public final class UsageMeter implements AutoCloseable {
   private long segmentSeq;
   private final AtomicLong acked = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
+  private final int maxQueuedSends;
+  private final AtomicInteger queued = new AtomicInteger();
+  private SegmentFactory segmentFactory = SpoolSegment::create;
   private volatile boolean closed;
 
   /**
@@ -72,21 +84,30 @@ public final class UsageMeter implements AutoCloseable {
    */
   public UsageMeter(Map<String, Object> producerProps, String topic, Path spoolDir, Duration resendInterval, int segmentEvents) {
     this(producerProps, new TopicGate(producerProps, TopicTable.get(Topics.TOOL_USAGE).withName(topic), true, (short) 1,
-        resendInterval), spoolDir, resendInterval, segmentEvents);
+        resendInterval), spoolDir, resendInterval, segmentEvents, DEFAULT_MAX_QUEUED_SENDS);
   }
+
+  /** Default of {@code otc.gateway.metering.max-queued-sends}. */
+  public static final int DEFAULT_MAX_QUEUED_SENDS = 4096;
 
   /**
    * @param producerProps Kafka producer properties (at least {@code bootstrap.servers}); the meter adds
    *     serializers and durability settings that the caller may override
    * @param gate makes sure the topic exists before the first send ({@link TopicGate#topic()} is the topic)
    * @param segmentEvents events per spool segment file (the most a crash can make it re-send)
+   * @param maxQueuedSends the most sends waiting in memory for the sender thread; more wait on disk only
    */
-  public UsageMeter(Map<String, Object> producerProps, TopicGate gate, Path spoolDir, Duration resendInterval, int segmentEvents) {
+  public UsageMeter(Map<String, Object> producerProps, TopicGate gate, Path spoolDir, Duration resendInterval, int segmentEvents,
+      int maxQueuedSends) {
     String topic = gate.topic();
     this.gate = gate;
     if (segmentEvents < 1) {
       throw new IllegalArgumentException("otc.gateway.metering.segment-events must be >= 1, was " + segmentEvents);
     }
+    if (maxQueuedSends < 1) {
+      throw new IllegalArgumentException("otc.gateway.metering.max-queued-sends must be >= 1, was " + maxQueuedSends);
+    }
+    this.maxQueuedSends = maxQueuedSends;
     this.topic = topic;
     this.spool = spoolDir;
     this.segmentEvents = segmentEvents;
@@ -137,7 +158,11 @@ public final class UsageMeter implements AutoCloseable {
     sender.scheduleWithFixedDelay(this::resendPass, 0, every, TimeUnit.MILLISECONDS);
   }
 
-  /** Spools and queues {@code event}; returns once it is in the spool file (it can no longer be lost). */
+  /**
+   * Spools and queues {@code event}; returns once it is in the spool file (it can no longer be lost).
+   *
+   * @throws MeteringSpoolException when the spool cannot be written: the event is not recorded
+   */
   public void record(ToolUsage event) {
     if (closed) {
       throw new IllegalStateException("usage meter is closed; event " + event.getId() + " not recorded");
@@ -151,17 +176,64 @@ public final class UsageMeter implements AutoCloseable {
           if (current != null && current.seal()) {
             delete(current);
           }
+          current = null;
           Path f = spool.resolve(prefix + String.format("%08d", segmentSeq++) + SUFFIX);
-          current = SpoolSegment.create(f);
+          current = segmentFactory.create(f);
           segments.put(f, current);
         }
         seg = current;
         index = seg.append(bytes);
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot spool usage event " + event.getId() + " to " + spool, e);
+        abandonCurrent();
+        throw new MeteringSpoolException("cannot write usage event " + event.getId() + " to the metering spool " + spool
+            + " (otc.gateway.metering.spool-dir): " + e, e);
       }
     }
-    sender.execute(() -> send(seg, index, event));
+    if (queued.incrementAndGet() > maxQueuedSends) {
+      // Bounded heap: this one waits on disk only; the next resend pass reads it back from the segment.
+      queued.decrementAndGet();
+      seg.failed(index);
+      return;
+    }
+    sender.execute(() -> {
+      queued.decrementAndGet();
+      send(seg, index, event);
+    });
+  }
+
+  /**
+   * After a failed append: no further event goes into the segment (its tail may be a torn record, which
+   * is only harmless as the last one of the file); the next record starts a new segment.
+   */
+  private void abandonCurrent() {
+    SpoolSegment c = current;
+    current = null;
+    if (c == null) {
+      return;
+    }
+    try {
+      if (c.seal()) {
+        delete(c);
+      }
+    } catch (IOException e) {
+      LOG.warnf(e, "sealing metering spool segment %s after a failed write", c.file());
+    }
+  }
+
+  /** Sends waiting in memory for the sender thread (at most {@code maxQueuedSends}). */
+  int queuedSends() {
+    return queued.get();
+  }
+
+  /** Test seam: how segment files are created (a test injects one whose writes fail). */
+  interface SegmentFactory {
+    SpoolSegment create(Path file) throws IOException;
+  }
+
+  void segmentFactory(SegmentFactory f) {
+    synchronized (appendLock) {
+      segmentFactory = f;
+    }
   }
 
   /** Events spooled but not yet acknowledged by the broker (also those a previous run left). */
@@ -250,6 +322,10 @@ public final class UsageMeter implements AutoCloseable {
     }
     try {
       rollIfIdle();
+      if (!gate.open()) {
+        // Nothing can be sent: do not read the spool back (an outage at start can leave much on disk).
+        return;
+      }
       for (SpoolSegment seg : List.copyOf(segments.values())) {
         List<Integer> unsent = seg.claimUnsent();
         if (unsent.isEmpty()) {

@@ -135,4 +135,12 @@ class GatewayConfigTest {
     assertThat(load(p).auth().mtlsPrincipals())
         .containsExactlyInAnyOrderEntriesOf(Map.of("CN=rollout-a,O=otc", "alpha", "CN=rollout-b.example.org,OU=train,O=otc", "beta"));
   }
+
+  @Test
+  void theSendsWaitingInMemoryAreBoundedAndTheBoundIsChecked() {
+    assertThat(load(Map.of()).metering().maxQueuedSends()).isEqualTo(4096);
+    assertThat(load(Map.of("otc.gateway.metering.max-queued-sends", "1")).metering().maxQueuedSends()).isEqualTo(1);
+    assertThatThrownBy(() -> load(Map.of("otc.gateway.metering.max-queued-sends", "0")))
+        .hasMessageContaining("otc.gateway.metering.max-queued-sends");
+  }
 }
