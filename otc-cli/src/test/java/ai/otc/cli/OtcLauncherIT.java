@@ -2,32 +2,18 @@ package ai.otc.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
+import ai.otc.cli.OtcProcess.Run;
+import java.time.Duration;
+import java.util.Map;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The real {@code ./otc} launcher over the packaged classpath (target/classes + target/lib), as a user runs it. */
 class OtcLauncherIT {
 
-  private static final Path OTC = Path.of("..", "otc").toAbsolutePath().normalize();
-
-  private record Run(int exit, String out, String err) {}
 
   private static Run otc(String stdin, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(OTC.toString()));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().put("OTC_SKIP_BUILD", "1"); // the build under test is this one
-    Process p = pb.start();
-    p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return new Run(p.exitValue(), out, err);
+    return OtcProcess.run(stdin, null, Map.of(), Duration.ofSeconds(60), args);
   }
 
   @Test

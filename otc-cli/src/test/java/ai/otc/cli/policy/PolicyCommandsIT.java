@@ -2,12 +2,14 @@ package ai.otc.cli.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
+import ai.otc.cli.OtcProcess;
+import ai.otc.cli.OtcProcess.Run;
+import java.time.Duration;
+import java.util.Map;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,26 +18,14 @@ import org.junit.jupiter.api.io.TempDir;
  * end, write what they say, reuse the cached warm start, and name bad flags.
  */
 class PolicyCommandsIT {
-  private static final Path OTC = Path.of("..", "otc").toAbsolutePath().normalize();
   private static final String[] TINY_WORLD = {"--entities", "12", "--distractors", "3", "--easy-arith", "10", "--hard-arith", "10"};
   private static final String[] TINY_MODEL = {"--d-model", "32", "--layers", "1", "--heads", "2", "--ff", "64", "--context", "96",
       "--steps", "4", "--batch", "8", "--warmup", "1", "--threads", "1"};
 
   @TempDir Path tmp;
 
-  private record Run(int exit, String out, String err) {}
-
   private Run otc(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(OTC.toString()));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile());
-    pb.environment().put("OTC_SKIP_BUILD", "1");
-    pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    return new Run(p.exitValue(), out, err);
+    return OtcProcess.run(null, tmp, Map.of(), Duration.ofSeconds(120), args);
   }
 
   private static String[] concat(String[]... parts) {

@@ -2,18 +2,19 @@ package ai.otc.cli.tool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.otc.cli.OtcProcess;
+import ai.otc.cli.OtcProcess.Run;
+import java.time.Duration;
+import java.util.HashMap;
 import ai.otc.testkit.Ports;
 import ai.otc.testkit.process.ServiceProcess;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -30,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  * code, and bad flags are one line naming the flag. No broker: the gateway serves and spools its usage events.
  */
 class ToolCommandIT {
-  private static final Path OTC = Path.of("..", "otc").toAbsolutePath().normalize();
   private static final String ALPHA = "alpha-cli-token-0123456789";
   private static final String TIGHT = "tight-cli-token-0123456789";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -77,25 +77,11 @@ class ToolCommandIT {
     }
   }
 
-  private record Run(int exit, String out, String err) {}
-
   /** {@code ./otc args…} with {@code stdin}; {@code tokenEnv} is OTC_GATEWAY_TOKEN (null: unset). */
   private static Run otc(String stdin, String tokenEnv, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(OTC.toString()));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().put("OTC_SKIP_BUILD", "1"); // the build under test is this one
-    pb.environment().remove(GatewayOptions.TOKEN_ENV);
-    if (tokenEnv != null) {
-      pb.environment().put(GatewayOptions.TOKEN_ENV, tokenEnv);
-    }
-    Process p = pb.start();
-    p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return new Run(p.exitValue(), out, err);
+    Map<String, String> env = new HashMap<>();
+    env.put(GatewayOptions.TOKEN_ENV, tokenEnv);
+    return OtcProcess.run(stdin, null, env, Duration.ofSeconds(60), args);
   }
 
   private static String gw() {
