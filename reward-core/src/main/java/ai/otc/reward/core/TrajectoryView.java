@@ -192,12 +192,12 @@ public final class TrajectoryView {
           case 10 -> trajectoryId = readString(end);
           case 18 -> groupId = readString(end);
           case 26 -> questionId = readString(end);
-          case 34, 66, 122 -> skipString(end); // data_source, question, response_text
+          case 34, 66, 122, 178 -> skipString(end); // data_source, question, response_text, question_kind
           case 40 -> groupSize = readVarint32(end);
           case 48 -> policyVersion = readVarint64(end);
           case 58 -> runId = readString(end);
           case 74 -> addGoldenAnswer(readString(end));
-          case 80, 88, 96, 168 -> readVarint64(end); // unpacked prompt/response ids, loss mask; seed
+          case 80, 88, 96, 168, 184, 192 -> readVarint64(end); // unpacked ids, loss mask; seed, min_calls, rollout_batch
           case 82, 90, 98 -> skipPackedVarints(end);
           case 109 -> skipFixed(4, end); // unpacked old_log_probs
           case 106 -> skipPackedFixed32(end);
