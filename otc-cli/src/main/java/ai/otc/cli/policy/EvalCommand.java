@@ -33,6 +33,7 @@ import picocli.CommandLine.Option;
 public final class EvalCommand implements OtcSubcommand {
   @Mixin WorldOptions world;
   @Mixin ModelOptions model;
+  @Mixin WarmStartSteps warmSteps;
 
   @Option(names = "--policy", paramLabel = "FILE", description = "policy artifact (default: the cached warm start for the world and the model/warm-start flags)")
   Path policy;
@@ -90,7 +91,7 @@ public final class EvalCommand implements OtcSubcommand {
         ModelConfig t = model.model();
         ModelConfig mc = new ModelConfig(tk.size(), t.dModel(), t.layers(), t.heads(), t.ffDim(), t.context(), t.valueHead(),
             t.device(), t.seed());
-        file = new WarmStartCache(cacheDir).path(w, mc, model.warm());
+        file = new WarmStartCache(cacheDir).path(w, mc, model.warm(warmSteps.steps()));
         if (!file.toFile().isFile()) {
           System.err.println("otc eval: no cached warm start for this world and config at " + file
               + "; run ./otc warmstart with the same flags first, or pass --policy FILE");

@@ -4,7 +4,11 @@ import ai.otc.policy.model.ModelConfig;
 import ai.otc.policy.warmstart.WarmStartConfig;
 import picocli.CommandLine.Option;
 
-/** Model and warm-start flags shared by {@code warmstart} and {@code eval}. */
+/**
+ * Model and warm-start flags shared by {@code warmstart}, {@code eval}, {@code up} and {@code train}; the number of
+ * warm-start steps comes from {@link WarmStartSteps} ({@code --steps}) or, where {@code --steps} counts training
+ * steps, {@link WarmStartSteps.Prefixed} ({@code --warm-steps}).
+ */
 public final class ModelOptions {
   private static final ModelConfig M = ModelConfig.defaults(0);
   private static final WarmStartConfig W = WarmStartConfig.defaults();
@@ -36,9 +40,6 @@ public final class ModelOptions {
   @Option(names = "--threads", description = "PyTorch intra-op threads (default: all cores)")
   Integer threads;
 
-  @Option(names = "--steps", description = "warm-start optimizer steps (default ${DEFAULT-VALUE})")
-  int steps = W.steps();
-
   @Option(names = "--batch", description = "warm-start sequences per step (default ${DEFAULT-VALUE})")
   int batch = W.batchSize();
 
@@ -69,6 +70,16 @@ public final class ModelOptions {
   @Option(names = "--warm-seed", description = "demonstration sampling seed (default ${DEFAULT-VALUE})")
   long warmSeed = W.seed();
 
+  /** The device flag ({@code auto}, {@code cpu}, {@code gpu}, {@code gpu:N}). */
+  public String device() {
+    return device;
+  }
+
+  /** Passages per search observation, as the warm start used them. */
+  public int topK() {
+    return topK;
+  }
+
   /** Applies {@code --threads} before the engine loads. */
   public void applyThreads() {
     if (threads != null) {
@@ -81,8 +92,8 @@ public final class ModelOptions {
     return new ModelConfig(0, dModel, layers, heads, ff, context, valueHead, device, modelSeed);
   }
 
-  /** Warm-start config from the flags. */
-  public WarmStartConfig warm() {
+  /** Warm-start config from the flags, with {@code steps} optimizer steps. */
+  public WarmStartConfig warm(int steps) {
     return new WarmStartConfig(steps, batch, lr, warmup, minimalShare, factShare, drillShare, p1Oversample, topK, observationTag, warmSeed)
         .validate();
   }

@@ -24,6 +24,7 @@ import picocli.CommandLine.Option;
 public final class WarmstartCommand implements OtcSubcommand {
   @Mixin WorldOptions world;
   @Mixin ModelOptions model;
+  @Mixin WarmStartSteps warmSteps;
 
   @Option(names = "--cache-dir", paramLabel = "DIR", description = "artifact cache (default ${DEFAULT-VALUE})")
   Path cacheDir = Path.of(".otc/policies");
@@ -45,7 +46,7 @@ public final class WarmstartCommand implements OtcSubcommand {
     try {
       model.applyThreads();
       World w = world.world();
-      WarmStartRunner.Outcome o = WarmStartRunner.obtain(w, model.model(), model.warm(), cacheDir, force, System.out);
+      WarmStartRunner.Outcome o = WarmStartRunner.obtain(w, model.model(), model.warm(warmSteps.steps()), cacheDir, force, System.out);
       if (out != null) {
         if (out.getParent() != null) {
           Files.createDirectories(out.getParent());

@@ -1,12 +1,9 @@
 package ai.otc.testkit.kafka;
 
-import ai.otc.testkit.Ports;
-import java.io.ByteArrayOutputStream;
+import ai.otc.platform.kafka.EmbeddedBroker;
+import ai.otc.platform.process.Ports;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,14 +11,10 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -29,7 +22,9 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real single-node KRaft broker on 127.0.0.1 for tests, with the settings of {@link BrokerSettings}.
+ * A real single-node KRaft broker on 127.0.0.1 for tests: the platform's {@link EmbeddedBroker} (main code, module
+ * {@code otc-platform}, with its {@code BrokerSettings}) in a temporary folder on free ports, with JUnit life cycles
+ * and topics per test.
  *
  * <p>As a JUnit 5 extension, one broker per test class or per test method:
  * <pre>{@code
@@ -66,11 +61,7 @@ public final class KafkaBroker implements AutoCloseable, BeforeAllCallback, Afte
   private final Map<String, Integer> topics = new LinkedHashMap<>();
   private final Map<String, String> overrides = new LinkedHashMap<>();
 
-  private Path dir;
-  private int port;
-  private int controllerPort;
-  private BrokerRunner runner;
-  private Duration lastStart;
+  private EmbeddedBroker broker;
   private String startedBy;
 
   private KafkaBroker(Lifecycle lifecycle) {
@@ -128,46 +119,31 @@ public final class KafkaBroker implements AutoCloseable, BeforeAllCallback, Afte
    * the same broker again (same ports, same data).
    */
   public synchronized KafkaBroker start() {
-    if (runner != null) {
-      throw new IllegalStateException("the broker on " + bootstrap() + " is already running");
-    }
-    boolean fresh = dir == null;
-    try {
-      if (fresh) {
-        format();
-      }
-      Properties props = BrokerSettings.of(port, controllerPort, dir.resolve("logs"), autoCreateTopics, overrides);
-      runner = mode == Mode.IN_JVM ? new InJvmRunner(props) : new ChildJvmRunner(dir.resolve("server.properties"), dir.resolve("broker.log"));
-      long t0 = System.nanoTime();
-      runner.start();
-      awaitReady();
-      lastStart = Duration.ofNanos(System.nanoTime() - t0);
-      if (fresh) {
-        for (Map.Entry<String, Integer> t : topics.entrySet()) {
-          createTopic(t.getKey(), t.getValue());
-        }
-      }
-      return this;
-    } catch (Exception e) {
+    boolean fresh = broker == null;
+    if (fresh) {
+      Path dir;
       try {
-        stopQuietly();
-      } catch (RuntimeException alsoFailed) {
-        e.addSuppressed(alsoFailed);
+        dir = Files.createTempDirectory("otc-kafka-");
+      } catch (IOException e) {
+        throw new UncheckedIOException("creating a folder for the broker's data", e);
       }
-      throw new IllegalStateException("starting the Kafka broker (" + mode + ", data " + dir + ") failed: " + e.getMessage(), e);
+      broker = EmbeddedBroker.builder(dir).port(Ports.free()).controllerPort(Ports.free())
+          .mode(mode == Mode.IN_JVM ? EmbeddedBroker.Mode.IN_JVM : EmbeddedBroker.Mode.CHILD_PROCESS)
+          .autoCreateTopics(autoCreateTopics).properties(overrides).readyTimeout(READY_TIMEOUT).build();
     }
+    broker.start();
+    if (fresh) {
+      for (Map.Entry<String, Integer> t : topics.entrySet()) {
+        createTopic(t.getKey(), t.getValue());
+      }
+    }
+    return this;
   }
 
   /** A graceful stop that keeps the data; {@link #start()} brings it back on the same port. */
   public synchronized void stop() {
     requireRunning("stop");
-    try {
-      runner.stop();
-    } catch (Exception e) {
-      throw new IllegalStateException("stopping the broker on " + bootstrap(), e);
-    } finally {
-      runner = null;
-    }
+    broker.stop();
   }
 
   /** {@link #stop()} then {@link #start()}. */
@@ -179,38 +155,28 @@ public final class KafkaBroker implements AutoCloseable, BeforeAllCallback, Afte
   /** SIGKILL of the broker process ({@link Mode#CHILD_PROCESS} only): a crash; {@link #start()} recovers from its data. */
   public synchronized void kill() {
     requireRunning("kill");
-    try {
-      runner.kill();
-      runner = null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while killing the broker", e);
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException("killing the broker on " + bootstrap(), e);
-    }
+    broker.kill();
   }
 
   /** SIGSTOP of the broker process ({@link Mode#CHILD_PROCESS} only): connections stay open, nothing answers. */
   public synchronized void pause() {
     requireRunning("pause");
-    runner.pause();
+    broker.pause();
   }
 
   /** SIGCONT of a paused broker. */
   public synchronized void resume() {
     requireRunning("resume");
-    runner.resume();
+    broker.resume();
   }
 
   public synchronized boolean isRunning() {
-    return runner != null;
+    return broker != null && broker.isRunning();
   }
 
   /** The broker's process while it runs in {@link Mode#CHILD_PROCESS}; empty in this JVM or when stopped. */
   public synchronized java.util.Optional<ProcessHandle> process() {
-    return runner == null ? java.util.Optional.empty() : runner.process();
+    return broker == null ? java.util.Optional.empty() : broker.process();
   }
 
   public Mode mode() {
@@ -219,24 +185,24 @@ public final class KafkaBroker implements AutoCloseable, BeforeAllCallback, Afte
 
   /** {@code 127.0.0.1:<port>}, the same across restarts. */
   public String bootstrap() {
-    if (dir == null) {
+    if (broker == null) {
       throw new IllegalStateException("the broker was never started");
     }
-    return "127.0.0.1:" + port;
+    return broker.bootstrap();
   }
 
   public int port() {
-    return port;
+    return broker == null ? 0 : broker.port();
   }
 
   /** The folder with the broker's data ({@code logs/}), its {@code server.properties} and, for a child JVM, {@code broker.log}. */
   public Path dataDir() {
-    return dir;
+    return broker == null ? null : broker.dataDir();
   }
 
   /** How long the last {@link #start()} took, from launch to the first answer to a metadata request. */
   public Duration lastStartTime() {
-    return lastStart;
+    return broker == null ? null : broker.lastStartTime();
   }
 
   /** An admin client of this broker; close it. */
@@ -249,20 +215,24 @@ public final class KafkaBroker implements AutoCloseable, BeforeAllCallback, Afte
   }
 
   public void createTopics(List<NewTopic> newTopics) {
-    try (Admin admin = admin()) {
-      admin.createTopics(newTopics).all().get(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException("creating topics " + newTopics.stream().map(NewTopic::name).toList() + " on " + bootstrap(), e);
+    if (broker == null) {
+      throw new IllegalStateException("the broker was never started");
     }
+    broker.createTopics(newTopics);
   }
 
   /** Stops the broker if it runs and deletes its data; a later {@link #start()} starts a new, empty broker. */
   @Override
   public synchronized void close() {
-    stopQuietly();
-    if (dir != null) {
-      deleteRecursively(dir);
-      dir = null;
+    if (broker == null) {
+      return;
+    }
+    EmbeddedBroker b = broker;
+    broker = null;
+    try {
+      b.close();
+    } finally {
+      deleteRecursively(b.dataDir());
     }
   }
 
@@ -302,77 +272,14 @@ public final class KafkaBroker implements AutoCloseable, BeforeAllCallback, Afte
 
   // --- internals -----------------------------------------------------------------------------
 
-  private void format() throws IOException {
-    port = Ports.free();
-    controllerPort = Ports.free();
-    dir = Files.createTempDirectory("otc-kafka-");
-    Path propsFile = dir.resolve("server.properties");
-    Properties props = BrokerSettings.of(port, controllerPort, dir.resolve("logs"), autoCreateTopics, overrides);
-    try (OutputStream out = Files.newOutputStream(propsFile)) {
-      props.store(out, "otc-testkit broker (ai.otc.testkit.kafka.BrokerSettings)");
-    }
-    ByteArrayOutputStream said = new ByteArrayOutputStream();
-    int code = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c", propsFile.toString()},
-        new PrintStream(said, true, StandardCharsets.UTF_8));
-    if (code != 0) {
-      throw new IllegalStateException("kafka-storage format exited with " + code + ": " + said.toString(StandardCharsets.UTF_8));
-    }
-  }
-
-  private void awaitReady() throws Exception {
-    Map<String, Object> conf = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000,
-        AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200);
-    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-    Exception last = null;
-    try (Admin admin = Admin.create(conf)) {
-      while (System.nanoTime() < deadline) {
-        String failure = runner.failure();
-        if (failure != null) {
-          throw new IllegalStateException(failure);
-        }
-        try {
-          if (!admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
-            return;
-          }
-        } catch (Exception notYet) {
-          last = notYet;
-        }
-        Thread.sleep(50);
-      }
-    }
-    throw new IllegalStateException("no answer from " + bootstrap() + " within " + READY_TIMEOUT, last);
-  }
-
-  private void stopQuietly() {
-    if (runner == null) {
-      return;
-    }
-    BrokerRunner r = runner;
-    runner = null;
-    try {
-      r.stop();
-    } catch (Exception e) {
-      IllegalStateException failed = new IllegalStateException("stopping the broker on 127.0.0.1:" + port, e);
-      if (mode == Mode.CHILD_PROCESS) {
-        try {
-          r.kill();
-        } catch (Exception killFailed) {
-          failed.addSuppressed(killFailed);
-        }
-      }
-      throw failed;
-    }
-  }
-
   private void requireNotStarted(String what) {
-    if (dir != null) {
+    if (broker != null) {
       throw new IllegalStateException(what + " must be set before the broker's first start");
     }
   }
 
   private void requireRunning(String what) {
-    if (runner == null) {
+    if (broker == null || !broker.isRunning()) {
       throw new IllegalStateException("cannot " + what + ": the broker is not running");
     }
   }

@@ -1,10 +1,9 @@
 package ai.otc.testkit.process;
 
+import ai.otc.platform.process.ChildProcess;
+import ai.otc.platform.process.QuarkusApp;
 import ai.otc.testkit.Ports;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +21,9 @@ import java.util.Optional;
  * the test JVM on 127.0.0.1, so a test can crash it for real (SIGKILL), freeze it (SIGSTOP), stop it
  * gracefully (SIGTERM) and start it again, or run several instances side by side. Configuration goes in
  * as {@code -D} system properties; its output goes to a log file under {@code target/it-logs/}.
+ *
+ * <p>The command line and the readiness check are the platform's ({@link QuarkusApp}), the process a
+ * {@link ChildProcess} that never outlives the test JVM.
  *
  * <pre>{@code
  * try (ServiceProcess svc = ServiceProcess.builder()
@@ -105,10 +107,7 @@ public final class ServiceProcess implements AutoCloseable {
 
   /** GET a path on the instance's HTTP port. */
   public HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    try (HttpClient c = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
-      HttpRequest req = HttpRequest.newBuilder(URI.create("http://" + endpoint() + path)).timeout(Duration.ofSeconds(5)).build();
-      return c.send(req, HttpResponse.BodyHandlers.ofString());
-    }
+    return QuarkusApp.get(port, path);
   }
 
   /**
@@ -116,26 +115,8 @@ public final class ServiceProcess implements AutoCloseable {
    * first (a configuration error) or the time is up.
    */
   public ServiceProcess awaitReady(Duration max) throws InterruptedException {
-    long deadline = System.nanoTime() + max.toNanos();
-    String last = "";
-    while (System.nanoTime() < deadline) {
-      if (!child.isAlive()) {
-        throw new IllegalStateException(child.name() + " exited with " + child.exitCode().orElse(-1) + " before it was ready; log "
-            + log() + ":\n" + tail(60));
-      }
-      try {
-        HttpResponse<String> r = get("/q/health/ready");
-        if (r.statusCode() == 200) {
-          return this;
-        }
-        last = r.statusCode() + " " + r.body();
-      } catch (IOException notListeningYet) {
-        last = notListeningYet.toString();
-      }
-      Thread.sleep(200);
-    }
-    throw new IllegalStateException(child.name() + " on port " + port + " not ready after " + max + " (last answer: " + last
-        + "); log " + log() + ":\n" + tail(60));
+    QuarkusApp.awaitReady(child, port, max);
+    return this;
   }
 
   /** Waits for the service to end by itself (e.g. a refused configuration) and returns its exit code. */
@@ -235,13 +216,7 @@ public final class ServiceProcess implements AutoCloseable {
         throw new IllegalStateException(jar + " is missing: package the module first (`mvn verify` packages before the ITs run)");
       }
       int p = port > 0 ? port : Ports.free();
-      List<String> cmd = ChildProcess.java(jvmOptions);
-      cmd.add("-Djava.util.logging.manager=org.jboss.logmanager.LogManager");
-      cmd.add("-Dquarkus.http.host=127.0.0.1");
-      cmd.add("-Dquarkus.http.port=" + p);
-      properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-      cmd.add("-jar");
-      cmd.add(jar.toString());
+      List<String> cmd = QuarkusApp.command(jar, p, jvmOptions, properties);
       Path dir = logDir != null ? logDir : jar.getParent().getParent().resolve("it-logs");
       Path log = dir.resolve(name + "-" + p + "-" + LocalTime.now().format(STAMP) + ".log");
       return new ServiceProcess(ChildProcess.start(name, cmd, env, log), p);

@@ -1,15 +1,16 @@
-package ai.otc.testkit.kafka;
+package ai.otc.platform.kafka;
 
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 
 /**
- * The one set of broker settings every test broker runs with, in this JVM or in a child JVM: a single
+ * The one set of broker settings every embedded broker runs with (the platform's under {@code ./otc up} and
+ * {@code ./otc train}, and every test broker of {@code otc-testkit}), in this JVM or in a child JVM: a single
  * KRaft node that is broker and controller at once, listening on 127.0.0.1 only. The README of this
  * module says why each value was chosen; change them here, nowhere else.
  */
-final class BrokerSettings {
+public final class BrokerSettings {
 
   private BrokerSettings() {}
 
@@ -17,7 +18,7 @@ final class BrokerSettings {
    * The server properties of a broker on {@code port} (clients) and {@code controllerPort} (KRaft
    * quorum), keeping its data in {@code logDir}; {@code overrides} win over every default.
    */
-  static Properties of(int port, int controllerPort, Path logDir, boolean autoCreateTopics, Map<String, String> overrides) {
+  public static Properties of(int port, int controllerPort, Path logDir, boolean autoCreateTopics, Map<String, String> overrides) {
     Properties p = new Properties();
     // One node, both roles, loopback only.
     p.put("process.roles", "broker,controller");

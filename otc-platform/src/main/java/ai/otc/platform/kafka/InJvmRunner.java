@@ -1,4 +1,4 @@
-package ai.otc.testkit.kafka;
+package ai.otc.platform.kafka;
 
 import java.util.List;
 import java.util.Properties;
@@ -9,11 +9,11 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.utils.Time;
 
-/** The broker as a {@link KafkaRaftServer} in the test JVM: the fastest start, no process boundary. */
+/** The broker as a {@link KafkaRaftServer} in this JVM (tests): the fastest start, no process boundary. */
 final class InJvmRunner implements BrokerRunner {
 
   /**
-   * The broker's own loggers, set to WARNING: at INFO a broker in the test JVM writes thousands of lines
+   * The broker's own loggers, set to WARNING: at INFO a broker in this JVM writes thousands of lines
    * into the test's output (where the JVM logs through java.util.logging, e.g. JBoss LogManager in Quarkus
    * modules; with no slf4j binding it is silent anyway). Held here because java.util.logging keeps
    * loggers only weakly. The clients' loggers ({@code org.apache.kafka.clients}) are left alone.
@@ -25,7 +25,7 @@ final class InJvmRunner implements BrokerRunner {
 
   static {
     QUIET.forEach(l -> l.setLevel(Level.WARNING));
-    // Kafka calls Exit.exit / Exit.halt on fatal errors; in the test JVM that would end the whole test
+    // Kafka calls Exit.exit / Exit.halt on fatal errors; in this JVM that would end the whole test
     // run without a word. Fail the broker's thread instead, with the reason.
     Exit.setExitProcedure((code, message) -> {
       throw new IllegalStateException("embedded Kafka broker asked to exit (" + code + "): " + message);
@@ -70,6 +70,6 @@ final class InJvmRunner implements BrokerRunner {
   }
 
   private static UnsupportedOperationException unsupported(String what) {
-    return new UnsupportedOperationException(what + " needs a broker in its own process: KafkaBroker...mode(Mode.CHILD_PROCESS)");
+    return new UnsupportedOperationException(what + " needs a broker in its own process: mode CHILD_PROCESS");
   }
 }

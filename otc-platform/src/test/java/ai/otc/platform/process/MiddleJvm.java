@@ -1,4 +1,4 @@
-package ai.otc.testkit.process;
+package ai.otc.platform.process;
 
 import java.nio.file.Path;
 import java.util.List;

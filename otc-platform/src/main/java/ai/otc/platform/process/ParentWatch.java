@@ -1,12 +1,13 @@
-package ai.otc.testkit.process;
+package ai.otc.platform.process;
 
 import java.util.Optional;
 
 /**
  * A Java agent ({@code -javaagent:<jar>=<parent pid>}) that {@link ChildProcess} puts into every JVM it
- * starts: a daemon thread that halts the child as soon as the test JVM that started it is gone, also
+ * starts: a daemon thread that halts the child as soon as the JVM that started it is gone, also
  * when that JVM was killed with SIGKILL and had no chance to run its shutdown hooks. So a broker or a
- * service under test never outlives its test run.
+ * service never outlives the test run, the {@code ./otc train} command or the {@code ./otc up} supervisor that
+ * started it.
  *
  * <p>It is packed into a jar of its own at run time ({@link ChildProcess#parentWatchAgent()}), so it
  * must stay one class without nested or anonymous classes.
@@ -37,7 +38,7 @@ public final class ParentWatch {
       }
       // halt, not exit: the parent is gone, nobody waits for a graceful shutdown, and a hook could hang.
       Runtime.getRuntime().halt(129);
-    }, "otc-testkit-parent-watch");
+    }, "otc-parent-watch");
     watch.setDaemon(true);
     watch.start();
   }

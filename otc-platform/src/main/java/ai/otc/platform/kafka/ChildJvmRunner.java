@@ -1,6 +1,6 @@
-package ai.otc.testkit.kafka;
+package ai.otc.platform.kafka;
 
-import ai.otc.testkit.process.ChildProcess;
+import ai.otc.platform.process.ChildProcess;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -15,30 +15,34 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 
 /**
- * The broker as {@code kafka.Kafka server.properties} in a child JVM of the running JDK, on the test
- * JVM's class path: a real process boundary, so it can be killed (SIGKILL) and frozen (SIGSTOP), and it
- * halts by itself when the test JVM is gone ({@link ChildProcess}).
+ * The broker as {@code kafka.Kafka server.properties} in a child JVM of the running JDK, on this JVM's class path (plus
+ * extra entries, e.g. a logging binding): a real process boundary, so it can be killed (SIGKILL) and frozen (SIGSTOP),
+ * and it halts by itself when this JVM is gone ({@link ChildProcess}).
  */
 final class ChildJvmRunner implements BrokerRunner {
 
-  /** Small heap and C1 only: the broker of a test holds little data, and starts sooner on 2 busy cores. */
+  /** Small heap and C1 only: a local broker holds little data, and starts sooner on 2 busy cores. */
   static final List<String> JVM_OPTIONS = List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
       "-Djava.awt.headless=true");
 
   private final Path propertiesFile;
   private final Path log;
+  private final List<String> jvmOptions;
+  private final List<Path> extraClassPath;
   private ChildProcess child;
 
-  ChildJvmRunner(Path propertiesFile, Path log) {
+  ChildJvmRunner(Path propertiesFile, Path log, List<String> jvmOptions, List<Path> extraClassPath) {
     this.propertiesFile = propertiesFile;
     this.log = log;
+    this.jvmOptions = jvmOptions;
+    this.extraClassPath = extraClassPath;
   }
 
   @Override
   public void start() throws IOException {
-    List<String> cmd = ChildProcess.java(JVM_OPTIONS);
+    List<String> cmd = ChildProcess.java(jvmOptions);
     cmd.add("-cp");
-    cmd.add(pathingJar(propertiesFile.getParent()).toString());
+    cmd.add(pathingJar(propertiesFile.getParent(), extraClassPath).toString());
     cmd.add("kafka.Kafka");
     cmd.add(propertiesFile.toString());
     child = ChildProcess.start("kafka-broker", cmd, Map.of(), log);
@@ -78,26 +82,29 @@ final class ChildJvmRunner implements BrokerRunner {
   }
 
   /**
-   * A jar whose manifest lists this JVM's class path, as surefire does: a class path of a few hundred
-   * jars would otherwise be one very long command-line argument.
+   * A jar whose manifest lists this JVM's class path and {@code extra}, as surefire does: a class path of a few hundred
+   * jars would otherwise be one very long command-line argument. Written at every start, so a broker whose data
+   * outlives a rebuild gets the current jars.
    */
-  private static Path pathingJar(Path dir) throws IOException {
+  private static Path pathingJar(Path dir, List<Path> extra) throws IOException {
     Path jar = dir.resolve("classpath.jar");
-    if (Files.exists(jar)) {
-      return jar;
-    }
     List<String> urls = new ArrayList<>();
     for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
       if (!entry.isBlank()) {
         urls.add(Path.of(entry).toAbsolutePath().toUri().toString());
       }
     }
+    for (Path p : extra) {
+      urls.add(p.toAbsolutePath().toUri().toString());
+    }
     Manifest mf = new Manifest();
     mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
     mf.getMainAttributes().put(Attributes.Name.CLASS_PATH, String.join(" ", urls));
-    try (OutputStream os = Files.newOutputStream(jar); JarOutputStream jos = new JarOutputStream(os, mf)) {
+    Path tmp = dir.resolve("classpath.jar.tmp");
+    try (OutputStream os = Files.newOutputStream(tmp); JarOutputStream jos = new JarOutputStream(os, mf)) {
       jos.flush();
     }
+    Files.move(tmp, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     return jar;
   }
 }

@@ -1,4 +1,4 @@
-package ai.otc.testkit.process;
+package ai.otc.platform.process;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,10 +21,12 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 
 /**
- * A process started by a test, with its output in a log file, that never outlives the test JVM: it is
- * closed by {@link #close()}, killed by a shutdown hook of the test JVM if still running then, and a
- * JVM started with {@link #java} also halts itself within {@value ParentWatch#POLL_MS} ms once the test
- * JVM is gone, even after a SIGKILL of the test JVM (the {@link ParentWatch} agent).
+ * A child process with its output in a log file that never outlives the JVM that started it (a test JVM, the
+ * {@code ./otc train} command, the {@code ./otc up} supervisor daemon): it is closed by {@link #close()}, killed by a
+ * shutdown hook of this JVM if still running then (after the graceful stops registered with
+ * {@link #beforeShutdownKill}), and a JVM started with {@link #java} also halts itself within
+ * {@value ParentWatch#POLL_MS} ms once this JVM is gone, even after a SIGKILL of this JVM (the {@link ParentWatch}
+ * agent).
  *
  * <p>Signals: {@link #terminate} (SIGTERM, a graceful stop), {@link #kill} (SIGKILL, a crash),
  * {@link #pause} (SIGSTOP: alive but frozen, its sessions left to expire) and {@link #resume} (SIGCONT).
@@ -32,10 +34,11 @@ import java.util.jar.Manifest;
 public final class ChildProcess implements AutoCloseable {
 
   private static final Set<ChildProcess> LIVE = ConcurrentHashMap.newKeySet();
+  private static final List<Runnable> GRACEFUL = new java.util.concurrent.CopyOnWriteArrayList<>();
   private static volatile Path agentJar;
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(ChildProcess::killAll, "otc-testkit-kill-children"));
+    Runtime.getRuntime().addShutdownHook(new Thread(ChildProcess::onShutdown, "otc-kill-children"));
   }
 
   private final String name;
@@ -266,6 +269,33 @@ public final class ChildProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code stop} in this JVM's shutdown hook before the hook SIGKILLs the children still running: a supervisor
+   * registers its graceful, ordered stop here (JVM shutdown hooks run concurrently, so a hook of its own would race
+   * the kill). Stops run in reverse order of registration; one that throws does not keep the others from running.
+   */
+  public static void beforeShutdownKill(Runnable stop) {
+    GRACEFUL.add(stop);
+  }
+
+  /** Removes a stop registered with {@link #beforeShutdownKill} (it ran already, or its owner closed). */
+  public static void removeShutdownStop(Runnable stop) {
+    GRACEFUL.remove(stop);
+  }
+
+  private static void onShutdown() {
+    List<Runnable> stops = new ArrayList<>(GRACEFUL);
+    java.util.Collections.reverse(stops);
+    for (Runnable stop : stops) {
+      try {
+        stop.run();
+      } catch (RuntimeException e) {
+        System.err.println("otc: a graceful stop failed at shutdown: " + e);
+      }
+    }
+    killAll();
+  }
+
   private static void killAll() {
     for (ChildProcess c : LIVE) {
       c.process.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -273,8 +303,8 @@ public final class ChildProcess implements AutoCloseable {
     }
   }
 
-  /** The {@link ParentWatch} agent as a jar, written once per test JVM into a temporary file. */
-  static synchronized Path parentWatchAgent() {
+  /** The {@link ParentWatch} agent as a jar, written once per JVM into a temporary file. */
+  public static synchronized Path parentWatchAgent() {
     if (agentJar != null) {
       return agentJar;
     }

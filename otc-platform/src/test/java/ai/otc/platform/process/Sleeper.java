@@ -1,4 +1,4 @@
-package ai.otc.testkit.process;
+package ai.otc.platform.process;
 
 /** A JVM that does nothing until it is ended: what {@link ParentWatchTest} starts as a grandchild. */
 public final class Sleeper {

@@ -1,8 +1,7 @@
-package ai.otc.testkit.process;
+package ai.otc.platform.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.otc.testkit.Procs;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

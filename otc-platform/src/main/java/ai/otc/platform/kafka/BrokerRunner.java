@@ -1,4 +1,4 @@
-package ai.otc.testkit.kafka;
+package ai.otc.platform.kafka;
 
 /** One running life of a broker (from a start to a stop or a kill), in this JVM or in a child JVM. */
 interface BrokerRunner {

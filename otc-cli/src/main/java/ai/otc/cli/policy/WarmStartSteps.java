@@ -1,0 +1,24 @@
+package ai.otc.cli.policy;
+
+import ai.otc.policy.warmstart.WarmStartConfig;
+import picocli.CommandLine.Option;
+
+/** The number of warm-start optimizer steps: {@code --steps} for {@code warmstart} and {@code eval}. */
+public final class WarmStartSteps {
+  @Option(names = "--steps", description = "warm-start optimizer steps (default ${DEFAULT-VALUE})")
+  int steps = WarmStartConfig.defaults().steps();
+
+  public int steps() {
+    return steps;
+  }
+
+  /** {@code --warm-steps}: for {@code up} and {@code train}, where {@code --steps} counts training steps. */
+  public static final class Prefixed {
+    @Option(names = "--warm-steps", description = "warm-start optimizer steps, when the warm start is not cached yet (default ${DEFAULT-VALUE})")
+    int steps = WarmStartConfig.defaults().steps();
+
+    public int steps() {
+      return steps;
+    }
+  }
+}
