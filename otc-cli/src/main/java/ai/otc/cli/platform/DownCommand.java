@@ -15,9 +15,10 @@ import picocli.CommandLine.Option;
 
 /** {@code ./otc down}: stops what {@code ./otc up} started and waits until every process is gone. */
 @Command(name = "down", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Stop the platform ./otc up started: the supervisor stops the run's services, the gateway and the",
-        "broker in that order (SIGTERM, SIGKILL after the grace period); waits until every process is gone. The",
-        "broker's data stays in runs/platform/kafka, the runs' files in runs/ID.",
+    description = {"Stop the platform ./otc up started: its supervisor stops the run's services,",
+        "the gateway and the broker, in that order (SIGTERM, then SIGKILL after the",
+        "grace period); waits until every process is gone. The broker's data stays in",
+        "runs/platform/kafka, each run's files in runs/ID.",
         PlatformExit.HELP_1, PlatformExit.HELP_2, PlatformExit.HELP_3, ""})
 public final class DownCommand implements OtcSubcommand, OneLineUsageErrors {
   @Option(names = "--runs-dir", paramLabel = "DIR", description = "where ./otc up keeps its files (default ${DEFAULT-VALUE})")
@@ -53,7 +54,7 @@ public final class DownCommand implements OtcSubcommand, OneLineUsageErrors {
     boolean supervisor = s.supervisorAlive();
     long t0 = System.nanoTime();
     List<PlatformState.Part> stopped = PlatformSupport.stop(s, Duration.ofSeconds(grace));
-    List<PlatformState.Part> left = s.parts().stream().filter(PlatformState.Part::isAlive).toList();
+    List<PlatformState.Part> left = s.parts().stream().filter(PlatformState.Part::stillRunning).toList();
     if (s.supervisorAlive() || !left.isEmpty()) {
       err.println("otc down: still running after SIGKILL: " + (s.supervisorAlive() ? "supervisor pid " + s.supervisorPid() + " " : "")
           + left.stream().map(p -> p.name() + " pid " + p.pid()).collect(Collectors.joining(", ")) + "; check them with ps");

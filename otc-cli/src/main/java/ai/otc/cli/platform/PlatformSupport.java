@@ -107,21 +107,21 @@ final class PlatformSupport {
    * {@code grace}. Returns the parts that were running.
    */
   static List<PlatformState.Part> stop(PlatformState s, Duration grace) throws InterruptedException {
-    List<PlatformState.Part> running = s.parts().stream().filter(PlatformState.Part::isAlive).toList();
+    List<PlatformState.Part> running = s.parts().stream().filter(PlatformState.Part::stillRunning).toList();
     if (s.supervisorAlive()) {
       ProcessHandle.of(s.supervisorPid()).ifPresent(ProcessHandle::destroy);
     } else {
       running.forEach(p -> ProcessHandle.of(p.pid()).ifPresent(ProcessHandle::destroy));
     }
     long deadline = System.nanoTime() + grace.toNanos();
-    while (System.nanoTime() < deadline && (s.supervisorAlive() || running.stream().anyMatch(PlatformState.Part::isAlive))) {
+    while (System.nanoTime() < deadline && (s.supervisorAlive() || running.stream().anyMatch(PlatformState.Part::stillRunning))) {
       Thread.sleep(100);
     }
     if (s.supervisorAlive()) {
       ProcessHandle.of(s.supervisorPid()).ifPresent(ProcessHandle::destroyForcibly);
     }
     for (PlatformState.Part p : running) {
-      if (p.isAlive()) {
+      if (p.stillRunning()) {
         ProcessHandle.of(p.pid()).ifPresent(h -> {
           h.descendants().forEach(ProcessHandle::destroyForcibly);
           h.destroyForcibly();
@@ -129,7 +129,7 @@ final class PlatformSupport {
       }
     }
     long killDeadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (System.nanoTime() < killDeadline && (s.supervisorAlive() || running.stream().anyMatch(PlatformState.Part::isAlive))) {
+    while (System.nanoTime() < killDeadline && (s.supervisorAlive() || running.stream().anyMatch(PlatformState.Part::stillRunning))) {
       Thread.sleep(50);
     }
     return running;

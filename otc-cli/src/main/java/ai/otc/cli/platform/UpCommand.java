@@ -29,12 +29,14 @@ import picocli.CommandLine.Option;
  * {@code ./otc up}: starts the platform on loopback, each part its own process, under a detached supervisor daemon
  * ({@code setsid}), waits until every part is ready, prints where each listens and returns. {@code ./otc down} stops it.
  */
-@Command(name = "up", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Start the platform on 127.0.0.1, each part its own process: the embedded KRaft broker (data in",
-        "runs/platform/kafka; or --bootstrap), the tool gateway on the world's corpus, and for one run the reward,",
-        "learner and rollout services (unless --no-run). Creates the contract's topics, waits until every part is",
-        "ready, prints where each listens and returns; a detached supervisor keeps them running (state in",
-        "runs/platform/state.json, logs in runs/platform/logs and runs/ID/logs) until ./otc down.",
+@Command(name = "up", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
+    description = {"Start the platform on 127.0.0.1, each part its own process: the embedded KRaft",
+        "broker (data in runs/platform/kafka; or --bootstrap), the tool gateway on the",
+        "world's corpus, and for one run the reward, learner and rollout services (not",
+        "with --no-run). Creates the contract's topics, waits until every part is ready,",
+        "prints where each listens and returns; a detached supervisor keeps them running",
+        "(state in runs/platform/state.json, logs in runs/platform/logs and runs/ID/logs)",
+        "until ./otc down. Ports: 0 picks any free one.",
         PlatformExit.HELP_1, PlatformExit.HELP_2, PlatformExit.HELP_3, ""})
 public final class UpCommand implements OtcSubcommand, OneLineUsageErrors {
   @Mixin PlatformOptions platform;
@@ -144,7 +146,7 @@ public final class UpCommand implements OtcSubcommand, OneLineUsageErrors {
     Path log = layout.supervisorLog();
     Files.createDirectories(log.getParent());
     List<String> cmd = List.of("setsid", Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
-        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dslf4j.internal.verbosity=ERROR", "-cp", System.getProperty("java.class.path"),
         SupervisorDaemon.class.getName(), layout.planFile().toAbsolutePath().toString());
     Process daemon;
     try {

@@ -54,8 +54,8 @@ public record PlatformState(long supervisorPid, String supervisorStarted, String
   public record Part(String name, String kind, long pid, String started, String endpoint, String log, boolean ready,
       double readySeconds, Integer exitCode) {
 
-    /** Whether this process (same pid and start time) still runs. */
-    public boolean isAlive() {
+    /** Whether this process (same pid and start time) still runs (asked now, not recorded). */
+    public boolean stillRunning() {
       return Procs.isSame(pid, started == null ? null : Instant.parse(started));
     }
   }

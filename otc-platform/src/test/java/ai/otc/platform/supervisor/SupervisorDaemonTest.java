@@ -71,7 +71,7 @@ class SupervisorDaemonTest {
       assertThat(ready.supervisorAlive()).isTrue();
       assertThat(ready.info()).containsEntry("run_id", "term");
       assertThat(ready.parts()).extracting(PlatformState.Part::name).containsExactly("first", "second");
-      assertThat(ready.parts()).allMatch(PlatformState.Part::isAlive);
+      assertThat(ready.parts()).allMatch(PlatformState.Part::stillRunning);
 
       new ProcessBuilder("kill", "-TERM", Long.toString(d.pid())).start().waitFor();
       assertThat(d.waitFor(60, TimeUnit.SECONDS)).isTrue();

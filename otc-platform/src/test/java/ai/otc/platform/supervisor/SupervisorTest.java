@@ -80,7 +80,7 @@ class SupervisorTest {
       sup.start();
       List<PlatformState.Part> parts = sup.snapshot();
       assertThat(parts).extracting(PlatformState.Part::name).containsExactly("a", "b", "c");
-      assertThat(parts).allMatch(PlatformState.Part::ready).allMatch(PlatformState.Part::isAlive);
+      assertThat(parts).allMatch(PlatformState.Part::ready).allMatch(PlatformState.Part::stillRunning);
       parts.forEach(p -> pids.add(p.pid()));
       // c starts only once a (the slow one) and b are ready
       assertThat(events.seen.indexOf("starting c")).isGreaterThan(events.seen.indexOf("ready a"))

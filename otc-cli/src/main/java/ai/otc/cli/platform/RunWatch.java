@@ -1,0 +1,124 @@
+package ai.otc.cli.platform;
+
+import ai.otc.platform.supervisor.Supervisor;
+import ai.otc.policy.store.PolicyArtifact;
+import ai.otc.proto.v1.PolicyManifest;
+import ai.otc.proto.v1.StepMetrics;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The running part of {@code ./otc train}: follows the run's metrics until its last step, one progress line and one
+ * {@code metrics.jsonl} line per step, watches the processes it started, and at the end copies the final policy version
+ * to {@code runs/ID/policy.zip} and verifies it against its manifest's checksum.
+ */
+final class RunWatch {
+  /** How long to wait for the last version's manifest after the last step's metrics. */
+  private static final Duration MANIFEST_WAIT = Duration.ofSeconds(60);
+  private static final JsonFormat.Printer JSON = JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace()
+      .alwaysPrintFieldsWithNoPresence();
+
+  private final PrintStream out;
+  private final String runId;
+  private final int steps;
+  private final Layout.Run dir;
+  private final BooleanSupplier interrupted;
+  private final Path world;
+
+  RunWatch(PrintStream out, String runId, int steps, Layout.Run dir, Path world, BooleanSupplier interrupted) {
+    this.out = out;
+    this.world = world;
+    this.runId = runId;
+    this.steps = steps;
+    this.dir = dir;
+    this.interrupted = interrupted;
+  }
+
+  /** Follows the run to its end; returns the exit code. */
+  int follow(String bootstrap, Supervisor sup) throws Refusal, IOException, InterruptedException {
+    long t0 = System.nanoTime();
+    Progress progress = new Progress(steps, t0);
+    long last = 0;
+    try (RunFollower follower = new RunFollower(bootstrap, runId);
+        BufferedWriter metrics = Files.newBufferedWriter(dir.metrics(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND)) {
+      while (last < steps) {
+        if (interrupted.getAsBoolean()) {
+          return PlatformExit.INTERRUPTED;
+        }
+        for (StepMetrics m : follower.poll(Duration.ofMillis(500))) {
+          metrics.write(json(m));
+          metrics.newLine();
+          metrics.flush();
+          out.println(progress.line(m, System.nanoTime()));
+          last = m.getStep();
+        }
+        Optional<String> gone = sup.exited();
+        if (gone.isPresent() && !interrupted.getAsBoolean()) {
+          throw Refusal.failed("the run stopped at step " + last + ": " + gone.get());
+        }
+      }
+      PolicyManifest manifest = awaitManifest(follower, steps);
+      Path policy = copyPolicy(manifest);
+      out.printf(Locale.ROOT, "done: %d steps in %s; final policy %s (version %d, sha256 %s)%n", steps,
+          Progress.duration(Math.round((System.nanoTime() - t0) / 1e9)), policy, manifest.getVersion(), manifest.getChecksum());
+      out.println("evaluate it with: ./otc eval --world " + world + " --policy " + policy);
+      return PlatformExit.OK;
+    }
+  }
+
+  private PolicyManifest awaitManifest(RunFollower follower, long version) throws Refusal {
+    long deadline = System.nanoTime() + MANIFEST_WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      Optional<PolicyManifest> m = follower.manifest(version);
+      if (m.isPresent()) {
+        return m.get();
+      }
+      follower.poll(Duration.ofMillis(500));
+    }
+    throw Refusal.failed("step " + version + " finished but no manifest of policy version " + version + " arrived on otc.policy.v1 within "
+        + MANIFEST_WAIT.toSeconds() + " s (newest: " + follower.latestVersion() + "); see " + dir.log("learner"));
+  }
+
+  /** Copies the manifest's artifact to {@code policy.zip}, checking the file's SHA-256 and that it decodes. */
+  private Path copyPolicy(PolicyManifest m) throws Refusal, IOException {
+    Path from;
+    try {
+      from = Path.of(URI.create(m.getLocation()));
+    } catch (RuntimeException e) {
+      throw Refusal.failed("policy version " + m.getVersion() + " is at " + m.getLocation() + ", which is not a file: URI this command can copy");
+    }
+    Path to = dir.policy();
+    Path tmp = to.resolveSibling(to.getFileName() + ".tmp");
+    Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
+    String sha = PolicyArtifact.sha256(Files.readAllBytes(tmp));
+    if (!sha.equals(m.getChecksum())) {
+      Files.deleteIfExists(tmp);
+      throw Refusal.failed("policy version " + m.getVersion() + " at " + from + " has sha256 " + sha + ", not the manifest's " + m.getChecksum());
+    }
+    PolicyArtifact.load(tmp);
+    Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    return to;
+  }
+
+  static String json(StepMetrics m) {
+    try {
+      return JSON.print(m);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("StepMetrics as JSON", e);
+    }
+  }
+}
