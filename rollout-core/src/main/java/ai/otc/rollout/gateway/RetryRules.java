@@ -14,8 +14,8 @@ public final class RetryRules {
     /** Wait {@code delayMs}, then try again. */
     record Retry(long delayMs, boolean rateLimited) implements Decision {}
 
-    /** Stop: the call failed for good. */
-    record GiveUp(String reason) implements Decision {}
+    /** Stop: the call failed for good; {@code code} is the last failure's. */
+    record GiveUp(Status.Code code, String reason) implements Decision {}
   }
 
   private final RetryPolicy policy;
@@ -44,7 +44,7 @@ public final class RetryRules {
       case RESOURCE_EXHAUSTED -> {
         long wait = retryAfterMs >= 0 ? retryAfterMs : policy.defaultRetryAfter().toMillis();
         if (rateLimitWaitedMs + wait > policy.maxRateLimitWait().toMillis()) {
-          return new Decision.GiveUp("rate limited: retry-after " + wait + " ms would exceed max-rate-limit-wait "
+          return new Decision.GiveUp(code, "rate limited: retry-after " + wait + " ms would exceed max-rate-limit-wait "
               + policy.maxRateLimitWait().toMillis() + " ms (waited " + rateLimitWaitedMs + " ms)");
         }
         rateLimitWaitedMs += wait;
@@ -53,12 +53,12 @@ public final class RetryRules {
       case UNAVAILABLE, DEADLINE_EXCEEDED -> {
         transientFailures++;
         if (transientFailures >= policy.maxAttempts()) {
-          return new Decision.GiveUp(code + " after " + transientFailures + " attempt(s)");
+          return new Decision.GiveUp(code, code + " after " + transientFailures + " attempt(s)");
         }
         return new Decision.Retry(backoffMs(transientFailures), false);
       }
       default -> {
-        return new Decision.GiveUp(code + " is not retried");
+        return new Decision.GiveUp(code, code + " is not retried");
       }
     }
   }
