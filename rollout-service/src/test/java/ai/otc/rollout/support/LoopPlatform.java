@@ -47,8 +47,7 @@ public final class LoopPlatform implements AutoCloseable {
   private final World world;
   private final Path worldDir;
   private final Path storeRoot;
-  private final String runId;
-  private final PolicyStore store;
+  private final Map<String, PolicyStore> stores = new java.util.concurrent.ConcurrentHashMap<>();
   private final PolicyArtifact policy;
   private final ServiceProcess gateway;
   private final KafkaProducer<String, byte[]> producer;
@@ -56,12 +55,10 @@ public final class LoopPlatform implements AutoCloseable {
   /**
    * @param broker a started broker
    * @param dir    a scratch directory (world, store, gateway index and spool)
-   * @param runId  the run
    */
-  public LoopPlatform(KafkaBroker broker, Path dir, String runId) throws Exception {
+  public LoopPlatform(KafkaBroker broker, Path dir) throws Exception {
     this.broker = broker;
     this.dir = dir;
-    this.runId = runId;
     try (Admin admin = broker.admin()) {
       TopicProvisioner.createMissing(admin, List.of(TopicTable.get(Topics.ROLLOUTS), TopicTable.get(Topics.POLICY),
           TopicTable.get(Topics.TOOL_USAGE)), (short) 1, Duration.ofSeconds(30));
@@ -70,7 +67,6 @@ public final class LoopPlatform implements AutoCloseable {
     this.worldDir = dir.resolve("world");
     WorldIo.write(world, worldDir);
     this.storeRoot = dir.resolve("policies");
-    this.store = PolicyStores.open(storeRoot.resolve(runId).toUri());
     this.policy = ItPolicy.obtain(world);
     Properties p = new Properties();
     p.put("bootstrap.servers", broker.bootstrap());
@@ -95,11 +91,17 @@ public final class LoopPlatform implements AutoCloseable {
     p.put("otc.gateway.code.uid-base", "63000");
     p.put("otc.gateway.code.slots", "4");
     p.put("otc.gateway.code.default-timeout", "5s");
+    // the exact-name-first search the warm start was trained with
+    p.put("otc.gateway.search.ranking", "world");
     return p;
   }
 
-  /** Puts version {@code v} (the warm start's weights) in the store and announces it; returns the manifest. */
-  public PolicyManifest publishVersion(long v) throws Exception {
+  /**
+   * Puts version {@code v} of run {@code runId} (the warm start's weights) in the run's store
+   * ({@code <store root>/<run id>/}) and announces it; returns the manifest.
+   */
+  public PolicyManifest publishVersion(String runId, long v) throws Exception {
+    PolicyStore store = stores.computeIfAbsent(runId, r -> PolicyStores.open(storeRoot.resolve(r).toUri()));
     StoredPolicy sp = store.put(v, ItPolicy.asVersion(policy, v));
     Instant now = Instant.now();
     PolicyManifest m = PolicyManifest.newBuilder().setRunId(runId).setVersion(v).setStep(v).setChecksum(sp.checksum())
@@ -116,8 +118,8 @@ public final class LoopPlatform implements AutoCloseable {
     producer.send(r).get();
   }
 
-  /** The rollout service's configuration for instance {@code index} of {@code count}, with the test's sizes. */
-  public Map<String, String> rolloutConfig(int index, int count) {
+  /** The rollout service's configuration for instance {@code index} of {@code count} of run {@code runId}. */
+  public Map<String, String> rolloutConfig(String runId, int index, int count) {
     Map<String, String> p = new LinkedHashMap<>();
     p.put("kafka.bootstrap.servers", broker.bootstrap());
     p.put("otc.rollout.run-id", runId);
@@ -135,10 +137,6 @@ public final class LoopPlatform implements AutoCloseable {
 
   public World world() {
     return world;
-  }
-
-  public String runId() {
-    return runId;
   }
 
   public ServiceProcess gateway() {
