@@ -172,8 +172,8 @@ public interface LearnerServiceConfig {
   @Positive
   double valueClip();
 
-  /** β of the k1 KL penalty in the reward (PPO only); 0 turns it off. */
-  @WithDefault("0.001")
+  /** β of the k1 KL penalty in the reward (PPO only; the prototype's KL strength, SR1 used 0.001); 0 turns it off. */
+  @WithDefault("0.01")
   @PositiveOrZero
   double klInRewardCoef();
 

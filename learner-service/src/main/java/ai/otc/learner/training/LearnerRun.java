@@ -192,7 +192,7 @@ public final class LearnerRun implements AutoCloseable {
     } else if (c.step() == 0) {
       refWeights = c.actor().weights();
     } else {
-      throw new IllegalStateException("version 0 of run " + settings.runId() + " (the KL reference) is missing from " + store.root());
+      throw new RecoveryPlan.InconsistentRun("version 0 of run " + settings.runId() + " (the KL reference) is missing from " + store.root());
     }
     actor = new PolicyModel(modelConfig, c.actor().weights());
     reference = ReferencePolicy.of(modelConfig, refWeights);

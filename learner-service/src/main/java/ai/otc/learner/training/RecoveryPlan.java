@@ -26,6 +26,14 @@ public final class RecoveryPlan {
 
   private RecoveryPlan() {}
 
+  /** The run's durable state cannot come from this order of operations: retrying cannot help. */
+  public static final class InconsistentRun extends IllegalStateException {
+    /** @param message what was found and what to do */
+    public InconsistentRun(String message) {
+      super(message);
+    }
+  }
+
   /**
    * What a start finds.
    *
@@ -56,14 +64,14 @@ public final class RecoveryPlan {
   /**
    * Decides the plan.
    *
-   * @throws IllegalStateException when the facts cannot come from this order of operations; the message says what was
+   * @throws InconsistentRun when the facts cannot come from this order of operations; the message says what was
    *     found and what to do
    */
   public static Plan plan(Facts f, String runId, String storeRoot, String checkpointDir) {
     Optional<Long> storeLatest = f.storeVersions().isEmpty() ? Optional.empty() : Optional.of(f.storeVersions().getLast());
     if (f.checkpointStep().isEmpty()) {
       if (storeLatest.isPresent() || f.publishedVersion().isPresent()) {
-        throw new IllegalStateException("run " + runId + " has no checkpoint in " + checkpointDir + " (otc.learner.checkpoint-dir) but"
+        throw new InconsistentRun("run " + runId + " has no checkpoint in " + checkpointDir + " (otc.learner.checkpoint-dir) but"
             + storeLatest.map(v -> " the policy store " + storeRoot + " holds versions up to " + v).orElse("")
             + f.publishedVersion().map(v -> " the policy topic announces version " + v).orElse("")
             + ": the checkpoint was lost or another learner trains this run; restore the checkpoint or use a new otc.learner.run-id");
@@ -72,12 +80,12 @@ public final class RecoveryPlan {
     }
     long s = f.checkpointStep().get();
     if (storeLatest.isPresent() && storeLatest.get() > s) {
-      throw new IllegalStateException("the policy store " + storeRoot + " holds version " + storeLatest.get() + " of run " + runId
+      throw new InconsistentRun("the policy store " + storeRoot + " holds version " + storeLatest.get() + " of run " + runId
           + " but the checkpoint in " + checkpointDir + " is at step " + s + ": versions are stored only after their checkpoint,"
           + " so this checkpoint is older than the run (restored from a backup?) or another learner writes the store");
     }
     if (f.publishedVersion().isPresent() && f.publishedVersion().get() > s) {
-      throw new IllegalStateException("the policy topic announces version " + f.publishedVersion().get() + " of run " + runId
+      throw new InconsistentRun("the policy topic announces version " + f.publishedVersion().get() + " of run " + runId
           + " but the checkpoint in " + checkpointDir + " is at step " + s + ": manifests are published only after their"
           + " checkpoint, so this checkpoint is older than the run or another learner publishes for it");
     }
