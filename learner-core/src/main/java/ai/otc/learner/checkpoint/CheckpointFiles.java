@@ -15,7 +15,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -137,9 +136,7 @@ final class CheckpointFiles {
         throw corrupt(cp, STATE + " says step " + step);
       }
       Map<String, byte[]> files = new LinkedHashMap<>();
-      Iterator<Map.Entry<String, JsonNode>> it = state.path("files").fields();
-      while (it.hasNext()) {
-        Map.Entry<String, JsonNode> f = it.next();
+      for (Map.Entry<String, JsonNode> f : state.path("files").properties()) {
         byte[] b;
         try {
           b = Files.readAllBytes(cp.resolve(f.getKey()));
@@ -161,15 +158,15 @@ final class CheckpointFiles {
       PolicyArtifact critic = files.containsKey("critic.zip")
           ? PolicyArtifact.fromBytes(files.get("critic.zip"), cp.resolve("critic.zip").toString()) : null;
       Map<String, Map<Integer, Long>> offsets = new LinkedHashMap<>();
-      state.path("offsets").fields().forEachRemaining(t -> {
+      state.path("offsets").properties().forEach(t -> {
         Map<Integer, Long> parts = new LinkedHashMap<>();
-        t.getValue().fields().forEachRemaining(p -> parts.put(Integer.parseInt(p.getKey()), p.getValue().asLong()));
+        t.getValue().properties().forEach(p -> parts.put(Integer.parseInt(p.getKey()), p.getValue().asLong()));
         offsets.put(t.getKey(), parts);
       });
       List<String> recent = new ArrayList<>();
       state.path("recent_group_ids").forEach(n -> recent.add(n.asText()));
       Map<String, String> meta = new LinkedHashMap<>();
-      state.path("metadata").fields().forEachRemaining(m -> meta.put(m.getKey(), m.getValue().asText()));
+      state.path("metadata").properties().forEach(m -> meta.put(m.getKey(), m.getValue().asText()));
       return Optional.of(new LearnerCheckpoint(step, state.path("policy_version").asLong(), actor,
           files.get("actor-adamw.bin"), critic, files.get("critic-adamw.bin"), offsets, recent, meta));
     } catch (CheckpointException e) {
