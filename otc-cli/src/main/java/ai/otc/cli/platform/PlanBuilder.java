@@ -48,6 +48,8 @@ final class PlanBuilder {
     p.put("otc.gateway.search.index-dir", dir.resolve("index").toAbsolutePath().toString());
     p.put("otc.gateway.metering.spool-dir", dir.resolve("usage-spool").toAbsolutePath().toString());
     p.put("otc.gateway.metering.source", "/tool-gateway/otc-platform");
+    // the task world's search (exact name first), which the warm-started policy was trained with
+    p.put("otc.gateway.search.ranking", "world");
     p.put("otc.gateway.auth.tenants." + TENANT + ".token", token);
     // one tenant: it may use all of each tool's concurrency, at rates a batched rollout needs
     p.put("otc.gateway.limits.max-tenant-share", "1");
@@ -84,9 +86,9 @@ final class PlanBuilder {
     p.put("otc.learner.staleness", Integer.toString(run.staleness()));
     p.put("otc.learner.device", run.device());
     p.put("otc.learner.max-steps", Integer.toString(run.steps()));
+    p.put("otc.learner.seed", Long.toString(run.seed()));
     p.putAll(overrides.getOrDefault("learner", Map.of()));
-    return PartSpec.quarkus("learner", port, 1, home.jar(Home.LEARNER),
-        jvm("-Xmx1g", "-Xss4m", "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true"), p, Map.of(), log.toAbsolutePath());
+    return PartSpec.quarkus("learner", port, 1, home.jar(Home.LEARNER), djl(run), p, Map.of(), log.toAbsolutePath());
   }
 
   PartSpec rollout(RunConfig run, int port, String bootstrap, String gateway, String token, URI store, Path log) throws Refusal {
@@ -103,9 +105,19 @@ final class PlanBuilder {
     p.put("otc.rollout.gateway.token", token);
     p.put("otc.rollout.top-k", Integer.toString(run.topK()));
     p.put("otc.rollout.max-batches", Integer.toString(run.steps()));
+    p.put("otc.rollout.device", run.device());
     p.putAll(overrides.getOrDefault("rollout", Map.of()));
-    return PartSpec.quarkus("rollout", port, 1, home.jar(Home.ROLLOUT),
-        jvm("-Xmx1g", "-Xss4m", "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true"), p, Map.of(), log.toAbsolutePath());
+    return PartSpec.quarkus("rollout", port, 1, home.jar(Home.ROLLOUT), djl(run), p, Map.of(), log.toAbsolutePath());
+  }
+
+  /** The JVM options of a service that runs the policy on DJL / PyTorch (threads from {@code --threads}). */
+  private static List<String> djl(RunConfig run) {
+    List<String> o = new ArrayList<>(List.of("-Xmx1g", "-Xss4m", "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true"));
+    if (run.threads() != null) {
+      o.add("-Dai.djl.pytorch.num_threads=" + run.threads());
+      o.add("-Dai.djl.pytorch.num_interop_threads=1");
+    }
+    return jvm(o.toArray(String[]::new));
   }
 
   /** {@code base}, the JDK's quiet-Unsafe switch where it has one, then {@value #JAVA_OPTS_ENV}. */

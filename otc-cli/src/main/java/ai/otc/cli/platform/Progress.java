@@ -5,24 +5,27 @@ import java.util.Locale;
 
 /**
  * The progress line of {@code ./otc train}, one per training step: step, policy version, EM, TC, TP, mean reward, KL,
- * seconds per step and the time left at the mean pace so far.
+ * seconds per step and the time left at the mean pace so far. A step's seconds are the time between the learner's
+ * publications of this step and the one before ({@code StepMetrics.time}; for the first step, since the run's services
+ * were ready), so steps that reach this command together still show their own pace.
  */
 final class Progress {
   private final int steps;
-  private final long startNanos;
-  private long lastNanos;
+  private final long startMillis;
+  private long lastMillis;
 
-  Progress(int steps, long startNanos) {
+  Progress(int steps, long startMillis) {
     this.steps = steps;
-    this.startNanos = startNanos;
-    this.lastNanos = startNanos;
+    this.startMillis = startMillis;
+    this.lastMillis = startMillis;
   }
 
-  /** The line for {@code m}, which arrived at {@code nowNanos}. */
-  String line(StepMetrics m, long nowNanos) {
-    double stepSeconds = (nowNanos - lastNanos) / 1e9;
-    lastNanos = nowNanos;
-    double mean = (nowNanos - startNanos) / 1e9 / Math.max(1, m.getStep());
+  /** The line for {@code m}; {@code nowMillis} (epoch) stands for its publication time when it has none. */
+  String line(StepMetrics m, long nowMillis) {
+    long at = m.hasTime() ? m.getTime().getSeconds() * 1000 + m.getTime().getNanos() / 1_000_000 : nowMillis;
+    double stepSeconds = Math.max(0, at - lastMillis) / 1e3;
+    lastMillis = Math.max(lastMillis, at);
+    double mean = Math.max(0, at - startMillis) / 1e3 / Math.max(1, m.getStep());
     long left = Math.max(0, steps - m.getStep());
     return String.format(Locale.ROOT, "step %d/%d  v%d  EM %.3f  TC %.2f  TP %s  reward %.3f  KL %.4f  %.1f s/step  ETA %s",
         m.getStep(), steps, m.getPolicyVersion(), m.getEm(), m.getTc(), m.hasTp() ? String.format(Locale.ROOT, "%.3f", m.getTp()) : "-",

@@ -18,9 +18,10 @@ import java.nio.file.Path;
  * @param initialPolicy    the verified initial policy artifact (absolute)
  * @param topK             passages per search observation (the warm start's)
  * @param device           {@code auto}, {@code cpu}, {@code gpu}, {@code gpu:N}
+ * @param threads          PyTorch intra-op threads of the rollout and the learner (null: all cores)
  */
 record RunConfig(String runId, String reward, int steps, long seed, int groupSize, int questionsPerStep, int staleness, Path world,
-    String worldFingerprint, Path initialPolicy, int topK, String device) {
+    String worldFingerprint, Path initialPolicy, int topK, String device, Integer threads) {
 
   /** The learner's update: GRPO for {@code em} and {@code otc-grpo}, PPO (with a critic) for {@code otc-ppo}. */
   String algorithm() {
@@ -43,6 +44,7 @@ record RunConfig(String runId, String reward, int steps, long seed, int groupSiz
     j.put("initial_policy", initialPolicy.toString());
     j.put("top_k", topK);
     j.put("device", device);
+    j.put("threads", threads);
     j.put("reward_application_id", rewardApplicationId());
     j.put("created", java.time.Instant.now().toString());
     j.put("parts", parts);

@@ -50,7 +50,7 @@ final class RunWatch {
   /** Follows the run to its end; returns the exit code. */
   int follow(String bootstrap, Supervisor sup) throws Refusal, IOException, InterruptedException {
     long t0 = System.nanoTime();
-    Progress progress = new Progress(steps, t0);
+    Progress progress = new Progress(steps, System.currentTimeMillis());
     long last = 0;
     try (RunFollower follower = new RunFollower(bootstrap, runId);
         BufferedWriter metrics = Files.newBufferedWriter(dir.metrics(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
@@ -63,7 +63,7 @@ final class RunWatch {
           metrics.write(json(m));
           metrics.newLine();
           metrics.flush();
-          out.println(progress.line(m, System.nanoTime()));
+          out.println(progress.line(m, System.currentTimeMillis()));
           last = m.getStep();
         }
         Optional<String> gone = sup.exited();

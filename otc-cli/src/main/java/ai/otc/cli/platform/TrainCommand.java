@@ -43,10 +43,10 @@ import picocli.CommandLine.Option;
         "At the end, on Ctrl-C or SIGTERM it stops everything it started.",
         PlatformExit.HELP_1, PlatformExit.HELP_2, PlatformExit.HELP_3, ""})
 public final class TrainCommand implements OtcSubcommand, OneLineUsageErrors {
-  @Option(names = "--reward", required = true, description = "em (Search-R1 baseline), otc-grpo or otc-ppo")
+  @Option(names = "--reward", required = true, paramLabel = "R", description = "em (Search-R1 baseline), otc-grpo or otc-ppo")
   String reward;
 
-  @Option(names = "--steps", description = "training steps (default ${DEFAULT-VALUE})")
+  @Option(names = "--steps", paramLabel = "N", description = "training steps (default ${DEFAULT-VALUE})")
   int steps = 100;
 
   @Mixin PlatformOptions platform;
@@ -121,7 +121,8 @@ public final class TrainCommand implements OtcSubcommand, OneLineUsageErrors {
     if (!attach) {
       Path policy = PlatformSupport.initialPolicy(run, world, out);
       rc = new RunConfig(runId, label, steps, run.seed, run.groupSize, run.questionsPerStep, run.staleness,
-          platform.world.toAbsolutePath().normalize(), world.fingerprint(), policy, run.model.topK(), run.model.device());
+          platform.world.toAbsolutePath().normalize(), world.fingerprint(), policy, run.model.topK(), run.model.device(),
+          run.model.threads());
       URI store = dir.policies().toAbsolutePath().toUri();
       specs.add(parts.reward(rc, PlanBuilder.port(orFree(platform.rewardPort)), bootstrap, dir.log("reward")));
       specs.add(parts.learner(rc, PlanBuilder.port(orFree(platform.learnerPort)), bootstrap, store, dir.checkpoint(), dir.log("learner")));

@@ -42,10 +42,10 @@ public final class UpCommand implements OtcSubcommand, OneLineUsageErrors {
   @Mixin PlatformOptions platform;
   @Mixin RunOptions run;
 
-  @Option(names = "--reward", description = "the run's reward: em, otc-grpo or otc-ppo (default ${DEFAULT-VALUE})")
+  @Option(names = "--reward", paramLabel = "R", description = "the run's reward: em, otc-grpo or otc-ppo (default ${DEFAULT-VALUE})")
   String reward = "otc-grpo";
 
-  @Option(names = "--steps", description = "the run's training steps; 0: until ./otc down (default ${DEFAULT-VALUE})")
+  @Option(names = "--steps", paramLabel = "N", description = "the run's training steps; 0: until ./otc down (default ${DEFAULT-VALUE})")
   int steps = 0;
 
   @Option(names = "--no-run", description = "start only the broker and the gateway; runs come with ./otc train")
@@ -116,7 +116,8 @@ public final class UpCommand implements OtcSubcommand, OneLineUsageErrors {
       checkPorts(specs); // before a warm start that may take minutes
       Path policy = PlatformSupport.initialPolicy(run, world, out);
       rc = new RunConfig(runId, rewardLabel, steps, run.seed, run.groupSize, run.questionsPerStep, run.staleness,
-          platform.world.toAbsolutePath().normalize(), world.fingerprint(), policy, run.model.topK(), run.model.device());
+          platform.world.toAbsolutePath().normalize(), world.fingerprint(), policy, run.model.topK(), run.model.device(),
+          run.model.threads());
       java.net.URI store = runDir.policies().toAbsolutePath().toUri();
       specs.add(parts.reward(rc, PlanBuilder.port(orDefault(platform.rewardPort, PlatformOptions.REWARD_PORT)), bootstrap,
           runDir.log("reward")));

@@ -75,6 +75,11 @@ public final class ModelOptions {
     return device;
   }
 
+  /** {@code --threads}, or null for all cores. */
+  public Integer threads() {
+    return threads;
+  }
+
   /** Passages per search observation, as the warm start used them. */
   public int topK() {
     return topK;
