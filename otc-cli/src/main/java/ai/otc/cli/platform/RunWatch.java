@@ -1,6 +1,5 @@
 package ai.otc.cli.platform;
 
-import ai.otc.platform.supervisor.Supervisor;
 import ai.otc.policy.store.PolicyArtifact;
 import ai.otc.proto.v1.PolicyManifest;
 import ai.otc.proto.v1.StepMetrics;
@@ -47,14 +46,18 @@ final class RunWatch {
     this.interrupted = interrupted;
   }
 
-  /** Follows the run to its end; returns the exit code. */
-  int follow(String bootstrap, Supervisor sup) throws Refusal, IOException, InterruptedException {
+  /**
+   * Follows the run to its end; returns the exit code.
+   *
+   * @param ended names a process of the run that ended (then the run fails), checked between polls
+   */
+  int follow(String bootstrap, java.util.function.Supplier<Optional<String>> ended) throws Refusal, IOException, InterruptedException {
     long t0 = System.nanoTime();
     Progress progress = new Progress(steps, System.currentTimeMillis());
     long last = 0;
     try (RunFollower follower = new RunFollower(bootstrap, runId);
         BufferedWriter metrics = Files.newBufferedWriter(dir.metrics(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-            StandardOpenOption.APPEND)) {
+            StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
       while (last < steps) {
         if (interrupted.getAsBoolean()) {
           return PlatformExit.INTERRUPTED;
@@ -66,7 +69,7 @@ final class RunWatch {
           out.println(progress.line(m, System.currentTimeMillis()));
           last = m.getStep();
         }
-        Optional<String> gone = sup.exited();
+        Optional<String> gone = ended.get();
         if (gone.isPresent() && !interrupted.getAsBoolean()) {
           throw Refusal.failed("the run stopped at step " + last + ": " + gone.get());
         }

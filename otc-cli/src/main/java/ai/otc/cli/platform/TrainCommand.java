@@ -52,6 +52,8 @@ public final class TrainCommand implements OtcSubcommand, OneLineUsageErrors {
   @Mixin PlatformOptions platform;
   @Mixin RunOptions run;
 
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   PrintStream out = System.out;
   PrintStream err = System.err;
 
@@ -83,19 +85,18 @@ public final class TrainCommand implements OtcSubcommand, OneLineUsageErrors {
     PlanBuilder parts = new PlanBuilder(home, platform.overrides());
 
     // What ./otc up left running, if anything.
-    Optional<PlatformState> up = PlatformSupport.state(layout)
-        .filter(s -> s.supervisorAlive() && (PlatformState.READY.equals(s.status()) || PlatformState.DEGRADED.equals(s.status())));
-    boolean attach = up.isPresent() && runId.equals(up.get().info().get("run_id"))
-        && up.get().parts().stream().filter(p -> List.of("reward", "learner", "rollout").contains(p.name())).allMatch(PlatformState.Part::stillRunning);
+    Reuse reuse = Reuse.decide(PlatformSupport.state(layout), runId, platform.bootstrap);
+    boolean attach = reuse.attach();
     if (Files.exists(dir.dir()) && !attach) {
       throw Refusal.usage("run " + runId + " exists already (" + dir.dir() + "): choose another --run-id or remove that folder");
     }
+    if (attach) {
+      steps = attachedSteps(dir);
+    }
     List<PartSpec> specs = new ArrayList<>();
     Map<String, String> reused = new LinkedHashMap<>();
-    String bootstrap = platform.bootstrap;
-    if (bootstrap == null && up.isPresent() && up.get().info().containsKey("bootstrap")
-        && up.get().part("kafka").map(PlatformState.Part::stillRunning).orElse(true)) {
-      bootstrap = up.get().info().get("bootstrap");
+    String bootstrap = reuse.bootstrap();
+    if (bootstrap != null && platform.bootstrap == null) {
       reused.put("kafka", bootstrap);
     }
     if (bootstrap == null) {
@@ -105,9 +106,9 @@ public final class TrainCommand implements OtcSubcommand, OneLineUsageErrors {
     }
     String gateway;
     String token;
-    if (up.isPresent() && up.get().part("gateway").map(PlatformState.Part::stillRunning).orElse(false)) {
-      gateway = up.get().info().get("gateway");
-      token = Files.readString(Path.of(up.get().info().get("token_file"))).trim();
+    if (reuse.gateway() != null) {
+      gateway = reuse.gateway();
+      token = Files.readString(reuse.tokenFile()).trim();
       reused.put("gateway", gateway);
     } else {
       token = PlatformSupport.newToken();
@@ -137,7 +138,7 @@ public final class TrainCommand implements OtcSubcommand, OneLineUsageErrors {
       out.printf(Locale.ROOT, "run %s: %s (%s), %d steps of %d questions x %d, staleness %d, seed %d; files in %s%n", runId, label,
           rc.algorithm(), steps, run.questionsPerStep, run.groupSize, run.staleness, run.seed, dir.dir());
     } else {
-      out.println("run " + runId + " is running on the platform of ./otc up: following it");
+      out.println("run " + runId + " is running on the platform of ./otc up: following its " + steps + " steps");
     }
     reused.forEach((name, address) -> out.println("using " + name + " at " + address + " (./otc up)"));
 
@@ -165,7 +166,8 @@ public final class TrainCommand implements OtcSubcommand, OneLineUsageErrors {
         throw Refusal.failed(e.getMessage() + (e.logTail().isEmpty() ? "" : "; its log " + logOf(specs, e.part()) + " ends:\n" + e.logTail()));
       }
       writeProcesses(dir, sup);
-      return new RunWatch(out, runId, steps, dir, platform.world, () -> interrupted).follow(bootstrap, sup);
+      java.util.function.Supplier<Optional<String>> ended = attach ? () -> upRunEnded(layout) : sup::exited;
+      return new RunWatch(out, runId, steps, dir, platform.world, () -> interrupted).follow(bootstrap, ended);
     } finally {
       ChildProcess.removeShutdownStop(onSignal);
       sup.stop();
@@ -206,6 +208,37 @@ public final class TrainCommand implements OtcSubcommand, OneLineUsageErrors {
     j.put("train_pid", ProcessHandle.current().pid());
     j.put("processes", ps);
     PlatformSupport.writeJson(dir.processes(), j);
+  }
+
+  /** A service of the run {@code ./otc up} runs that has ended, if any (re-read from its state file). */
+  private static Optional<String> upRunEnded(Layout layout) {
+    try {
+      Optional<PlatformState> s = PlatformState.read(layout.stateFile());
+      if (s.isEmpty() || !s.get().supervisorAlive()) {
+        return Optional.of("the platform of ./otc up is gone");
+      }
+      return s.get().parts().stream().filter(p -> List.of("reward", "learner", "rollout").contains(p.name()) && !p.stillRunning())
+          .findFirst().map(p -> p.name() + " (pid " + p.pid() + ") of ./otc up ended; its log " + p.log());
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The steps to follow of a run that {@code ./otc up} runs: {@code --steps} when given (at most the run's), else the
+   * run's own number (its {@code config.json}); a run without an end needs {@code --steps}.
+   */
+  private int attachedSteps(Layout.Run dir) throws Refusal, IOException {
+    int runSteps = PlatformSupport.JSON.readTree(dir.config().toFile()).path("steps").asInt(0);
+    boolean given = spec.commandLine().getParseResult().hasMatchedOption("--steps");
+    if (!given && runSteps == 0) {
+      throw Refusal.usage("run " + dir.dir().getFileName() + " (./otc up) trains until ./otc down: pass --steps N to follow N steps");
+    }
+    if (given && runSteps > 0 && steps > runSteps) {
+      throw Refusal.usage("run " + dir.dir().getFileName() + " (./otc up) trains " + runSteps + " steps: pass --steps " + runSteps
+          + " or fewer");
+    }
+    return given ? steps : runSteps;
   }
 
   private static String logOf(List<PartSpec> specs, String part) {

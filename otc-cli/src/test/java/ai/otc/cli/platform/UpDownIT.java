@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code ./otc up}, then {@code ./otc train} on that platform, then {@code ./otc down}, through the real launcher with
  * the real packaged services on a tiny world: up starts the broker, the gateway and one run's reward, learner and
  * rollout services, each its own process listening where it says, with the contract's topics; a second up is refused;
- * train uses up's broker and gateway and starts only its run's services; down stops every process (checked by pid).
+ * train follows up's run to its end (metrics.jsonl, policy.zip) without starting or stopping anything; down stops
+ * every process (checked by pid). (Train starting its own run on up's broker and gateway: {@code ReuseTest}.)
  */
 class UpDownIT {
   @TempDir Path tmp;
@@ -36,7 +37,7 @@ class UpDownIT {
     Path shared = TinyRun.shared();
     String world = shared.resolve("w").toString();
     OtcProcess.Run up = OtcProcess.run(null, tmp, TinyRun.ENV, Duration.ofMinutes(8), concat(new String[] {"up", "--world", world,
-        "--run-id", "up-run", "--steps", "1", "--initial-policy", shared.resolve("policy.zip").toString(), "--threads", "1"},
+        "--run-id", "up-run", "--steps", "2", "--initial-policy", shared.resolve("policy.zip").toString(), "--threads", "1"},
         TinyRun.RUN, TinyRun.FREE_PORTS));
     List<Long> pids = new ArrayList<>();
     try {
@@ -65,19 +66,20 @@ class UpDownIT {
       assertThat(again.exit()).isEqualTo(3);
       assertThat(again.err()).contains("the platform is already up (supervisor pid " + s.supervisorPid());
 
-      OtcProcess.Run train = OtcProcess.run(null, tmp, TinyRun.ENV, Duration.ofMinutes(8), concat(new String[] {"train", "--world", world,
-          "--reward", "em", "--steps", "2", "--run-id", "on-up", "--initial-policy", shared.resolve("policy.zip").toString(),
-          "--threads", "1"}, TinyRun.RUN, TinyRun.FREE_PORTS));
+      // the run up started, followed by train: its steps, metrics.jsonl and policy.zip, nothing started or stopped
+      OtcProcess.Run train = OtcProcess.run(null, tmp, TinyRun.ENV, Duration.ofMinutes(8), "train", "--world", world, "--reward",
+          "otc-grpo", "--run-id", "up-run");
       assertThat(train.exit()).as(train.out() + train.err()).isZero();
-      assertThat(train.out()).contains("using kafka at " + s.info().get("bootstrap") + " (./otc up)")
-          .contains("using gateway at " + s.info().get("gateway") + " (./otc up)").doesNotContain("starting kafka")
-          .doesNotContain("starting gateway").contains("step 2/2  v2 ");
-      Path run = tmp.resolve("runs/on-up");
+      assertThat(train.out()).contains("run up-run is running on the platform of ./otc up: following its 2 steps")
+          .contains("using kafka at " + s.info().get("bootstrap") + " (./otc up)").doesNotContain("starting ").doesNotContain("stopped ")
+          .contains("step 1/2  v1 ").contains("step 2/2  v2 ");
+      Path run = tmp.resolve("runs/up-run");
       assertThat(Files.readAllLines(run.resolve("metrics.jsonl"))).hasSize(2);
       assertThat(PolicyArtifact.load(run.resolve("policy.zip")).policyVersion()).isEqualTo(2);
-      List<Long> trainPids = TrainIT.pids(run);
-      assertThat(trainPids).hasSize(3);
-      TinyRun.assertAllGone(trainPids, Duration.ofSeconds(10));
+      assertThat(run.resolve("config.json")).content().contains("\"reward\" : \"otc-grpo\"");
+      for (String part : List.of("reward", "learner", "rollout")) {
+        assertThat(run.resolve("logs/" + part + ".log")).isNotEmptyFile();
+      }
       assertThat(s.parts()).as("up's platform still runs").allMatch(PlatformState.Part::stillRunning);
     } finally {
       OtcProcess.Run down = OtcProcess.run(null, tmp, Map.of(), Duration.ofMinutes(4), "down");
