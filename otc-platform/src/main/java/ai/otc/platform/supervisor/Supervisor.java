@@ -7,9 +7,7 @@ import ai.otc.contract.kafka.TopicProvisioner;
 import ai.otc.platform.kafka.EmbeddedBroker;
 import ai.otc.platform.process.ChildProcess;
 import ai.otc.platform.process.Ports;
-import ai.otc.platform.process.QuarkusApp;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -58,7 +56,7 @@ public final class Supervisor implements AutoCloseable {
   private final Listener listener;
   private final Duration readyTimeout;
   private final Duration stopGrace;
-  private final List<Started> started = new CopyOnWriteArrayList<>();
+  private final List<StartedPart> started = new CopyOnWriteArrayList<>();
   private final ExecutorService launcher = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "otc-supervisor-start");
     t.setDaemon(true);
@@ -127,7 +125,7 @@ public final class Supervisor implements AutoCloseable {
         throw new InterruptedException("stopped while starting");
       }
       listener.starting(p);
-      Started s = p.kind() == PartSpec.Kind.BROKER ? new BrokerPart(p) : new ServicePart(p);
+      StartedPart s = p.kind() == PartSpec.Kind.BROKER ? new StartedPart.Broker(p) : new StartedPart.Service(p);
       started.add(s);
       launches.add(launcher.submit(() -> {
         long t0 = System.nanoTime();
@@ -188,12 +186,12 @@ public final class Supervisor implements AutoCloseable {
 
   /** The parts started so far, as the state file records them. */
   public List<PlatformState.Part> snapshot() {
-    return started.stream().map(Started::state).toList();
+    return started.stream().map(StartedPart::state).toList();
   }
 
   /** The first part that has ended although it was ready, described with its exit code and log; empty while all run. */
   public Optional<String> exited() {
-    for (Started s : started) {
+    for (StartedPart s : started) {
       if (s.readyAfter != null && !s.isAlive()) {
         return Optional.of(s.spec.name() + " (pid " + s.pid() + ") exited with " + s.exitCode().map(String::valueOf).orElse("?")
             + "; its log " + s.spec.log() + " ends:\n" + s.tail(30));
@@ -222,7 +220,7 @@ public final class Supervisor implements AutoCloseable {
     List<Integer> stages = started.stream().map(s -> s.spec.stage()).distinct().sorted(Comparator.reverseOrder()).toList();
     for (int stage : stages) {
       List<Thread> stoppers = new ArrayList<>();
-      for (Started s : started) {
+      for (StartedPart s : started) {
         if (s.spec.stage() == stage) {
           Thread t = new Thread(() -> {
             Integer code = s.stop(stopGrace);
@@ -262,165 +260,5 @@ public final class Supervisor implements AutoCloseable {
     }
     int nl = s.indexOf('\n');
     return nl < 0 ? s : s.substring(0, nl);
-  }
-
-  /** A part this supervisor launched. */
-  private abstract static class Started {
-    final PartSpec spec;
-    volatile Duration readyAfter;
-
-    Started(PartSpec spec) {
-      this.spec = spec;
-    }
-
-    abstract void startAndAwaitReady(Duration timeout) throws Exception;
-
-    abstract long pid();
-
-    abstract Optional<Instant> startInstant();
-
-    abstract boolean isAlive();
-
-    abstract Optional<Integer> exitCode();
-
-    abstract String tail(int lines);
-
-    /** SIGTERM, SIGKILL after {@code grace}; the exit code, or null when unknown. */
-    abstract Integer stop(Duration grace);
-
-    PlatformState.Part state() {
-      return new PlatformState.Part(spec.name(), spec.kind().name(), pid(), startInstant().map(Instant::toString).orElse(null),
-          spec.endpoint(), spec.log().toString(), readyAfter != null,
-          readyAfter == null ? 0 : readyAfter.toMillis() / 1000.0, isAlive() ? null : exitCode().orElse(null));
-    }
-  }
-
-  /** A packaged Quarkus service. */
-  private static final class ServicePart extends Started {
-    private volatile ChildProcess child;
-
-    ServicePart(PartSpec spec) {
-      super(spec);
-    }
-
-    @Override
-    void startAndAwaitReady(Duration timeout) throws Exception {
-      if (!java.nio.file.Files.isRegularFile(spec.jar())) {
-        throw new IllegalStateException(spec.jar() + " is missing");
-      }
-      child = ChildProcess.start(spec.name(), QuarkusApp.command(spec.jar(), spec.port(), spec.jvmOptions(), spec.properties()),
-          spec.env(), spec.log());
-      QuarkusApp.awaitReady(child, spec.port(), timeout);
-    }
-
-    @Override
-    long pid() {
-      return child == null ? -1 : child.pid();
-    }
-
-    @Override
-    Optional<Instant> startInstant() {
-      return child == null ? Optional.empty() : child.handle().info().startInstant();
-    }
-
-    @Override
-    boolean isAlive() {
-      return child != null && child.isAlive();
-    }
-
-    @Override
-    Optional<Integer> exitCode() {
-      return child == null ? Optional.empty() : child.exitCode();
-    }
-
-    @Override
-    String tail(int lines) {
-      return child == null ? "" : child.tail(lines);
-    }
-
-    @Override
-    Integer stop(Duration grace) {
-      if (child == null) {
-        return null;
-      }
-      try {
-        return child.terminate(grace);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        try {
-          child.kill();
-        } catch (InterruptedException again) {
-          Thread.currentThread().interrupt();
-        }
-        return null;
-      }
-    }
-  }
-
-  /** The embedded broker in a child JVM. */
-  private static final class BrokerPart extends Started {
-    private final EmbeddedBroker broker;
-    private volatile ProcessHandle handle;
-
-    BrokerPart(PartSpec spec) {
-      super(spec);
-      this.broker = EmbeddedBroker.builder(spec.dataDir()).port(spec.port()).mode(EmbeddedBroker.Mode.CHILD_PROCESS)
-          .properties(spec.properties()).childJvmOptions(spec.jvmOptions().isEmpty() ? defaultOptions() : spec.jvmOptions())
-          .childClassPath(spec.classPath()).log(spec.log()).build();
-    }
-
-    private static List<String> defaultOptions() {
-      return List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true");
-    }
-
-    @Override
-    void startAndAwaitReady(Duration timeout) {
-      broker.start();
-      handle = broker.process().orElse(null);
-    }
-
-    @Override
-    long pid() {
-      ProcessHandle h = handle != null ? handle : broker.process().orElse(null);
-      return h == null ? -1 : h.pid();
-    }
-
-    @Override
-    Optional<Instant> startInstant() {
-      ProcessHandle h = handle != null ? handle : broker.process().orElse(null);
-      return h == null ? Optional.empty() : h.info().startInstant();
-    }
-
-    @Override
-    boolean isAlive() {
-      return handle != null && handle.isAlive();
-    }
-
-    @Override
-    Optional<Integer> exitCode() {
-      return Optional.empty();
-    }
-
-    @Override
-    String tail(int lines) {
-      try {
-        List<String> all = java.nio.file.Files.readAllLines(spec.log());
-        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-      } catch (java.io.IOException | RuntimeException e) {
-        return "";
-      }
-    }
-
-    @Override
-    Integer stop(Duration grace) {
-      try {
-        broker.close();
-      } catch (RuntimeException e) {
-        if (handle != null) {
-          handle.destroyForcibly();
-        }
-      }
-      return null;
-    }
   }
 }
