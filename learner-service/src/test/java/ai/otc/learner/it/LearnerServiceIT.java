@@ -62,7 +62,9 @@ class LearnerServiceIT {
     String run = "it-a";
     try (RunFeed feed = new RunFeed(broker.bootstrap(), run);
         ServiceProcess svc = PackagedLearner.start("learner-a", broker.bootstrap(), run, dir, Map.of(
-            "otc.learner.groups-per-step", "3", "otc.learner.staleness", "1", "otc.learner.max-steps", "3"));
+            "otc.learner.groups-per-step", "3", "otc.learner.staleness", "1", "otc.learner.max-steps", "3",
+            // Other tests' runs share the topic: start at its end, so the other-run count is this test's one record.
+            "otc.learner.start-from", "latest"));
         TopicReader<byte[]> dlq = TopicReader.openRaw(broker.bootstrap(), Topics.REWARDED_DLQ)) {
       // Version 0: the initial policy, announced with the contract's headers, stored, its checksum the file's.
       List<PolicyManifest> ms = feed.awaitVersion(0, WAIT);
