@@ -87,6 +87,12 @@ public class LearnerLoop {
           break;
         }
         backoffMs = retry(e, backoffMs);
+      } catch (Error e) {
+        // A native library that does not load, memory exhausted: not something a new life fixes.
+        status.failed(e.toString());
+        status.state(LearnerStatus.State.FAILED);
+        LOG.errorf(e, "learner stopped, not retrying: %s", e);
+        return;
       }
     }
   }
