@@ -198,9 +198,9 @@ public final class LearnerRun implements AutoCloseable {
     AdamW actorOpt = loadOptimizer(actor, c.actorOptimizer());
     AdamW criticOpt = null;
     if (settings.update().algorithm() == Algorithm.PPO) {
-      // TODO(learner-core): restore the critic with its trained head (NEEDS-FROM-LEARNCORE.md #3).
+      // The critic as trained (its head included); a checkpoint without one (step 0 of a run that switched to PPO) gets a fresh head.
       critic = c.critic() != null
-          ? ValueModel.fromWarmStart(c.critic().modelConfig().withDevice(settings.device()), c.critic().weights(), settings.seed())
+          ? ValueModel.restore(c.critic().modelConfig().withDevice(settings.device()), c.critic().weights())
           : ValueModel.fromWarmStart(modelConfig, c.actor().weights(), settings.seed());
       criticOpt = c.critic() != null ? loadOptimizer(critic.model(), c.criticOptimizer()) : null;
     }
