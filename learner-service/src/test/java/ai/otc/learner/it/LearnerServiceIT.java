@@ -134,8 +134,8 @@ class LearnerServiceIT {
       for (PolicyManifest m : all) {
         assertStored(m);
       }
-      assertThat(PolicyArtifact.load(Path.of(URI.create(all.get(1).getLocation()))).weights().get("tok"))
-          .as("step 1 changed the weights").isNotEqualTo(PolicyArtifact.load(dir.resolve("initial.zip")).weights().get("tok"));
+      assertThat(PolicyArtifact.load(Path.of(URI.create(all.get(1).getLocation()))).weights().get("tok_emb"))
+          .as("step 1 changed the weights").isNotEqualTo(PolicyArtifact.load(dir.resolve("initial.zip")).weights().get("tok_emb"));
 
       // Done at max-steps: ready, and says so; the counters agree.
       awaitBody(svc, "/q/health/ready", "\"done\": true");
