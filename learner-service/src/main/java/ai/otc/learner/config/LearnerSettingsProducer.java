@@ -143,8 +143,9 @@ public class LearnerSettingsProducer {
   @jakarta.inject.Singleton
   LearnerSettings settings(LearnerServiceConfig config) {
     LearnerSettings s = toSettings(config, () -> DjlRuntime.engine().getGpuCount(), LearnerSettingsProducer::engineInfo);
-    LOG.infof("run %s: device %s, %s, B %d, K %d (%s), max steps %d, store %s, checkpoints %s", s.runId(), s.device(),
-        s.update().algorithm(), s.groupsPerStep(), s.staleness(), c(s.stalePolicy()), s.maxSteps(), s.storeRoot(), s.checkpointDir());
+    LOG.infof("run %s: device %s, B %d, K %d (%s), max steps %d, start from %s, dedupe window %d steps, store %s, checkpoints %s,"
+            + " reward label %s, update %s", s.runId(), s.device(), s.groupsPerStep(), s.staleness(), c(s.stalePolicy()), s.maxSteps(),
+        s.startFrom().wireName(), s.dedupeSteps(), s.storeRoot(), s.checkpointDir(), s.rewardLabel().orElse("(the groups')"), s.update());
     return s;
   }
 
