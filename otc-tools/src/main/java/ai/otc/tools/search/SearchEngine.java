@@ -27,6 +27,7 @@ import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
+import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
@@ -38,7 +39,10 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.similarities.BM25Similarity;
@@ -53,7 +57,8 @@ import org.apache.lucene.store.FSDirectory;
  * <p>Scoring follows Pyserini's defaults, the closest match to Search-R1's retriever: {@link
  * BM25Similarity} with k1 = 0.9, b = 0.4 over {@link EnglishAnalyzer} tokens of {@code title + "\n" +
  * text}; a query is the bag of its analysed terms (OR). Results are formatted by {@link #format(List)}
- * exactly as Search-R1's {@code _passages2string}.
+ * exactly as Search-R1's {@code _passages2string}. The same index also serves {@link SearchRanking#WORLD}, the
+ * task world's exact-name-first ranking ({@link WorldRanking}), through {@link #search(String, int, SearchRanking)}.
  *
  * <p>The index lives on disk in {@code indexDir}. {@link #open(Path, Path)} stores the SHA-256 of the
  * corpus file (and the analysis settings) next to the index and reuses the index when both still match,
@@ -74,7 +79,7 @@ public final class SearchEngine implements AutoCloseable {
 
   static final String MANIFEST = "otc-index.properties";
   /** Bump when analysis, fields or scoring change so old indexes are rebuilt, not misread. */
-  static final String FORMAT = "otc-bm25-v1;EnglishAnalyzer;k1=0.9;b=0.4;contents=title\\ntext";
+  static final String FORMAT = "otc-bm25-v2;EnglishAnalyzer;k1=0.9;b=0.4;contents=title\\ntext;world=words+title+ord";
 
   private static final String F_ID = "id";
   private static final String F_TITLE = "title";
@@ -137,13 +142,24 @@ public final class SearchEngine implements AutoCloseable {
   }
 
   /**
-   * The top {@code topK} passages for {@code query}, best first. An empty list when no analysed term
-   * of the query occurs (e.g. only stop words).
+   * The top {@code topK} passages for {@code query} by BM25, best first. An empty list when no analysed
+   * term of the query occurs (e.g. only stop words).
    *
    * @throws IllegalArgumentException when the query is blank or {@code topK} is outside 1..{@link
    *     #MAX_TOP_K}
    */
   public List<SearchHit> search(String query, int topK) {
+    return search(query, topK, SearchRanking.BM25);
+  }
+
+  /**
+   * The top {@code topK} passages for {@code query} under {@code ranking}, best first (see {@link
+   * SearchRanking}). An empty list when nothing matches.
+   *
+   * @throws IllegalArgumentException when the query is blank or {@code topK} is outside 1..{@link
+   *     #MAX_TOP_K}
+   */
+  public List<SearchHit> search(String query, int topK, SearchRanking ranking) {
     if (query == null || query.isBlank()) {
       throw new IllegalArgumentException("query must not be blank");
     }
@@ -151,6 +167,9 @@ public final class SearchEngine implements AutoCloseable {
       throw new IllegalArgumentException("topK must be in 1.." + MAX_TOP_K + ", was " + topK);
     }
     try {
+      if (ranking == SearchRanking.WORLD) {
+        return worldSearch(query, topK);
+      }
       BooleanQuery.Builder bq = new BooleanQuery.Builder();
       int clauses = 0;
       for (String term : terms(query)) {
@@ -163,17 +182,31 @@ public final class SearchEngine implements AutoCloseable {
       if (clauses == 0) {
         return List.of();
       }
-      TopDocs top = searcher.search(bq.build(), topK);
-      StoredFields stored = searcher.storedFields();
-      List<SearchHit> hits = new ArrayList<>(top.scoreDocs.length);
-      for (ScoreDoc sd : top.scoreDocs) {
-        Document d = stored.document(sd.doc, STORED);
-        hits.add(new SearchHit(d.get(F_ID), d.get(F_TITLE), d.get(F_TEXT), sd.score));
-      }
-      return hits;
+      return hits(searcher.search(bq.build(), topK));
     } catch (IOException e) {
       throw new UncheckedIOException("search failed for query " + query, e);
     }
+  }
+
+  private List<SearchHit> worldSearch(String query, int topK) throws IOException {
+    Query q = WorldRanking.query(query, IndexSearcher.getMaxClauseCount());
+    if (q == null) {
+      return List.of();
+    }
+    // Score first, then corpus order (the in-process rule), whatever order segments were merged in.
+    Sort sort = new Sort(SortField.FIELD_SCORE, new SortField(WorldRanking.F_ORD, SortField.Type.LONG));
+    TopDocs top = searcher.search(q, topK, sort, true);
+    return hits(top);
+  }
+
+  private List<SearchHit> hits(TopDocs top) throws IOException {
+    StoredFields stored = searcher.storedFields();
+    List<SearchHit> hits = new ArrayList<>(top.scoreDocs.length);
+    for (ScoreDoc sd : top.scoreDocs) {
+      Document d = stored.document(sd.doc, STORED);
+      hits.add(new SearchHit(d.get(F_ID), d.get(F_TITLE), d.get(F_TEXT), sd.score));
+    }
+    return hits;
   }
 
   /**
@@ -276,6 +309,11 @@ public final class SearchEngine implements AutoCloseable {
           d.add(new StoredField(F_TITLE, title));
           d.add(new StoredField(F_TEXT, body));
           d.add(new TextField(F_CONTENTS, title + "\n" + body, Field.Store.NO));
+          for (String w : WorldRanking.words(title + " " + body)) {
+            d.add(new StringField(WorldRanking.F_WORDS, w, Field.Store.NO));
+          }
+          d.add(new StringField(WorldRanking.F_TITLE_NORM, WorldRanking.norm(title), Field.Store.NO));
+          d.add(new NumericDocValuesField(WorldRanking.F_ORD, docs));
           writer.addDocument(d);
           docs++;
         }

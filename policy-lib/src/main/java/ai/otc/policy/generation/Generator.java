@@ -46,7 +46,22 @@ public final class Generator {
    */
   public List<Rollout> generate(List<int[]> prompts, TurnEnvironment env, SamplingConfig sampling, Set<Integer> banned,
       int maxLength) {
+    return generate(prompts, env, sampling, banned, maxLength, null);
+  }
+
+  /**
+   * Generates one rollout per prompt, row {@code i} sampling from its own stream seeded by {@code rowSeeds[i]}
+   * (instead of one derived from ({@code sampling.seed()}, i)): a row's sample then depends only on its own seed and
+   * the model, not on which other rows share the batch or in which order.
+   *
+   * @param rowSeeds one seed per prompt, or null to derive them from {@code sampling.seed()}
+   */
+  public List<Rollout> generate(List<int[]> prompts, TurnEnvironment env, SamplingConfig sampling, Set<Integer> banned,
+      int maxLength, long[] rowSeeds) {
     sampling.validate();
+    if (rowSeeds != null && rowSeeds.length != prompts.size()) {
+      throw new IllegalArgumentException(rowSeeds.length + " row seeds for " + prompts.size() + " prompts");
+    }
     int b = prompts.size();
     int cap = Math.min(maxLength, model.config().context());
     int v = model.config().vocabSize();
@@ -70,13 +85,15 @@ public final class Generator {
       queues.add(new ArrayDeque(Arrays.copyOfRange(p, 1, p.length)));
       // Row streams from a mixed (seed, row) pair: java.util.Random with consecutive seeds gives nearly identical
       // first draws, which silently correlated the rows' samples.
-      rng[i] = new SplittableRandom(mix(mix(sampling.seed()) + i));
+      rng[i] = new SplittableRandom(rowSeeds == null ? mix(mix(sampling.seed()) + i) : mix(rowSeeds[i]));
     }
     boolean[] ban = new boolean[v];
     for (int t : banned) {
       ban[t] = true;
     }
     long[] feed = new long[b];
+    int[] stopped = new int[b];
+    int nStopped = 0;
     // Generation never needs a graph, on whatever thread it runs (grad mode is per thread; see Grad).
     try (Grad noGrad = Grad.disabled(); KvCache cache = model.newCache(b, cap)) {
       for (int pos = 0; pos < cap - 1; pos++) {
@@ -128,21 +145,17 @@ public final class Generator {
           if (next == eosToken) {
             done[i] = true;
           } else if (Arrays.binarySearch(stopTokens, next) >= 0) {
-            int[] more = env == null ? null : env.onStop(i, seq[i], len[i], turnStart[i]);
-            if (more == null) {
-              done[i] = true;
-            } else if (more.length == 0) {
-              turnStart[i] = len[i];
-            } else {
-              for (int t : more) {
-                q.add(t);
-              }
-            }
+            stopped[nStopped++] = i;
+            continue; // decided below, together with the step's other stops
           }
           if (!done[i] && pos + 2 >= cap) {
             truncated[i] = true;
             done[i] = true;
           }
+        }
+        if (nStopped > 0) {
+          resolveStops(env, nStopped, stopped, seq, len, turnStart, done, truncated, queues, pos + 2 >= cap);
+          nStopped = 0;
         }
       }
     }
@@ -155,6 +168,48 @@ public final class Generator {
           Arrays.copyOf(lps[i], len[i]), truncated[i]));
     }
     return out;
+  }
+
+  /**
+   * Hands all rows that emitted a stop token at this step to the environment in one call (so their tool calls go out
+   * together) and applies its answers: end the row, continue the turn, or queue the inserted tokens.
+   */
+  private static void resolveStops(TurnEnvironment env, int n, int[] stopped, int[][] seq, int[] len, int[] turnStart,
+      boolean[] done, boolean[] truncated, List<ArrayDeque> queues, boolean atCap) {
+    int[][] more;
+    if (env == null) {
+      more = new int[n][];
+    } else {
+      int[] rows = Arrays.copyOf(stopped, n);
+      int[][] toks = new int[n][];
+      int[] lens = new int[n];
+      int[] starts = new int[n];
+      for (int j = 0; j < n; j++) {
+        toks[j] = seq[rows[j]];
+        lens[j] = len[rows[j]];
+        starts[j] = turnStart[rows[j]];
+      }
+      more = env.onStops(rows, toks, lens, starts);
+      if (more.length != n) {
+        throw new IllegalStateException("environment answered " + more.length + " stops for " + n);
+      }
+    }
+    for (int j = 0; j < n; j++) {
+      int i = stopped[j];
+      if (more[j] == null) {
+        done[i] = true;
+      } else if (more[j].length == 0) {
+        turnStart[i] = len[i];
+      } else {
+        for (int t : more[j]) {
+          queues.get(i).add(t);
+        }
+      }
+      if (!done[i] && atCap) {
+        truncated[i] = true;
+        done[i] = true;
+      }
+    }
   }
 
   /** Picks the next token of one row and records its log-probability. */

@@ -54,14 +54,28 @@ public final class TaskFormat {
 
   /** The observation block appended after a search for {@code query} (leading space included). */
   public String searchObservation(String query) {
-    List<ToolBackend.Hit> hits = tools.search(query, topK);
+    return searchObservation(tools.search(query, topK));
+  }
+
+  /**
+   * The observation block for retrieved passages (leading space included): their texts joined by {@code " ; "}
+   * between the observation tags. Whoever retrieved them (in process or the gateway), the policy sees this text.
+   */
+  public String searchObservation(List<ToolBackend.Hit> hits) {
     String body = hits.stream().map(ToolBackend.Hit::text).collect(Collectors.joining(" ; "));
     return " " + tokenizer.observationOpen() + (body.isEmpty() ? "" : " " + body) + " " + tokenizer.observationClose();
   }
 
   /** The text appended after {@code ```output} for a program (leading newline included). */
   public String codeObservation(String program) {
-    ToolBackend.Execution ex = tools.execute(program);
+    return codeObservation(tools.execute(program));
+  }
+
+  /**
+   * The text appended after {@code ```output} for a program's result: ToRL's observation
+   * ({@link CodeProtocol#observation}), stripped, then a newline and the closing fence (leading newline included).
+   */
+  public String codeObservation(ToolBackend.Execution ex) {
     String obs = PythonText.strip(CodeProtocol.observation(ex.stdout(), ex.stderr(), ex.exitCode(), ex.timedOut()));
     return "\n" + obs + "\n" + WordTokenizer.FENCE;
   }

@@ -1,8 +1,6 @@
 package ai.otc.policy.eval;
 
-import ai.otc.core.em.AnswerExtractor;
-import ai.otc.core.em.ExactMatch;
-import ai.otc.core.protocol.CodeProtocol;
+import ai.otc.policy.generation.AnswerScoring;
 import ai.otc.policy.generation.Generator;
 import ai.otc.policy.generation.ProtocolEnvironment;
 import ai.otc.policy.generation.Rollout;
@@ -20,9 +18,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Runs the policy on questions through the real tool protocol and scores the answers with the project's EM
- * ({@link ExactMatch} on the response's {@code <answer>}, Search-R1 rules) or, for code questions, ToRL's
- * {@code \boxed{}} equivalence ({@link CodeProtocol#isEquivalent}).
+ * Runs the policy on questions through the real tool protocol and scores the answers with {@link AnswerScoring}: the
+ * project's EM on the response's {@code <answer>} (Search-R1 rules) or, for code questions, ToRL's {@code \boxed{}}
+ * equivalence. The rollout service's sampler judges with the same class.
  */
 public final class Evaluator {
   private final PolicyModel model;
@@ -31,7 +29,6 @@ public final class Evaluator {
   private final int maxCodeCalls;
   private final int batchSize;
   private final Generator generator;
-  private final AnswerExtractor extractor = AnswerExtractor.responseOnly();
 
   /**
    * @param maxTurns     executed searches per question (Search-R1 / OTC: 4)
@@ -84,16 +81,9 @@ public final class Evaluator {
         if (forceRecall && q.kind().task() == QuestionKind.Task.SEARCH) {
           response = WordTokenizer.THINK + " " + response;
         }
-        String pred;
-        boolean correct;
-        if (q.kind().task() == QuestionKind.Task.SEARCH) {
-          pred = extractor.extract(response);
-          correct = pred != null && ExactMatch.isMatch(pred, q.goldenAnswers());
-        } else {
-          pred = CodeProtocol.lastBoxed(response).orElse(null);
-          correct = pred != null && CodeProtocol.isEquivalent(pred, q.answer());
-        }
-        out.add(new QuestionOutcome(q, response, pred, correct, env.toolCalls(i), env.valid(i) && !r.truncated()));
+        AnswerScoring.Verdict v = AnswerScoring.score(WorldTasks.protocol(q.kind()), response, q.goldenAnswers());
+        out.add(new QuestionOutcome(q, response, v.prediction(), v.correct(), env.toolCalls(i),
+            env.valid(i) && !r.truncated()));
       }
     }
     return out;

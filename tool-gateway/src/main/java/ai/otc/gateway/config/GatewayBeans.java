@@ -58,8 +58,8 @@ public class GatewayBeans {
     } catch (SearchIndexException ex) {
       throw new IllegalArgumentException("otc.gateway.search.corpus / otc.gateway.search.index-dir: " + ex.getMessage(), ex);
     }
-    LOG.infof("search index %s: %d passages, %s in %d ms", c.search().indexDir(), e.documents(),
-        e.rebuilt() ? "built" : "reused", (System.nanoTime() - t0) / 1_000_000);
+    LOG.infof("search index %s: %d passages, %s in %d ms, ranking %s", c.search().indexDir(), e.documents(),
+        e.rebuilt() ? "built" : "reused", (System.nanoTime() - t0) / 1_000_000, c.search().ranking());
     return e;
   }
 

@@ -1,6 +1,7 @@
 package ai.otc.gateway.config;
 
 import ai.otc.tools.search.SearchEngine;
+import ai.otc.tools.search.SearchRanking;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.DecimalMax;
@@ -110,6 +111,14 @@ public interface GatewayConfig {
     @WithDefault("512")
     @Min(1)
     int maxBatch();
+
+    /**
+     * How passages are ranked: {@code bm25} (Lucene BM25, Pyserini's defaults: Search-R1's retriever) or
+     * {@code world} (the task world's exact-name-first search that the warm-started policy was trained with,
+     * see {@link SearchRanking}; what {@code ./otc up} serves a world with). One index serves both.
+     */
+    @WithDefault("bm25")
+    SearchRanking ranking();
   }
 
   /** Code tool settings. */

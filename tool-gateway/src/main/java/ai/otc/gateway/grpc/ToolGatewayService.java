@@ -169,7 +169,7 @@ public class ToolGatewayService extends ToolGatewayGrpc.ToolGatewayImplBase {
         resp = cached.toBuilder().setCacheHit(true).build();
         metrics.cacheHit(Tool.SEARCH);
       } else {
-        List<SearchHit> hits = engine.search(r.getQuery(), topK);
+        List<SearchHit> hits = engine.search(r.getQuery(), topK, config.search().ranking());
         SearchResponse.Builder sb = SearchResponse.newBuilder().setStatus(ToolStatus.TOOL_STATUS_OK)
             .setFormatted(SearchEngine.format(hits));
         for (SearchHit h : hits) {

@@ -193,6 +193,10 @@ class GatewayProcessIT {
     Map<String, String> shortToken = config(tmp.resolve("spool-c"), true);
     shortToken.put("otc.gateway.auth.tenants.alpha.token", "short");
     assertStartFails(shortToken, "otc.gateway.auth.tenants.alpha.token");
+
+    Map<String, String> badRanking = config(tmp.resolve("spool-d"), true);
+    badRanking.put("otc.gateway.search.ranking", "tfidf");
+    assertStartFails(badRanking, "otc.gateway.search.ranking");
   }
 
   private void assertStartFails(Map<String, String> props, String key) throws Exception {

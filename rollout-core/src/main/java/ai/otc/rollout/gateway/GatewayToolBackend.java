@@ -1,0 +1,393 @@
+package ai.otc.rollout.gateway;
+
+import ai.otc.contract.GrpcMetadata;
+import ai.otc.policy.tools.CallInfo;
+import ai.otc.policy.tools.CallRef;
+import ai.otc.policy.tools.CallStatus;
+import ai.otc.policy.tools.CodeCall;
+import ai.otc.policy.tools.CodeOutcome;
+import ai.otc.policy.tools.SearchCall;
+import ai.otc.policy.tools.SearchOutcome;
+import ai.otc.policy.tools.ToolBackend;
+import ai.otc.proto.v1.BatchSearchRequest;
+import ai.otc.proto.v1.BatchSearchResponse;
+import ai.otc.proto.v1.CallContext;
+import ai.otc.proto.v1.ExecuteCodeRequest;
+import ai.otc.proto.v1.ExecuteCodeResponse;
+import ai.otc.proto.v1.Passage;
+import ai.otc.proto.v1.SearchRequest;
+import ai.otc.proto.v1.SearchResponse;
+import ai.otc.proto.v1.ToolGatewayGrpc;
+import ai.otc.proto.v1.ToolStatus;
+import io.grpc.ClientInterceptors;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A {@link ToolBackend} over the tool gateway's gRPC API ({@code otc.v1.ToolGateway}): every call carries the bearer
+ * token ({@link GrpcMetadata#AUTHORIZATION}), a per-attempt deadline and its {@link CallContext} (trajectory id, call
+ * index, policy version, run id). The searches of one generation step go out as {@code BatchSearch} RPCs (split at
+ * {@code maxBatch}); the programs of a step run concurrently (at most {@code codeParallelism} at a time), each with
+ * its idempotent {@code call_id} {@code <trajectory id>:<call index>}, so a retried program runs and is charged once.
+ *
+ * <p>Failures follow {@link RetryRules}: {@code RESOURCE_EXHAUSTED} (a whole RPC, or a query answered in place with
+ * status {@code RATE_LIMITED}) waits the {@code retry-after-ms} trailer and retries; {@code UNAVAILABLE} and
+ * {@code DEADLINE_EXCEEDED} retry with capped exponential back-off and jitter; anything else, or a call out of
+ * retries, fails for good: the outcome is not delivered ({@link CallInfo#delivered()} false) and carries the status
+ * ({@code RATE_LIMITED}, {@code UNAVAILABLE}, {@code TIMEOUT} for an exhausted deadline), and the generation
+ * environment ends that trajectory without an observation. A blank query is answered here with no passages and never
+ * sent (the gateway refuses blank queries; in process they find nothing).
+ *
+ * <p>Thread-safe. Counters in {@link #stats()}.
+ */
+public final class GatewayToolBackend implements ToolBackend {
+  private final ManagedChannel channel;
+  private final GatewayClientConfig config;
+  private final GatewayStats stats = new GatewayStats();
+  private final boolean ownsChannel;
+  private final ToolGatewayGrpc.ToolGatewayBlockingStub stub;
+  private final ExecutorService codeThreads = Executors.newVirtualThreadPerTaskExecutor();
+  private final Semaphore codeSlots;
+
+  /** A client over a channel the caller owns (not shut down by {@link #close()}). */
+  public GatewayToolBackend(ManagedChannel channel, GatewayClientConfig config) {
+    this(channel, config, false);
+  }
+
+  private GatewayToolBackend(ManagedChannel channel, GatewayClientConfig config, boolean ownsChannel) {
+    this.channel = channel;
+    this.config = config;
+    this.ownsChannel = ownsChannel;
+    Metadata auth = new Metadata();
+    auth.put(GrpcMetadata.AUTHORIZATION_KEY, GrpcMetadata.BEARER_PREFIX + config.token());
+    this.stub = ToolGatewayGrpc.newBlockingStub(
+        ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(auth)));
+    this.codeSlots = new Semaphore(config.codeParallelism());
+  }
+
+  /**
+   * A client with its own plain-text channel to {@code target} ({@code host:port}), shut down by {@link #close()}.
+   *
+   * @throws IllegalArgumentException naming the target when it is malformed
+   */
+  public static GatewayToolBackend connect(String target, GatewayClientConfig config) {
+    if (target == null || target.isBlank() || !target.matches("[^\\s:]+:\\d{1,5}")) {
+      throw new IllegalArgumentException("gateway target must be host:port, got '" + target + "'");
+    }
+    ManagedChannel ch = Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build();
+    return new GatewayToolBackend(ch, config, true);
+  }
+
+  // ---------------------------------------------------------------- single calls
+
+  /**
+   * One search.
+   *
+   * @throws ToolCallException when the call fails for good
+   */
+  @Override
+  public List<Hit> search(String query, int topK) {
+    SearchOutcome o = searchBatch(List.of(new SearchCall(query, topK, null))).get(0);
+    if (!o.info().delivered()) {
+      throw new ToolCallException(o.info());
+    }
+    return o.hits();
+  }
+
+  /**
+   * One program.
+   *
+   * @throws ToolCallException when the call fails for good
+   */
+  @Override
+  public Execution execute(String program) {
+    CodeOutcome o = executeBatch(List.of(new CodeCall(program, null))).get(0);
+    if (!o.info().delivered()) {
+      throw new ToolCallException(o.info());
+    }
+    return o.execution();
+  }
+
+  // ---------------------------------------------------------------- searches
+
+  @Override
+  public List<SearchOutcome> searchBatch(List<SearchCall> calls) {
+    SearchOutcome[] out = new SearchOutcome[calls.size()];
+    List<Integer> toSend = new ArrayList<>();
+    for (int i = 0; i < calls.size(); i++) {
+      if (calls.get(i).query().isBlank()) {
+        out[i] = new SearchOutcome(List.of(), CallInfo.delivered(CallStatus.OK, 0, false));
+        stats.recordCall(GatewayStats.SEARCH, CallStatus.OK, 0, false);
+      } else {
+        toSend.add(i);
+      }
+    }
+    for (int from = 0; from < toSend.size(); from += config.maxBatch()) {
+      sendSearches(calls, toSend.subList(from, Math.min(toSend.size(), from + config.maxBatch())), out);
+    }
+    return List.of(out);
+  }
+
+  /** Sends one chunk until every query is answered or has failed for good. */
+  private void sendSearches(List<SearchCall> calls, List<Integer> chunk, SearchOutcome[] out) {
+    long t0 = System.nanoTime();
+    RetryRules rules = new RetryRules(config.retry(), () -> ThreadLocalRandom.current().nextDouble());
+    List<Integer> pending = new ArrayList<>(chunk);
+    int attempts = 0;
+    while (!pending.isEmpty()) {
+      attempts++;
+      BatchSearchRequest.Builder req = BatchSearchRequest.newBuilder();
+      for (int i : pending) {
+        SearchCall c = calls.get(i);
+        SearchRequest.Builder r = SearchRequest.newBuilder().setQuery(c.query()).setTopK(c.topK());
+        if (c.ref() != null) {
+          r.setContext(context(c.ref()));
+        }
+        req.addRequests(r);
+      }
+      AtomicReference<Metadata> trailers = new AtomicReference<>();
+      RetryRules.Decision decision;
+      try {
+        stats.recordRpc();
+        BatchSearchResponse resp = stub
+            .withInterceptors(MetadataUtils.newCaptureMetadataInterceptor(new AtomicReference<>(), trailers))
+            .withDeadlineAfter(config.deadline().toNanos(), TimeUnit.NANOSECONDS)
+            .batchSearch(req.build());
+        if (resp.getResponsesCount() != pending.size()) {
+          throw Status.INTERNAL.withDescription("BatchSearch answered " + resp.getResponsesCount() + " of "
+              + pending.size() + " queries").asRuntimeException();
+        }
+        List<Integer> refused = new ArrayList<>();
+        for (int j = 0; j < pending.size(); j++) {
+          SearchResponse r = resp.getResponses(j);
+          int i = pending.get(j);
+          if (r.getStatus() == ToolStatus.TOOL_STATUS_RATE_LIMITED) {
+            refused.add(i);
+          } else {
+            out[i] = searchAnswer(r, t0, attempts);
+          }
+        }
+        if (refused.isEmpty()) {
+          return;
+        }
+        pending = refused;
+        decision = rules.onFailure(Status.Code.RESOURCE_EXHAUSTED, retryAfter(trailers.get()));
+      } catch (StatusRuntimeException e) {
+        decision = rules.onFailure(e.getStatus().getCode(), retryAfter(e.getTrailers()));
+        if (decision instanceof RetryRules.Decision.GiveUp g) {
+          decision = new RetryRules.Decision.GiveUp(g.code(), g.reason() + ": " + describe(e.getStatus()));
+        }
+      }
+      String failure = waitOrFail(decision);
+      if (failure != null) {
+        CallStatus status = failedStatus(decision, Status.Code.CANCELLED);
+        for (int i : pending) {
+          double ms = (System.nanoTime() - t0) / 1e6;
+          out[i] = new SearchOutcome(List.of(), CallInfo.failed(status, ms, attempts, failure));
+          stats.recordCall(GatewayStats.SEARCH, status, ms, false);
+        }
+        return;
+      }
+    }
+  }
+
+  private SearchOutcome searchAnswer(SearchResponse r, long t0, int attempts) {
+    List<Hit> hits = new ArrayList<>(r.getPassagesCount());
+    for (Passage p : r.getPassagesList()) {
+      hits.add(new Hit(p.getId(), p.getTitle(), p.getText(), p.getScore()));
+    }
+    double ms = (System.nanoTime() - t0) / 1e6;
+    CallStatus status = r.getStatus() == ToolStatus.TOOL_STATUS_UNSPECIFIED ? CallStatus.OK : statusOf(r.getStatus());
+    stats.recordCall(GatewayStats.SEARCH, status, ms, r.getCacheHit());
+    return new SearchOutcome(hits, new CallInfo(status, true, ms, r.getCacheHit(), attempts, ""));
+  }
+
+  // ---------------------------------------------------------------- programs
+
+  @Override
+  public List<CodeOutcome> executeBatch(List<CodeCall> calls) {
+    if (calls.size() == 1) {
+      return List.of(runProgram(calls.get(0)));
+    }
+    List<Future<CodeOutcome>> futures = new ArrayList<>(calls.size());
+    for (CodeCall c : calls) {
+      futures.add(codeThreads.submit(() -> runProgram(c)));
+    }
+    List<CodeOutcome> out = new ArrayList<>(calls.size());
+    try {
+      for (Future<CodeOutcome> f : futures) {
+        out.add(f.get());
+      }
+    } catch (InterruptedException e) {
+      futures.forEach(f -> f.cancel(true));
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while programs ran", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("a program call failed unexpectedly: " + e.getCause(), e.getCause());
+    }
+    return out;
+  }
+
+  private CodeOutcome runProgram(CodeCall c) {
+    long t0 = System.nanoTime();
+    RetryRules rules = new RetryRules(config.retry(), () -> ThreadLocalRandom.current().nextDouble());
+    ExecuteCodeRequest.Builder req = ExecuteCodeRequest.newBuilder().setCode(c.program())
+        .setTimeoutMs(config.codeTimeoutMs());
+    if (c.ref() != null) {
+      req.setCallId(c.ref().callId()).setContext(context(c.ref()));
+    }
+    ExecuteCodeRequest request = req.build();
+    int attempts = 0;
+    while (true) {
+      attempts++;
+      RetryRules.Decision decision;
+      try {
+        codeSlots.acquire();
+        try {
+          stats.recordRpc();
+          ExecuteCodeResponse r = stub.withDeadlineAfter(config.deadline().toNanos(), TimeUnit.NANOSECONDS)
+              .executeCode(request);
+          double ms = (System.nanoTime() - t0) / 1e6;
+          CallStatus status = statusOf(r.getStatus());
+          if (status == CallStatus.UNAVAILABLE || status == CallStatus.RATE_LIMITED) {
+            stats.recordCall(GatewayStats.CODE, status, ms, false);
+            return new CodeOutcome(null, CallInfo.failed(status, ms, attempts, "the gateway answered " + r.getStatus()
+                + (r.getObservation().isEmpty() ? "" : ": " + r.getObservation())));
+          }
+          stats.recordCall(GatewayStats.CODE, status, ms, r.getCacheHit());
+          Execution ex = new Execution(r.getStdout(), r.getStderr(), r.getExitCode(), status == CallStatus.TIMEOUT);
+          return new CodeOutcome(ex, new CallInfo(status, true, ms, r.getCacheHit(), attempts, ""));
+        } finally {
+          codeSlots.release();
+        }
+      } catch (StatusRuntimeException e) {
+        decision = rules.onFailure(e.getStatus().getCode(), retryAfter(e.getTrailers()));
+        if (decision instanceof RetryRules.Decision.GiveUp g) {
+          decision = new RetryRules.Decision.GiveUp(g.code(), g.reason() + ": " + describe(e.getStatus()));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        decision = new RetryRules.Decision.GiveUp(Status.Code.CANCELLED, "interrupted");
+      }
+      String failure = waitOrFail(decision);
+      if (failure != null) {
+        double ms = (System.nanoTime() - t0) / 1e6;
+        CallStatus status = failedStatus(decision, Status.Code.CANCELLED);
+        stats.recordCall(GatewayStats.CODE, status, ms, false);
+        return new CodeOutcome(null, CallInfo.failed(status, ms, attempts, failure));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- shared
+
+  /** Sleeps for a retry and returns null, or returns the reason the call fails for good. */
+  private String waitOrFail(RetryRules.Decision decision) {
+    if (decision instanceof RetryRules.Decision.GiveUp g) {
+      return g.reason();
+    }
+    RetryRules.Decision.Retry r = (RetryRules.Decision.Retry) decision;
+    long w0 = System.nanoTime();
+    try {
+      Thread.sleep(r.delayMs());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted while backing off";
+    } finally {
+      stats.recordRetry(r.rateLimited(), System.nanoTime() - w0);
+    }
+    return null;
+  }
+
+  /** The status a call that failed for good carries, from its last failure's code. */
+  private static CallStatus failedStatus(RetryRules.Decision decision, Status.Code fallback) {
+    Status.Code code = decision instanceof RetryRules.Decision.GiveUp g ? g.code() : fallback;
+    return switch (code) {
+      case RESOURCE_EXHAUSTED -> CallStatus.RATE_LIMITED;
+      case DEADLINE_EXCEEDED -> CallStatus.TIMEOUT;
+      default -> CallStatus.UNAVAILABLE;
+    };
+  }
+
+  private static CallContext context(CallRef ref) {
+    return CallContext.newBuilder().setTrajectoryId(ref.trajectoryId()).setCallIndex(ref.callIndex())
+        .setPolicyVersion(ref.policyVersion()).setRunId(ref.runId()).build();
+  }
+
+  /** The {@code retry-after-ms} trailer, or -1. */
+  static long retryAfter(Metadata trailers) {
+    if (trailers == null) {
+      return -1;
+    }
+    String v = trailers.get(GrpcMetadata.RETRY_AFTER_MS_KEY);
+    if (v == null) {
+      return -1;
+    }
+    try {
+      return Math.max(0, Long.parseLong(v.strip()));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static String describe(Status s) {
+    return s.getCode() + (s.getDescription() == null ? "" : " (" + s.getDescription() + ")");
+  }
+
+  /** The contract's tool status as the policy library's. */
+  static CallStatus statusOf(ToolStatus s) {
+    return switch (s) {
+      case TOOL_STATUS_OK, TOOL_STATUS_UNSPECIFIED, UNRECOGNIZED -> CallStatus.OK;
+      case TOOL_STATUS_ERROR -> CallStatus.ERROR;
+      case TOOL_STATUS_TIMEOUT -> CallStatus.TIMEOUT;
+      case TOOL_STATUS_OOM -> CallStatus.OOM;
+      case TOOL_STATUS_KILLED -> CallStatus.KILLED;
+      case TOOL_STATUS_RATE_LIMITED -> CallStatus.RATE_LIMITED;
+      case TOOL_STATUS_UNAVAILABLE -> CallStatus.UNAVAILABLE;
+      case TOOL_STATUS_NOT_EXECUTED -> CallStatus.NOT_EXECUTED;
+    };
+  }
+
+  /** The client's counters. */
+  public GatewayStats stats() {
+    return stats;
+  }
+
+  public GatewayClientConfig config() {
+    return config;
+  }
+
+  @Override
+  public String name() {
+    return "gateway";
+  }
+
+  /** Stops the program threads; shuts the channel down when {@link #connect} made it. */
+  @Override
+  public void close() {
+    codeThreads.shutdownNow();
+    if (ownsChannel) {
+      channel.shutdownNow();
+      try {
+        channel.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
