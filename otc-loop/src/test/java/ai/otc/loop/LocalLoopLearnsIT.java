@@ -57,7 +57,7 @@ class LocalLoopLearnsIT {
       try (PolicyModel m = initial.newModel("cpu")) {
         before = greedy(m, initial, tools, probe);
       }
-      UpdateConfig update = UpdateConfig.grpoDefaults().toBuilder().lr(3e-4).build();
+      UpdateConfig update = UpdateConfig.grpoDefaults();
       LocalLoop.Settings settings = new LocalLoop.Settings("learns", 0, 32, SamplerConfig.defaults(),
           RewardConfig.paper(RewardKind.OTC_GRPO), update, "cpu");
       Greedy after;

@@ -13,7 +13,7 @@ class UpdateConfigTest {
   void defaultsAreThePrototypesSettings() {
     UpdateConfig g = UpdateConfig.grpoDefaults();
     assertThat(g.algorithm()).isEqualTo(Algorithm.GRPO);
-    assertThat(g.lr()).isEqualTo(1e-4);
+    assertThat(g.lr()).isEqualTo(3e-4);
     assertThat(g.clip()).isEqualTo(0.2);
     assertThat(g.klEstimator()).isEqualTo(KlEstimator.LOW_VAR_KL);
     assertThat(g.klCoef()).isEqualTo(0.01);

@@ -75,7 +75,7 @@ class LearnerConfigTest {
     assertThat(c.topics().create()).isTrue();
     UpdateConfig u = LearnerSettingsProducer.updateConfig(c);
     assertThat(u.algorithm()).isEqualTo(Algorithm.GRPO);
-    assertThat(u.lr()).isEqualTo(1e-4);
+    assertThat(u.lr()).isEqualTo(3e-4);
     assertThat(u.clip()).isEqualTo(0.2);
     assertThat(u.klCoef()).isEqualTo(0.01);
     assertThat(u.klEstimator()).isEqualTo(KlEstimator.LOW_VAR_KL);
