@@ -125,6 +125,26 @@ class GeneratorTest {
   }
 
   @Test
+  void divergedWeightsFailClearlyInsteadOfPickingTokenMinusOne() {
+    try (PolicyModel ok = new PolicyModel(ModelConfig.tiny(V))) {
+      Map<String, float[]> w = ok.weights();
+      w.replaceAll((k, x) -> {
+        float[] y = x.clone();
+        java.util.Arrays.fill(y, Float.NaN);
+        return y;
+      });
+      try (PolicyModel bad = new PolicyModel(ModelConfig.tiny(V), w)) {
+        Generator g = new Generator(bad, stopSet(), EOS);
+        for (SamplingConfig sc : List.of(SamplingConfig.greedy(), SamplingConfig.sample(1f, 0.9f, 1),
+            SamplingConfig.sample(1f, 1f, 1))) {
+          org.assertj.core.api.Assertions.assertThatThrownBy(() -> g.generate(prompts(), null, sc, Set.of(), 16))
+              .isInstanceOf(IllegalStateException.class).hasMessageContaining("not finite");
+        }
+      }
+    }
+  }
+
+  @Test
   void cachedGenerationMatchesFullRecomputation() {
     try (PolicyModel m = new PolicyModel(ModelConfig.tiny(V))) {
       Generator g = new Generator(m, stopSet(), EOS);
