@@ -168,9 +168,28 @@ public final class LocalLoop implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Times {@code rounds} more training steps on the same batch and returns the fastest in seconds (a benchmark of the
+   * update phase alone; it changes the weights, so call it last).
+   */
+  public double timeUpdate(TrainingBatch batch, int rounds) {
+    double best = Double.POSITIVE_INFINITY;
+    for (int i = 0; i < rounds; i++) {
+      long t0 = System.nanoTime();
+      updater.update(batch);
+      best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+    }
+    return best;
+  }
+
   /** The live policy (the weights after {@code step()} updates); do not close it. */
   public PolicyModel policy() {
     return actor;
+  }
+
+  /** The learner's hyperparameters. */
+  public UpdateConfig updateConfig() {
+    return settings.update();
   }
 
   /** Training steps done so far (= the current policy version). */

@@ -57,15 +57,58 @@ public final class LocalRun {
         LocalLoop loop = new LocalLoop(initial, world.split(Split.TRAIN), tools, settings)) {
       DecisionProbe probe = new DecisionProbe(DecisionProbe.sample(world.split(Split.TRAIN), 40), initial.tokenizer());
       out.println("step 0  p(direct) " + format(probe.directProbability(loop.policy())));
+      LocalLoop.StepReport last = null;
       for (int s = 0; s < steps; s++) {
         LocalLoop.StepReport r = loop.step();
+        last = r;
         out.println(line(r) + "  p(direct)" + format(probe.directProbability(loop.policy())));
+      }
+      String bench = System.getProperty("bench-update");
+      if (bench != null && last != null) {
+        benchUpdate(loop, last, initial, Path.of(bench), out);
       }
       String file = System.getProperty("out");
       if (file != null) {
         loop.snapshot(Map.of("reward", args[2], "steps", steps, "seed", seed)).save(Path.of(file));
       }
     }
+  }
+
+  /**
+   * Writes the last step's training batch (the samples in bench/learner_reference.py's format, the model's sizes and
+   * the update settings) to {@code file} for bench/update_bench.py, then times the same update 3 more times here.
+   */
+  private static void benchUpdate(LocalLoop loop, LocalLoop.StepReport last, PolicyArtifact initial, Path file,
+      PrintStream out) {
+    java.util.List<Map<String, Object>> samples = new java.util.ArrayList<>();
+    java.util.Map<String, Integer> groups = new java.util.HashMap<>();
+    for (ai.otc.learner.batch.Sample s : last.batch().samples()) {
+      Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("tokens", s.tokens());
+      m.put("prompt_length", s.promptLength());
+      m.put("loss_mask", s.lossMask());
+      m.put("group", groups.computeIfAbsent(s.groupId(), k -> groups.size()));
+      m.put("advantage", s.advantage());
+      m.put("old_log_probs", s.oldLogProbs());
+      samples.add(m);
+    }
+    ai.otc.policy.model.ModelConfig mc = initial.modelConfig();
+    UpdateConfig u = loop.updateConfig();
+    Map<String, Object> doc = new java.util.LinkedHashMap<>();
+    doc.put("model", Map.of("vocab", mc.vocabSize(), "d", mc.dModel(), "layers", mc.layers(), "heads", mc.heads(),
+        "ff", mc.ffDim(), "context", mc.context()));
+    doc.put("settings", Map.of("lr", u.lr(), "eps", u.eps(), "mini", u.miniBatches(), "micro", u.microBatchSize(),
+        "grad_clip", u.gradClip(), "entropy_coef", u.entropyCoef(), "kl_coef", u.klCoef()));
+    doc.put("samples", samples);
+    double java = loop.timeUpdate(last.batch(), 3);
+    doc.put("java_update_seconds", java);
+    try {
+      new com.fasterxml.jackson.databind.ObjectMapper().writeValue(file.toFile(), doc);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot write " + file, e);
+    }
+    out.printf(Locale.ROOT, "update-bench: %d trajectories, DJL best of 3: %.3f s; batch written to %s%n",
+        samples.size(), java, file);
   }
 
   private static String format(Map<String, Double> p) {
