@@ -1,7 +1,14 @@
 package ai.otc.learner.checkpoint;
 
+import ai.otc.learner.update.PolicyUpdater;
+import ai.otc.learner.update.UpdateConfig;
 import ai.otc.policy.model.AdamW;
+import ai.otc.policy.model.PolicyModel;
+import ai.otc.policy.model.ReferencePolicy;
+import ai.otc.policy.model.ValueModel;
 import ai.otc.policy.store.PolicyArtifact;
+import ai.otc.policy.tokenizer.WordTokenizer;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -88,6 +95,58 @@ public record LearnerCheckpoint(long step, long policyVersion, PolicyArtifact ac
       return out.toByteArray();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The checkpoint of an updater's current state: step {@code updater.step()}, the actor (and critic) weights with
+   * {@code tokenizer}, both optimizers' states, and the given offsets, recent ids and metadata.
+   */
+  public static LearnerCheckpoint capture(PolicyUpdater updater, WordTokenizer tokenizer, long policyVersion,
+      Map<String, Map<Integer, Long>> offsets, List<String> recentGroupIds, Map<String, String> metadata) {
+    PolicyArtifact actor = PolicyArtifact.of(updater.actor(), tokenizer, policyVersion, Map.of("role", "actor"));
+    PolicyArtifact critic = updater.critic().map(c -> new PolicyArtifact(c.model().config(), tokenizer, c.weights(),
+        policyVersion, Map.of("role", "critic"))).orElse(null);
+    return new LearnerCheckpoint(updater.step(), policyVersion, actor, optimizerBytes(updater.actorOptimizer()), critic,
+        updater.criticOptimizer().map(LearnerCheckpoint::optimizerBytes).orElse(null), offsets, recentGroupIds,
+        metadata);
+  }
+
+  /**
+   * Models and updater rebuilt from a checkpoint. Closing it closes the updater, the actor and the critic (not the
+   * reference, which the caller owns).
+   */
+  public record Restored(PolicyModel actor, ValueModel critic, PolicyUpdater updater) implements AutoCloseable {
+    @Override
+    public void close() {
+      updater.close();
+      actor.close();
+      if (critic != null) {
+        critic.close();
+      }
+    }
+  }
+
+  /**
+   * Rebuilds the actor (on {@code device}), the critic (with its trained head) and an updater at this checkpoint's
+   * step with both optimizers restored, so that training continues exactly as if it had not stopped (tested bit for
+   * bit). Throws when the config's algorithm needs a critic the checkpoint lacks, or its optimizer settings differ.
+   */
+  public Restored restore(ReferencePolicy reference, UpdateConfig config, String device) {
+    PolicyModel a = actor.newModel(device);
+    ValueModel c = null;
+    try {
+      c = critic == null ? null : ValueModel.restore(critic.modelConfig().withDevice(device), critic.weights());
+      AdamW aOpt = AdamW.load(a.parameters(), new ByteArrayInputStream(actorOptimizer));
+      AdamW cOpt = c == null ? null : AdamW.load(c.model().parameters(), new ByteArrayInputStream(criticOptimizer));
+      return new Restored(a, c, new PolicyUpdater(a, reference, c, config, step, aOpt, cOpt));
+    } catch (IOException | RuntimeException e) {
+      a.close();
+      if (c != null) {
+        c.close();
+      }
+      throw e instanceof IOException io ? new CheckpointException("cannot restore optimizer state: " + io, io)
+          : (RuntimeException) e;
     }
   }
 

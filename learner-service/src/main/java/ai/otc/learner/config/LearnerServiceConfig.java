@@ -116,7 +116,7 @@ public interface LearnerServiceConfig {
   int dedupeSteps();
 
   /** Base learning rate of the policy's AdamW (LEARNER.md §8). */
-  @WithDefault("1e-4")
+  @WithDefault("3e-4")
   @Positive
   double lr();
 

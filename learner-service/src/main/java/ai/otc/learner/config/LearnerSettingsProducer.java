@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -80,11 +81,12 @@ public class LearnerSettingsProducer {
   }
 
   /**
-   * Builds the settings. {@code gpuCount} asks DJL's engine (only when {@code device} is not {@code cpu}).
+   * Builds the settings. {@code gpuCount} and {@code engineInfo} ask DJL's engine, only when {@code device} is not
+   * {@code cpu} (so a CPU learner loads the engine on its training thread, not here).
    *
    * @throws IllegalArgumentException naming the key of the first problem
    */
-  public static LearnerSettings toSettings(LearnerServiceConfig c, IntSupplier gpuCount, String engineInfo) {
+  public static LearnerSettings toSettings(LearnerServiceConfig c, IntSupplier gpuCount, Supplier<String> engineInfo) {
     UpdateConfig update = updateConfig(c);
     StalenessGate.Policy stale = StalenessGate.Policy.parse(c.stalePolicy());
     URI storeRoot = runStore(c.policyStore(), c.runId());
@@ -107,7 +109,7 @@ public class LearnerSettingsProducer {
     }
     String device = switch (c.device()) {
       case CPU -> "cpu";
-      default -> DeviceSelector.select(c.device(), gpuCount.getAsInt(), engineInfo);
+      default -> DeviceSelector.select(c.device(), gpuCount.getAsInt(), engineInfo.get());
     };
     return new LearnerSettings(c.runId(), c.reward(), c.initialPolicy(), storeRoot, ckpt, c.groupsPerStep(), c.staleness(),
         stale, device, c.maxSteps(), c.startFrom(), update, c.seed(), c.dedupeSteps());
@@ -140,9 +142,10 @@ public class LearnerSettingsProducer {
   @Startup
   @jakarta.inject.Singleton
   LearnerSettings settings(LearnerServiceConfig config) {
-    LearnerSettings s = toSettings(config, () -> DjlRuntime.engine().getGpuCount(), engineInfo());
-    LOG.infof("run %s: device %s, %s, B %d, K %d (%s), max steps %d, store %s, checkpoints %s", s.runId(), s.device(),
-        s.update().algorithm(), s.groupsPerStep(), s.staleness(), c(s.stalePolicy()), s.maxSteps(), s.storeRoot(), s.checkpointDir());
+    LearnerSettings s = toSettings(config, () -> DjlRuntime.engine().getGpuCount(), LearnerSettingsProducer::engineInfo);
+    LOG.infof("run %s: device %s, B %d, K %d (%s), max steps %d, start from %s, dedupe window %d steps, store %s, checkpoints %s,"
+            + " reward label %s, update %s", s.runId(), s.device(), s.groupsPerStep(), s.staleness(), c(s.stalePolicy()), s.maxSteps(),
+        s.startFrom().wireName(), s.dedupeSteps(), s.storeRoot(), s.checkpointDir(), s.rewardLabel().orElse("(the groups')"), s.update());
     return s;
   }
 

@@ -5,23 +5,20 @@ import ai.otc.policy.store.PolicyArtifact;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The service's use of learner-core's {@link LearnerCheckpoint}: its {@link ServiceState} travels inside the checkpoint,
- * so it is written in the same atomic write as the weights, optimizer(s) and offsets.
- *
- * <p>Until learner-core's checkpoint has a field of its own for it (NEEDS-FROM-LEARNCORE.md #1) the state rides as the
- * last entry of {@code recentGroupIds}, prefixed with {@value #STATE_PREFIX}; the entries before it are the remembered
- * group ids, oldest first, as the field documents.
+ * The service's use of learner-core's {@link LearnerCheckpoint}: its {@link ServiceState} travels as JSON in the
+ * checkpoint's metadata (key {@value #STATE_KEY}), so it is written in the same atomic write as the weights,
+ * optimizer(s) and offsets; {@code recentGroupIds} holds the remembered group ids, oldest first.
  */
 public final class Checkpoints {
 
-  /** Marks the entry of {@code recentGroupIds} that carries the service state. */
-  static final String STATE_PREFIX = "otc-learner-state:";
+  /** The metadata key of the service state. */
+  public static final String STATE_KEY = "otc-learner-state";
 
   private Checkpoints() {}
 
@@ -33,18 +30,18 @@ public final class Checkpoints {
       ids.addAll(e.trained());
       ids.addAll(e.dropped());
     }
-    ids.add(STATE_PREFIX + Base64.getEncoder().encodeToString(state.toJson()));
-    return new LearnerCheckpoint(s, s, actor, actorOptimizer, critic, criticOptimizer, offsets, ids);
+    return new LearnerCheckpoint(s, s, actor, actorOptimizer, critic, criticOptimizer, offsets, ids,
+        Map.of(STATE_KEY, new String(state.toJson(), StandardCharsets.UTF_8), "run_id", state.runId()));
   }
 
   /** The service state of a checkpoint this service wrote. */
   public static ServiceState state(LearnerCheckpoint c) {
-    List<String> ids = c.recentGroupIds();
-    if (ids.isEmpty() || !ids.getLast().startsWith(STATE_PREFIX)) {
-      throw new IllegalStateException("the checkpoint of step " + c.step() + " holds no learner-service state: was it written by"
-          + " another program?");
+    String json = c.metadata().get(STATE_KEY);
+    if (json == null) {
+      throw new IllegalStateException("the checkpoint of step " + c.step() + " holds no learner-service state (metadata "
+          + STATE_KEY + "): was it written by another program?");
     }
-    return ServiceState.fromJson(Base64.getDecoder().decode(ids.getLast().substring(STATE_PREFIX.length())));
+    return ServiceState.fromJson(json.getBytes(StandardCharsets.UTF_8));
   }
 
   /** The newest complete checkpoint in {@code dir}, if any. */

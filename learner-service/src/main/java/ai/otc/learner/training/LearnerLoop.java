@@ -16,7 +16,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -87,6 +86,12 @@ public class LearnerLoop {
           break;
         }
         backoffMs = retry(e, backoffMs);
+      } catch (Error e) {
+        // A native library that does not load, memory exhausted: not something a new life fixes.
+        status.failed(e.toString());
+        status.state(LearnerStatus.State.FAILED);
+        LOG.errorf(e, "learner stopped, not retrying: %s", e);
+        return;
       }
     }
   }
@@ -95,12 +100,14 @@ public class LearnerLoop {
   private boolean life() {
     TopicInitializer.ensureTopics(bootstrap, config.topics());
     PolicyStore store = PolicyStores.open(settings.storeRoot());
-    Optional<Long> published = PolicyTopic.latestVersion(bootstrap, config.topics().policy(), settings.runId(), POLICY_READ_TIMEOUT);
-    try (RewardedReader reader = new RewardedReader(bootstrap, config.topics().rewarded(), settings.runId(), config.consumer());
-        Publisher publisher = new Publisher(bootstrap, settings.runId(), config.topics().policy(), config.topics().metrics(),
+    // The publisher first: its initTransactions completes (commits or aborts) whatever transaction a dead life left
+    // open, so the policy topic read next shows exactly what was published.
+    try (Publisher publisher = new Publisher(bootstrap, settings.runId(), config.topics().policy(), config.topics().metrics(),
             config.producer());
+        RewardedReader reader = new RewardedReader(bootstrap, config.topics().rewarded(), settings.runId(), config.consumer());
         LearnerRun run = LearnerRun.open(settings, config.topics().rewarded(), store, reader, publisher::publish,
-            deadLetters::send, metrics, status, published)) {
+            deadLetters::send, metrics, status,
+            PolicyTopic.latestVersion(bootstrap, config.topics().policy(), settings.runId(), POLICY_READ_TIMEOUT))) {
       if (done(run)) {
         return true;
       }

@@ -21,7 +21,6 @@ import ai.otc.proto.v1.PolicyManifest;
 import ai.otc.proto.v1.ScoredGroup;
 import ai.otc.proto.v1.StepMetrics;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -199,9 +198,9 @@ public final class LearnerRun implements AutoCloseable {
     AdamW actorOpt = loadOptimizer(actor, c.actorOptimizer());
     AdamW criticOpt = null;
     if (settings.update().algorithm() == Algorithm.PPO) {
-      // TODO(learner-core): restore the critic with its trained head (NEEDS-FROM-LEARNCORE.md #3).
+      // The critic as trained (its head included); a checkpoint without one (step 0 of a run that switched to PPO) gets a fresh head.
       critic = c.critic() != null
-          ? ValueModel.fromWarmStart(c.critic().modelConfig().withDevice(settings.device()), c.critic().weights(), settings.seed())
+          ? ValueModel.restore(c.critic().modelConfig().withDevice(settings.device()), c.critic().weights())
           : ValueModel.fromWarmStart(modelConfig, c.actor().weights(), settings.seed());
       criticOpt = c.critic() != null ? loadOptimizer(critic.model(), c.criticOptimizer()) : null;
     }
@@ -329,19 +328,9 @@ public final class LearnerRun implements AutoCloseable {
   private LearnerCheckpoint checkpoint(long s, PolicyArtifact actorArtifact, Map<Integer, Long> offsets, ServiceState state) {
     PolicyArtifact criticArtifact = critic == null ? null
         : new PolicyArtifact(critic.model().config(), tokenizer, critic.weights(), s, Map.of("role", "critic"));
-    byte[] criticOpt = updater.criticOptimizer().map(LearnerRun::optimizerBytes).orElse(null);
-    return Checkpoints.of(s, actorArtifact, optimizerBytes(updater.actorOptimizer()), criticArtifact, criticOpt,
+    byte[] criticOpt = updater.criticOptimizer().map(LearnerCheckpoint::optimizerBytes).orElse(null);
+    return Checkpoints.of(s, actorArtifact, LearnerCheckpoint.optimizerBytes(updater.actorOptimizer()), criticArtifact, criticOpt,
         Map.of(rewardedTopic, Map.copyOf(offsets)), state);
-  }
-
-  private static byte[] optimizerBytes(AdamW opt) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      opt.save(out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
   }
 
   /** The manifest's {@code model_config_json}: the sizes (device excluded: it is each reader's choice). */

@@ -75,7 +75,7 @@ class LearnerConfigTest {
     assertThat(c.topics().create()).isTrue();
     UpdateConfig u = LearnerSettingsProducer.updateConfig(c);
     assertThat(u.algorithm()).isEqualTo(Algorithm.GRPO);
-    assertThat(u.lr()).isEqualTo(1e-4);
+    assertThat(u.lr()).isEqualTo(3e-4);
     assertThat(u.clip()).isEqualTo(0.2);
     assertThat(u.klCoef()).isEqualTo(0.01);
     assertThat(u.klEstimator()).isEqualTo(KlEstimator.LOW_VAR_KL);
@@ -158,14 +158,14 @@ class LearnerConfigTest {
   @Test
   void crossKeyRulesNameTheirKeys() throws Exception {
     // No checkpoint, no initial policy.
-    assertThatThrownBy(() -> LearnerSettingsProducer.toSettings(load(Map.of()), () -> 0, "engine"))
+    assertThatThrownBy(() -> LearnerSettingsProducer.toSettings(load(Map.of()), () -> 0, () -> "engine"))
         .hasMessageStartingWith("otc.learner.initial-policy is required");
     assertThatThrownBy(() -> LearnerSettingsProducer.toSettings(load(Map.of("otc.learner.initial-policy",
-        tmp.resolve("nope.zip").toString())), () -> 0, "engine"))
+        tmp.resolve("nope.zip").toString())), () -> 0, () -> "engine"))
         .hasMessageStartingWith("otc.learner.initial-policy (").hasMessageContaining("is not a readable file");
     Path junk = Files.writeString(tmp.resolve("junk.zip"), "not a zip");
     assertThatThrownBy(() -> LearnerSettingsProducer.toSettings(load(Map.of("otc.learner.initial-policy", junk.toString())),
-        () -> 0, "engine"))
+        () -> 0, () -> "engine"))
         .hasMessageStartingWith("otc.learner.initial-policy (").hasMessageContaining("is not a valid policy artifact");
     // A value each key accepts alone but the update refuses (clip must be below 1).
     assertThatThrownBy(() -> LearnerSettingsProducer.updateConfig(load(Map.of("otc.learner.clip", "1"))))
@@ -174,7 +174,7 @@ class LearnerConfigTest {
         .hasMessageStartingWith("otc.learner.policy-store (s3://bucket/policies)").hasMessageContaining("unsupported");
     Path file = Files.writeString(tmp.resolve("ckpt-file"), "x");
     assertThatThrownBy(() -> LearnerSettingsProducer.toSettings(load(Map.of("otc.learner.checkpoint-dir", file.toString())),
-        () -> 0, "engine"))
+        () -> 0, () -> "engine"))
         .hasMessageStartingWith("otc.learner.checkpoint-dir (").hasMessageContaining("is not a directory");
   }
 
@@ -182,11 +182,11 @@ class LearnerConfigTest {
   void theDeviceIsResolvedAtStart() {
     Path initial = TinyPolicy.write(tmp.resolve("initial.zip"));
     Map<String, String> p = Map.of("otc.learner.initial-policy", initial.toString(), "otc.learner.device", "gpu");
-    assertThatThrownBy(() -> LearnerSettingsProducer.toSettings(load(p), () -> 0, "PyTorch 2.7.1"))
+    assertThatThrownBy(() -> LearnerSettingsProducer.toSettings(load(p), () -> 0, () -> "PyTorch 2.7.1"))
         .hasMessageStartingWith("otc.learner.device=gpu but the PyTorch engine reports no GPU");
-    assertThat(LearnerSettingsProducer.toSettings(load(p), () -> 1, "x").device()).isEqualTo("gpu");
+    assertThat(LearnerSettingsProducer.toSettings(load(p), () -> 1, () -> "x").device()).isEqualTo("gpu");
     LearnerSettings s = LearnerSettingsProducer.toSettings(load(Map.of("otc.learner.initial-policy", initial.toString())),
-        () -> 0, "x");
+        () -> 0, () -> "x");
     assertThat(s.device()).isEqualTo("cpu");
     assertThat(s.storeRoot().toString()).endsWith("/store/run-1/");
     assertThat(s.stalePolicy()).isEqualTo(StalenessGate.Policy.DROP);

@@ -56,16 +56,24 @@ public final class RunFeed implements AutoCloseable {
     }
   }
 
-  /** Produces one scored group (synchronously). */
+  /** Produces one scored group (synchronously), partitioned by its key as the reward service does. */
   public void send(ScoredGroup g) throws Exception {
-    ProducerRecord<String, byte[]> r = new ProducerRecord<>(Topics.REWARDED, g.getGroupId(), g.toByteArray());
+    send(g, null);
+  }
+
+  /**
+   * Produces one scored group (synchronously) to {@code partition} (null: by key). The learner decides records in poll
+   * order, which interleaves partitions arbitrarily; a test that needs a fixed order uses one partition.
+   */
+  public void send(ScoredGroup g, Integer partition) throws Exception {
+    ProducerRecord<String, byte[]> r = new ProducerRecord<>(Topics.REWARDED, partition, g.getGroupId(), g.toByteArray());
     ContractHeaders.stamp(r.headers(), Headers.TYPE_SCORED_GROUP);
     producer.send(r).get();
   }
 
   /** Produces raw bytes claiming to be a scored group (a poison record); returns its partition and offset. */
-  public long[] sendRaw(String key, byte[] value) throws Exception {
-    ProducerRecord<String, byte[]> r = new ProducerRecord<>(Topics.REWARDED, key, value);
+  public long[] sendRaw(String key, byte[] value, Integer partition) throws Exception {
+    ProducerRecord<String, byte[]> r = new ProducerRecord<>(Topics.REWARDED, partition, key, value);
     ContractHeaders.stamp(r.headers(), Headers.TYPE_SCORED_GROUP);
     var md = producer.send(r).get();
     return new long[] {md.partition(), md.offset()};

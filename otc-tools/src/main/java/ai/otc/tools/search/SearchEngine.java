@@ -57,7 +57,8 @@ import org.apache.lucene.store.FSDirectory;
  * <p>Scoring follows Pyserini's defaults, the closest match to Search-R1's retriever: {@link
  * BM25Similarity} with k1 = 0.9, b = 0.4 over {@link EnglishAnalyzer} tokens of {@code title + "\n" +
  * text}; a query is the bag of its analysed terms (OR). Results are formatted by {@link #format(List)}
- * exactly as Search-R1's {@code _passages2string}.
+ * exactly as Search-R1's {@code _passages2string}. The same index also serves {@link SearchRanking#WORLD}, the
+ * task world's exact-name-first ranking ({@link WorldRanking}), through {@link #search(String, int, SearchRanking)}.
  *
  * <p>The index lives on disk in {@code indexDir}. {@link #open(Path, Path)} stores the SHA-256 of the
  * corpus file (and the analysis settings) next to the index and reuses the index when both still match,

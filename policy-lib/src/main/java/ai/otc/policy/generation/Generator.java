@@ -236,6 +236,11 @@ public final class Generator {
         sum += p[j];
       }
     }
+    if (arg < 0 || !(sum > 0) || Double.isInfinite(sum)) {
+      // NaN / infinite logits (diverged weights) would otherwise surface as an index of -1 somewhere below
+      throw new IllegalStateException("the policy's logits are not finite at position " + at
+          + " (diverged weights?): cannot sample");
+    }
     int pick = arg;
     if (!greedy) {
       if (s.topP() < 1f) {

@@ -35,6 +35,17 @@ public final class ValueModel implements AutoCloseable {
     return new ValueModel(new PolicyModel(config.withValueHead(true), withFreshHead(config, weights, headSeed)));
   }
 
+  /**
+   * A critic with exactly these weights, value head included (a learner checkpoint's: resuming must not draw a fresh
+   * head). Throws when the weights lack {@code value.w} / {@code value.b} or a weight has the wrong size.
+   */
+  public static ValueModel restore(ModelConfig config, Map<String, float[]> weights) {
+    if (!weights.containsKey("value.w") || !weights.containsKey("value.b")) {
+      throw new IllegalArgumentException("critic weights lack the value head (value.w, value.b)");
+    }
+    return new ValueModel(new PolicyModel(config.withValueHead(true), weights));
+  }
+
   /** The weight map of {@code weights} plus a fresh value head drawn from {@code headSeed} (see class doc). */
   public static Map<String, float[]> withFreshHead(ModelConfig config, Map<String, float[]> weights, long headSeed) {
     Map<String, float[]> w = new LinkedHashMap<>(weights);

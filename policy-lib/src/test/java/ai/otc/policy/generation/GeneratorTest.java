@@ -22,7 +22,7 @@ class GeneratorTest {
   }
 
   /** Inserts {30, 31, 32} after the first two stops of each row, then ends it; records where insertions went. */
-  static final class Inserting implements TurnEnvironment {
+  static class Inserting implements TurnEnvironment {
     final Map<Integer, List<Integer>> insertedAt = new HashMap<>();
     final Map<Integer, Integer> stops = new HashMap<>();
 
@@ -73,6 +73,74 @@ class GeneratorTest {
         }
       }
       assertThat(insertedSeen).as("the environment was exercised").isGreaterThan(0);
+    }
+  }
+
+  /** Records how the generator groups stops: per onStops call, the rows. */
+  static final class Grouping extends Inserting {
+    final List<int[]> calls = new ArrayList<>();
+
+    @Override
+    public int[][] onStops(int[] rows, int[][] tokens, int[] lengths, int[] turnStarts) {
+      calls.add(rows.clone());
+      return super.onStops(rows, tokens, lengths, turnStarts);
+    }
+  }
+
+  @Test
+  void rowsStoppingAtOneStepAreHandedOverTogetherWithTheSameResult() {
+    try (PolicyModel m = new PolicyModel(ModelConfig.tiny(V))) {
+      Generator g = new Generator(m, stopSet(), EOS);
+      List<int[]> same = new ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        same.add(new int[] {3, 4});
+      }
+      Grouping grouped = new Grouping();
+      List<Rollout> a = g.generate(same, grouped, SamplingConfig.sample(1f, 1f, 5), Set.of(), 48);
+      assertThat(grouped.calls.stream().mapToInt(r -> r.length).max().orElse(0))
+          .as("several rows stopped at one step and came in one call").isGreaterThan(1);
+      for (int[] rows : grouped.calls) {
+        assertThat(rows).isSorted().doesNotHaveDuplicates();
+      }
+      // the per-row path (a plain TurnEnvironment) gives the same rollouts
+      Inserting plain = new Inserting();
+      TurnEnvironment oneByOne = plain::onStop;
+      List<Rollout> b = g.generate(same, oneByOne, SamplingConfig.sample(1f, 1f, 5), Set.of(), 48);
+      for (int i = 0; i < a.size(); i++) {
+        assertThat(a.get(i).tokens()).isEqualTo(b.get(i).tokens());
+        assertThat(a.get(i).generated()).isEqualTo(b.get(i).generated());
+      }
+      // explicit row seeds: a row's sample depends on its seed only
+      long[] seeds = new long[16];
+      for (int i = 0; i < 16; i++) {
+        seeds[i] = 1000 + i % 4;
+      }
+      List<Rollout> c = g.generate(same, null, SamplingConfig.sample(1f, 1f, 5), Set.of(), 48, seeds);
+      List<Rollout> d = g.generate(same.subList(0, 4), null, SamplingConfig.sample(1f, 1f, 99), Set.of(), 48,
+          new long[] {1000, 1001, 1002, 1003});
+      for (int i = 0; i < 16; i++) {
+        assertThat(c.get(i).tokens()).isEqualTo(d.get(i % 4).tokens());
+      }
+    }
+  }
+
+  @Test
+  void divergedWeightsFailClearlyInsteadOfPickingTokenMinusOne() {
+    try (PolicyModel ok = new PolicyModel(ModelConfig.tiny(V))) {
+      Map<String, float[]> w = ok.weights();
+      w.replaceAll((k, x) -> {
+        float[] y = x.clone();
+        java.util.Arrays.fill(y, Float.NaN);
+        return y;
+      });
+      try (PolicyModel bad = new PolicyModel(ModelConfig.tiny(V), w)) {
+        Generator g = new Generator(bad, stopSet(), EOS);
+        for (SamplingConfig sc : List.of(SamplingConfig.greedy(), SamplingConfig.sample(1f, 0.9f, 1),
+            SamplingConfig.sample(1f, 1f, 1))) {
+          org.assertj.core.api.Assertions.assertThatThrownBy(() -> g.generate(prompts(), null, sc, Set.of(), 16))
+              .isInstanceOf(IllegalStateException.class).hasMessageContaining("not finite");
+        }
+      }
     }
   }
 

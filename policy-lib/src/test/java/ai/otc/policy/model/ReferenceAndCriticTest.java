@@ -142,4 +142,19 @@ class ReferenceAndCriticTest {
       }
     }
   }
+
+  @Test
+  void aRestoredCriticKeepsItsTrainedHeadAndRefusesWeightsWithoutOne() {
+    ModelConfig c = Tiny.config();
+    Map<String, float[]> trained;
+    try (ValueModel critic = ValueModel.fromWarmStart(c, Tiny.sharpWeights(c), 5)) {
+      trained = critic.weights();
+    }
+    trained.get("value.w")[0] = 0.75f;
+    trained.get("value.b")[0] = -0.25f;
+    try (ValueModel back = ValueModel.restore(c, trained)) {
+      back.weights().forEach((k, w) -> assertThat(w).as(k).isEqualTo(trained.get(k)));
+    }
+    assertThatThrownBy(() -> ValueModel.restore(c, Tiny.sharpWeights(c))).hasMessageContaining("lack the value head");
+  }
 }

@@ -36,9 +36,13 @@ public record GatewayClientConfig(String token, Duration deadline, int codeTimeo
     }
   }
 
-  /** Deadline 30 s, server-default program timeout, default retries, 16 programs at a time, 256 searches per RPC. */
+  /**
+   * Deadline 30 s, server-default program timeout, default retries, 8 programs at a time (the gateway gives one tenant
+   * at most {@code max-tenant-share} 0.5 of its 16 sandbox slots; more would be refused and retried), 256 searches per
+   * RPC.
+   */
   public static GatewayClientConfig of(String token) {
-    return new GatewayClientConfig(token, Duration.ofSeconds(30), 0, RetryPolicy.defaults(), 16, 256);
+    return new GatewayClientConfig(token, Duration.ofSeconds(30), 0, RetryPolicy.defaults(), 8, 256);
   }
 
   public GatewayClientConfig withDeadline(Duration d) {

@@ -6,7 +6,8 @@ import java.time.Duration;
  * How the gateway client retries a call.
  *
  * <ul>
- *   <li>{@code UNAVAILABLE} / {@code DEADLINE_EXCEEDED} (the gateway is down, restarting, draining, or slow): retried
+ *   <li>{@code UNAVAILABLE} / {@code DEADLINE_EXCEEDED} (the gateway is down, restarting, draining, or slow), and
+ *       {@code CANCELLED} (a retried program that joined an attempt our deadline cancelled): retried
  *       with capped exponential back-off and full jitter, {@code initialBackoff · multiplier^(n-1)} capped at
  *       {@code maxBackoff}, the wait drawn uniformly from {@code [(1-jitter)·d, d]}; at most {@code maxAttempts}
  *       attempts in all.</li>

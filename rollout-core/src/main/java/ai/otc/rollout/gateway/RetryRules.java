@@ -23,6 +23,7 @@ public final class RetryRules {
   private int transientFailures;
   private int attempts;
   private long rateLimitWaitedMs;
+  private boolean sawDeadline;
 
   /**
    * @param random uniform draws in [0, 1) for the jitter
@@ -33,7 +34,10 @@ public final class RetryRules {
   }
 
   /**
-   * Decides after a failed attempt.
+   * Decides after a failed attempt. {@code CANCELLED} counts as transient: the gateway answers it to a retried
+   * program that joined (by its {@code call_id}) an earlier attempt that our deadline cancelled; the claim is then
+   * released and the next retry runs the program for real. A call that gives up after any attempt ran past its
+   * deadline gives up as {@code DEADLINE_EXCEEDED}.
    *
    * @param code         the attempt's gRPC status code
    * @param retryAfterMs the {@code retry-after-ms} trailer, or a negative value when absent
@@ -50,10 +54,13 @@ public final class RetryRules {
         rateLimitWaitedMs += wait;
         return new Decision.Retry(wait, true);
       }
-      case UNAVAILABLE, DEADLINE_EXCEEDED -> {
+      case UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED -> {
         transientFailures++;
+        sawDeadline |= code == Status.Code.DEADLINE_EXCEEDED;
         if (transientFailures >= policy.maxAttempts()) {
-          return new Decision.GiveUp(code, code + " after " + transientFailures + " attempt(s)");
+          // a retry that joined an attempt cancelled by its deadline is answered CANCELLED: the cause is the deadline
+          Status.Code cause = sawDeadline ? Status.Code.DEADLINE_EXCEEDED : code;
+          return new Decision.GiveUp(cause, code + " after " + transientFailures + " attempt(s)");
         }
         return new Decision.Retry(backoffMs(transientFailures), false);
       }

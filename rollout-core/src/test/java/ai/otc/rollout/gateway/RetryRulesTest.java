@@ -30,6 +30,18 @@ class RetryRulesTest {
   }
 
   @Test
+  void aCancelledRetryAfterADeadlineGivesUpAsTheDeadline() {
+    RetryRules r = new RetryRules(policy(2, 0.0, 0), () -> 0.5);
+    assertThat(r.onFailure(Status.Code.DEADLINE_EXCEEDED, -1)).isEqualTo(new Decision.Retry(100, false));
+    assertThat(r.onFailure(Status.Code.CANCELLED, -1)).isInstanceOfSatisfying(Decision.GiveUp.class,
+        g -> assertThat(g.code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+    RetryRules u = new RetryRules(policy(2, 0.0, 0), () -> 0.5);
+    u.onFailure(Status.Code.CANCELLED, -1);
+    assertThat(u.onFailure(Status.Code.UNAVAILABLE, -1)).isInstanceOfSatisfying(Decision.GiveUp.class,
+        g -> assertThat(g.code()).isEqualTo(Status.Code.UNAVAILABLE));
+  }
+
+  @Test
   void jitterDrawsFromTheLowerShareOfTheBackoff() {
     // full jitter: uniform in [0, d]; half jitter: [d/2, d]
     assertThat(new RetryRules(policy(5, 1.0, 0), () -> 0.0).onFailure(Status.Code.UNAVAILABLE, -1))
@@ -64,7 +76,7 @@ class RetryRulesTest {
 
   @Test
   void otherCodesAreNotRetried() {
-    for (Status.Code c : new Status.Code[] {Status.Code.INVALID_ARGUMENT, Status.Code.UNAUTHENTICATED,
+    for (Status.Code c : new Status.Code[] {Status.Code.INVALID_ARGUMENT, Status.Code.UNAUTHENTICATED, Status.Code.UNKNOWN,
         Status.Code.FAILED_PRECONDITION, Status.Code.PERMISSION_DENIED, Status.Code.INTERNAL}) {
       assertThat(new RetryRules(policy(5, 0, 1000), () -> 0).onFailure(c, 10))
           .isEqualTo(new Decision.GiveUp(c, c + " is not retried"));

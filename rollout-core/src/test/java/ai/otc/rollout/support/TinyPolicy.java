@@ -24,7 +24,7 @@ public final class TinyPolicy {
   /** The warm-start settings: enough steps for the protocol and the entity names to be learned. */
   static WarmStartConfig warmStart() {
     WarmStartConfig d = WarmStartConfig.defaults();
-    return new WarmStartConfig(250, 32, d.learningRate(), 20, d.minimalShare(), d.factShare(), d.drillShare(),
+    return new WarmStartConfig(800, 32, d.learningRate(), 20, d.minimalShare(), d.factShare(), d.drillShare(),
         d.p1Oversample(), 1, d.observationTag(), 0);
   }
 

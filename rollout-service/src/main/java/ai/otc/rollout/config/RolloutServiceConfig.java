@@ -193,8 +193,11 @@ public interface RolloutServiceConfig {
     @DurationMin(millis = 0)
     Duration codeTimeout();
 
-    /** Programs of one generation step sent at a time, 1..1024 (the gateway caps them too). */
-    @WithDefault("16")
+    /**
+     * Programs of one generation step sent at a time, 1..1024: the gateway lets one tenant hold at most
+     * {@code max-tenant-share} (0.5) of its 16 sandbox slots, more would be refused and retried.
+     */
+    @WithDefault("8")
     @Min(1)
     @Max(1024)
     int codeParallelism();

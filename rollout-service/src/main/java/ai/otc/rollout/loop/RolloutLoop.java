@@ -177,7 +177,10 @@ public final class RolloutLoop implements Runnable {
       return -1;
     }
     long moved = BatchSchedule.start(b, policies.version());
-    batch = moved;
+    if (moved != b) {
+      batch = moved;
+      metrics.currentBatch(moved);
+    }
     return moved;
   }
 

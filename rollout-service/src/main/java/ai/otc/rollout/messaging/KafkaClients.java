@@ -18,7 +18,6 @@ public final class KafkaClients {
     p.put("client.id", "rollout-service-" + runId + "-" + index + "-producer");
     // Kafka 4 defaults to linger.ms=5; a batch is sent at once and committed, so waiting gains nothing
     p.put("linger.ms", "1");
-    p.put("compression.type", "lz4");
     p.put("delivery.timeout.ms", "60000");
     p.put("request.timeout.ms", "15000");
     // how long a send, the transaction's init or commit may block while the broker is unreachable

@@ -78,7 +78,7 @@ class RolloutConfigTest {
     assertThat(c.gateway().target()).isEqualTo("127.0.0.1:8090");
     assertThat(c.gateway().deadline()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.gateway().codeTimeout()).isEqualTo(Duration.ZERO);
-    assertThat(c.gateway().codeParallelism()).isEqualTo(16);
+    assertThat(c.gateway().codeParallelism()).isEqualTo(8);
     assertThat(c.gateway().maxBatch()).isEqualTo(256);
     assertThat(c.gateway().retry().maxAttempts()).isEqualTo(5);
     assertThat(c.gateway().retry().initialBackoff()).isEqualTo(Duration.ofMillis(100));
@@ -98,7 +98,7 @@ class RolloutConfigTest {
     assertThat(s).isEqualTo(new SamplerConfig(8, 1f, 1f, 4, 3, 1, 0));
     GatewayClientConfig g = RolloutBeans.gateway(c);
     assertThat(g.retry()).isEqualTo(ai.otc.rollout.gateway.RetryPolicy.defaults());
-    assertThat(g.maxBatch()).isEqualTo(256);
+    assertThat(g).isEqualTo(GatewayClientConfig.of(TOKEN)); // the client's own defaults
   }
 
   @Test

@@ -233,6 +233,42 @@ class RolloutProcessIT {
     }
   }
 
+  @Test
+  void underTheGatewaysRateLimitTheServiceWaitsAndRetriesInsteadOfRecordingRefusals() throws Exception {
+    String run = "tight";
+    int g = 4;
+    Map<String, String> cfg = platform.rolloutConfig(run, 0, 1);
+    cfg.put("otc.rollout.gateway.token", LoopPlatform.TIGHT_TOKEN);
+    cfg.put("otc.rollout.questions-per-step", Integer.toString(B));
+    cfg.put("otc.rollout.group-size", Integer.toString(g));
+    cfg.put("otc.rollout.max-batches", "1");
+    platform.publishVersion(run, 0);
+    try (TopicReader<Trajectory> reader = TopicReader.open(platform.bootstrap(), Topics.ROLLOUTS, Trajectory.parser());
+        ServiceProcess rollout = PackagedServices.rollout("rollout-tight").properties(cfg).start()) {
+      rollout.awaitReady(LONG);
+      reader.pollUntil(v -> count(reader, run) >= B * g, LONG);
+      List<Trajectory> batch = reader.values().stream().filter(t -> t.getRunId().equals(run)).toList();
+      long searches = batch.stream().flatMap(t -> t.getTurnsList().stream())
+          .filter(t -> t.hasToolCall() && t.getToolCall().getTool() == ai.otc.proto.v1.ToolKind.TOOL_KIND_SEARCH
+              && t.getToolCall().getStatus() != ai.otc.proto.v1.ToolStatus.TOOL_STATUS_NOT_EXECUTED)
+          .count();
+      // more searches than the bucket holds: some had to wait for tokens
+      org.junit.jupiter.api.Assumptions.assumeTrue(searches > LoopPlatform.TIGHT_RATE,
+          "the policy made only " + searches + " searches");
+      assertThat(batch).allSatisfy(t -> assertThat(t.getTurnsList()).noneMatch(turn -> turn.hasToolCall()
+          && turn.getToolCall().getStatus() == ai.otc.proto.v1.ToolStatus.TOOL_STATUS_RATE_LIMITED));
+      await().atMost(LONG).until(() -> metric(rollout, "otc_rollout_batches_total") == 1.0);
+      double rateLimited = 0;
+      for (String line : rollout.get("/q/metrics").body().split("\n")) {
+        if (line.startsWith("otc_rollout_gateway_retries_total{cause=\"rate-limited\"")) {
+          rateLimited = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+      }
+      assertThat(rateLimited).as("retries after RESOURCE_EXHAUSTED").isPositive();
+      assertThat(metric(rollout, "otc_rollout_gateway_backoff_seconds_total")).as("time waited for tokens").isPositive();
+    }
+  }
+
   private static Set<String> ids(List<Question> qs) {
     return qs.stream().map(Question::id).collect(Collectors.toSet());
   }

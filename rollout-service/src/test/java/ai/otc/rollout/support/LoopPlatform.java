@@ -41,6 +41,10 @@ public final class LoopPlatform implements AutoCloseable {
   public static final String TENANT = "rollout";
   /** Its bearer token. */
   public static final String TOKEN = "rollout-it-token-0123456789";
+  /** A second tenant whose searches are limited to {@value #TIGHT_RATE} per second (burst the same): back-pressure. */
+  public static final String TIGHT_TOKEN = "tight-it-token-0123456789";
+  /** The tight tenant's search rate per second. */
+  public static final int TIGHT_RATE = 3;
 
   private final KafkaBroker broker;
   private final Path dir;
@@ -87,6 +91,10 @@ public final class LoopPlatform implements AutoCloseable {
     p.put("otc.gateway.metering.source", "/tool-gateway/rollout-it");
     p.put("otc.gateway.metering.create-topic", "false");
     p.put("otc.gateway.auth.tenants." + TENANT + ".token", TOKEN);
+    p.put("otc.gateway.auth.tenants.tight.token", TIGHT_TOKEN);
+    p.put("otc.gateway.limits.tenants.tight.search.rate", Integer.toString(TIGHT_RATE));
+    p.put("otc.gateway.limits.tenants.tight.search.period", "1s");
+    p.put("otc.gateway.limits.tenants.tight.search.burst", Integer.toString(TIGHT_RATE));
     p.put("otc.gateway.limits.max-tenant-share", "1");
     p.put("otc.gateway.code.uid-base", "63000");
     p.put("otc.gateway.code.slots", "4");

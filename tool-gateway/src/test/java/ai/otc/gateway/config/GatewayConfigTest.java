@@ -3,6 +3,7 @@ package ai.otc.gateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.otc.tools.search.SearchRanking;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
@@ -46,6 +47,8 @@ class GatewayConfigTest {
     GatewayConfig c = load(Map.of());
     assertThat(c.search().maxTopK()).isEqualTo(10);
     assertThat(c.search().defaultTopK()).isEqualTo(3);
+    assertThat(c.search().ranking()).isEqualTo(SearchRanking.BM25);
+    assertThat(load(Map.of("otc.gateway.search.ranking", "world")).search().ranking()).isEqualTo(SearchRanking.WORLD);
     assertThat(c.code().slots()).isEqualTo(16);
     assertThat(c.code().defaultTimeout()).isEqualTo(Duration.ofSeconds(20));
     assertThat(c.limits().search().rate()).isEqualTo(1000);

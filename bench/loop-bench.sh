@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# bench/loop-bench.sh [STEPS]: one RL step of the platform (Kafka + gRPC + four services) against the same step in one
+# process (otc-loop's LocalRun), and the update phase against Python PyTorch on the same batch.
+#
+# Fixed configuration: the default world, its cached default warm start, OTC-GRPO, 32 questions x G 8, staleness 0
+# (synchronous, so the phases of a step add up and can be split), STEPS steps (default 6; the first is a warm-up and
+# is left out of the means). Prints the time split of a platform step, the in-process step, and three ratios:
+#   transport (Kafka hops + reward + weight publication and load) / platform step      target <= 5 %
+#   platform step / in-process step                                                   target <= 1.2x
+#   update phase: Python PyTorch time / DJL time on the same batch                     target >= 1.0x
+# Needs Debian's python3-torch with libopenblas0-openmp for the third ratio (skipped without it).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+. bin/find-jdk.sh
+STEPS="${1:-6}"
+OUT="${OUT:-$ROOT/runs/loop-bench-$(date +%Y%m%d-%H%M%S)}"
+mkdir -p "$OUT"
+export OPT_OUT_TRACKING=true OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+
+echo "loop-bench: building (otc-cli, the services, otc-loop)..." >&2
+./mvnw -B -q -DskipTests install -pl otc-cli,otc-loop,tool-gateway,reward-service,rollout-service,learner-service -am >&2
+[ -f data/world/train.jsonl ] || ./otc world >&2
+POLICY="$OUT/warm-start.zip"
+./otc warmstart -o "$POLICY" > "$OUT/warmstart.log" 2>&1 \
+  || { echo "loop-bench: ./otc warmstart failed, see $OUT/warmstart.log" >&2; exit 1; }
+echo "loop-bench: warm start $POLICY; load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+
+# 1. In one process: sampler + reward scoring + update, no Kafka, no gRPC (tools in process).
+CP="$(./mvnw -B -q -pl otc-loop dependency:build-classpath -Dmdep.outputFile=/dev/stdout)"
+java -Xss4m --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -Dbench-update="$OUT/update-batch.json" \
+  -cp "otc-loop/target/classes:$CP" ai.otc.loop.LocalRun data/world "$POLICY" otc-grpo "$STEPS" 0 32 8 \
+  > "$OUT/in-process.log" 2> "$OUT/in-process.err"
+
+# 2. The platform: ./otc train, rollout metrics scraped while it runs (its counters die with it).
+RUN="loop-bench-$$"
+./otc train --reward otc-grpo --steps "$STEPS" --seed 0 --staleness 0 --group-size 8 --questions-per-step 32 \
+  --initial-policy "$POLICY" --run-id "$RUN" --rollout-port 18095 > "$OUT/platform.log" 2>&1 &
+TRAIN=$!
+trap 'kill -INT $TRAIN 2>/dev/null || true' EXIT
+while kill -0 $TRAIN 2>/dev/null; do
+  curl -sf http://127.0.0.1:18095/q/metrics > "$OUT/rollout-metrics.tmp" 2>/dev/null \
+    && mv "$OUT/rollout-metrics.tmp" "$OUT/rollout-metrics.txt"
+  sleep 1
+done
+wait $TRAIN || { echo "loop-bench: ./otc train failed, see $OUT/platform.log" >&2; exit 1; }
+trap - EXIT
+cp "runs/$RUN/metrics.jsonl" "$OUT/platform-metrics.jsonl"
+
+# 3. The update phase in Python PyTorch on the batch the in-process run trained last.
+if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+  /usr/bin/python3 bench/update_bench.py "$OUT/update-batch.json" 2 3 > "$OUT/update-bench.txt"
+else
+  echo "update-bench: skipped (no python3-torch)" > "$OUT/update-bench.txt"
+fi
+
+/usr/bin/python3 bench/loop_bench_report.py "$OUT"
