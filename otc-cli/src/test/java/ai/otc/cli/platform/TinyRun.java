@@ -23,9 +23,7 @@ final class TinyRun {
   static final String[] MODEL = {"--d-model", "32", "--layers", "1", "--heads", "2", "--ff", "64", "--context", "96",
       "--warm-steps", "4", "--batch", "8", "--warmup", "1", "--threads", "1"};
   /** A step of 4 questions x 4 trajectories. */
-  static final String[] RUN = {"--group-size", "4", "--questions-per-step", "4", "--ready-timeout", "300",
-      // TEMPORARY until h-rollsvc drops lz4 (its packaged jar lacks lz4-java): see NEEDS.md
-      "--set", "rollout:otc.rollout.producer.\"compression.type\"=none"};
+  static final String[] RUN = {"--group-size", "4", "--questions-per-step", "4", "--ready-timeout", "300"};
   /** Any free port for every part, so the ITs never meet another platform on this machine. */
   static final String[] FREE_PORTS = {"--kafka-port", "0", "--gateway-port", "0", "--reward-port", "0", "--rollout-port", "0",
       "--learner-port", "0"};
