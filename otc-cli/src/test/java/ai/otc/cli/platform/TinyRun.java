@@ -40,6 +40,7 @@ final class TinyRun {
       return dir;
     }
     Path d = Files.createTempDirectory("otc-platform-it-");
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(d), "otc-platform-it-cleanup"));
     OtcProcess.Run w = OtcProcess.run(null, d, Map.of(), Duration.ofSeconds(120), concat(new String[] {"world", "-o", "w"}, WORLD));
     assertThat(w.exit()).as(w.err()).isZero();
     String[] warm = concat(new String[] {"warmstart", "--world", "w", "--cache-dir", "cache", "--no-check", "-o", "policy.zip"},
@@ -53,6 +54,14 @@ final class TinyRun {
     assertThat(ws.exit()).as(ws.err()).isZero();
     dir = d;
     return d;
+  }
+
+  private static void deleteQuietly(Path root) {
+    try (java.util.stream.Stream<Path> s = Files.walk(root)) {
+      s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (java.io.IOException | RuntimeException ignored) {
+      // a temporary folder: the OS cleans up what is left
+    }
   }
 
   static String[] concat(String[]... parts) {
