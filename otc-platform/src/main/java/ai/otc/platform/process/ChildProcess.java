@@ -171,19 +171,15 @@ public final class ChildProcess implements AutoCloseable {
    * wait.
    */
   private void awaitStopped(Duration max) {
-    Path stat = Path.of("/proc/" + process.pid() + "/stat");
-    if (!Files.exists(stat)) {
+    if (!Files.exists(Path.of("/proc/" + process.pid() + "/stat"))) {
       return;
     }
     long deadline = System.nanoTime() + max.toNanos();
     while (true) {
-      String s;
-      try {
-        s = Files.readString(stat);
-      } catch (IOException gone) {
-        throw new IllegalStateException(name + " ended while being paused", gone);
+      char state = Procs.state(process.pid());
+      if (state == '-') {
+        throw new IllegalStateException(name + " ended while being paused");
       }
-      char state = s.substring(s.lastIndexOf(')') + 2).charAt(0);
       if (state == 'T' || state == 't') {
         return;
       }

@@ -3,7 +3,7 @@ package ai.otc.testkit.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.otc.testkit.Procs;
+import ai.otc.platform.process.Procs;
 import com.google.protobuf.StringValue;
 import java.time.Duration;
 import java.util.Map;

@@ -3,7 +3,7 @@ package ai.otc.testkit.process;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.otc.testkit.Procs;
+import ai.otc.platform.process.Procs;
 import java.net.http.HttpTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
