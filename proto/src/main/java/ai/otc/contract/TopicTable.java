@@ -29,6 +29,8 @@ public final class TopicTable {
   private static final String LEARNER = "learner-service";
   private static final String GATEWAY = "tool-gateway";
   private static final String RESCORE = "otc-cli rescore";
+  private static final String EVALUATOR = "otc-cli demo";
+  private static final String REPORT = "otc-cli report";
 
   /** Compaction only cleans closed segments: 64 MiB (not Kafka's 1 GiB) keeps a changelog's restore close to its live keys. */
   private static final Map<String, String> CHANGELOG = Map.of("segment.bytes", Integer.toString(64 << 20));
@@ -55,6 +57,9 @@ public final class TopicTable {
       new TopicSpec(Topics.METRICS, "run id", Headers.TYPE_STEP_METRICS, 1, Cleanup.DELETE, MONTH_MS, REPLICAS, MIN_ISR,
           Map.of(), List.of(LEARNER), List.of(), false,
           "per-step training metrics (EM, TC, TP, loss, KL) for dashboards and reports"),
+      new TopicSpec(Topics.EVALUATIONS, "run id", Headers.TYPE_TRAJECTORY, 1, Cleanup.DELETE, MONTH_MS, REPLICAS, MIN_ISR,
+          Map.of(), List.of(EVALUATOR), List.of(REPORT), false,
+          "greedy test-split trajectories of a run's final policy, through the gateway; the report's final tables"),
       new TopicSpec(Topics.rewardGroups(Topics.REWARD_APPLICATION_ID), "group id",
           "9-byte group marker: type (1 open, 2 finished) + epoch ms, big-endian", 4, Cleanup.COMPACT, -1, REPLICAS, MIN_ISR,
           CHANGELOG, List.of(REWARD), List.of(REWARD), true,

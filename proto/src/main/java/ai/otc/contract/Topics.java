@@ -17,6 +17,12 @@ public final class Topics {
   public static final String POLICY = "otc.policy.v1";
   /** Per-step training metrics, one {@code otc.v1.StepMetrics} per record, key = run id (learner → dashboards). */
   public static final String METRICS = "otc.metrics.v1";
+  /**
+   * Final evaluations: one greedy {@code otc.v1.Trajectory} per test question of an evaluated policy, key = run id
+   * ({@code ./otc demo} and {@code ./otc eval --gateway} → {@code ./otc report}). Kept apart from {@link #ROLLOUTS} so
+   * that no reward service or learner ever trains on an evaluation.
+   */
+  public static final String EVALUATIONS = "otc.evaluations.v1";
 
   /** Suffix of a dead-letter topic: {@code <source>.dlq} holds the source's poison records with reason headers. */
   public static final String DLQ_SUFFIX = ".dlq";

@@ -52,7 +52,7 @@ class TopicTableTest {
     assertThat(names).doesNotHaveDuplicates();
     List<String> named = namedTopics();
     assertThat(named).containsExactlyInAnyOrder("otc.rollouts.v1", "otc.rewarded.v1", "otc.tool-usage.v1", "otc.policy.v1",
-        "otc.metrics.v1", "otc.rollouts.v1.dlq", "otc.rewarded.v1.dlq");
+        "otc.metrics.v1", "otc.evaluations.v1", "otc.rollouts.v1.dlq", "otc.rewarded.v1.dlq");
     assertThat(names).containsAll(named);
     assertThat(names).contains(Topics.rewardGroups(Topics.REWARD_APPLICATION_ID), "otc-reward-service-optimal-calls");
     // Every row is either a named platform topic or a service's internal changelog.
@@ -99,7 +99,7 @@ class TopicTableTest {
     assertThat(Headers.TYPE_STEP_METRICS).isEqualTo(StepMetrics.getDescriptor().getFullName());
     Map<String, String> expected = Map.of(Topics.ROLLOUTS, Headers.TYPE_TRAJECTORY, Topics.REWARDED, Headers.TYPE_SCORED_GROUP,
         Topics.TOOL_USAGE, Headers.TYPE_TOOL_USAGE, Topics.POLICY, Headers.TYPE_POLICY_MANIFEST, Topics.METRICS,
-        Headers.TYPE_STEP_METRICS);
+        Headers.TYPE_STEP_METRICS, Topics.EVALUATIONS, Headers.TYPE_TRAJECTORY);
     expected.forEach((topic, type) -> assertThat(TopicTable.get(topic).value()).as(topic).isEqualTo(type));
     for (TopicSpec s : TopicTable.all()) {
       assertThat(s.hasMessageValue()).as(s.name()).isEqualTo(expected.containsKey(s.name()));
