@@ -15,7 +15,8 @@ final class DemoClock {
   /** A finished phase. */
   record Phase(String name, double seconds) {}
 
-  private final long start = System.nanoTime();
+  private final java.util.function.LongSupplier nanos;
+  private final long start;
   private final Map<String, Double> estimateByKind = new LinkedHashMap<>();
   private final Map<String, double[]> measuredByKind = new LinkedHashMap<>();
   private final List<String[]> planned = new ArrayList<>(); // {name, kind}
@@ -23,6 +24,16 @@ final class DemoClock {
   private String current;
   private String currentKind;
   private long currentStart;
+
+  DemoClock() {
+    this(System::nanoTime);
+  }
+
+  /** @param nanos the time source ({@link System#nanoTime()}; a test's own) */
+  DemoClock(java.util.function.LongSupplier nanos) {
+    this.nanos = nanos;
+    this.start = nanos.getAsLong();
+  }
 
   /** Plans a phase of {@code kind} (estimated {@code seconds} for its kind, the first estimate given wins). */
   void plan(String name, String kind, double seconds) {
@@ -33,12 +44,12 @@ final class DemoClock {
   void begin(String name) {
     current = name;
     currentKind = planned.stream().filter(p -> p[0].equals(name)).map(p -> p[1]).findFirst().orElse(name);
-    currentStart = System.nanoTime();
+    currentStart = nanos.getAsLong();
   }
 
   /** Ends the current phase; returns its seconds. */
   double end() {
-    double s = (System.nanoTime() - currentStart) / 1e9;
+    double s = (nanos.getAsLong() - currentStart) / 1e9;
     done.add(new Phase(current, s));
     double[] m = measuredByKind.computeIfAbsent(currentKind, k -> new double[2]);
     m[0] += s;
@@ -53,7 +64,7 @@ final class DemoClock {
   }
 
   double elapsedSeconds() {
-    return (System.nanoTime() - start) / 1e9;
+    return (nanos.getAsLong() - start) / 1e9;
   }
 
   /** Seconds left: the current phase's estimate minus its elapsed time, plus the estimates of the phases not begun. */
@@ -62,7 +73,7 @@ final class DemoClock {
     for (String[] p : planned) {
       double est = estimate(p[1]);
       if (p[0].equals(current)) {
-        left += Math.max(0, est - (System.nanoTime() - currentStart) / 1e9);
+        left += Math.max(0, est - (nanos.getAsLong() - currentStart) / 1e9);
       } else {
         left += est;
       }
