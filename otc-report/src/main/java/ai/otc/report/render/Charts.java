@@ -13,11 +13,10 @@ import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
@@ -99,6 +98,7 @@ public final class Charts {
         }
       }
       data.addSeries(s);
+      renderer.setSeriesShapesVisible(series, s.getItemCount() <= 12);
       renderer.setSeriesPaint(series, colour(c.reward()));
       float[] dash = DASHES[(int) Math.floorMod(c.seed() - 1, DASHES.length)];
       renderer.setSeriesStroke(series, dash == null ? new BasicStroke(2f)
@@ -109,6 +109,7 @@ public final class Charts {
         yLabel, data, PlotOrientation.VERTICAL, true, false, false);
     XYPlot plot = chart.getXYPlot();
     plot.setRenderer(renderer);
+    plot.getDomainAxis().setStandardTickUnits(NumberAxis.createIntegerTickUnits());
     style(chart);
     plot.setBackgroundPaint(Color.WHITE);
     plot.setDomainGridlinePaint(new Color(0xDD, 0xDD, 0xDD));
@@ -118,11 +119,7 @@ public final class Charts {
 
   private static JFreeChart kindChart(DemoResult r, String title, String yLabel, boolean calls) {
     DefaultCategoryDataset data = new DefaultCategoryDataset();
-    Set<String> kinds = new TreeSet<>();
-    r.rewards().values().forEach(s -> kinds.addAll(s.byKind().keySet()));
-    if (r.initial() != null) {
-      kinds.addAll(r.initial().byKind().keySet());
-    }
+    List<String> kinds = r.kinds();
     if (r.initial() != null) {
       addKinds(data, "initial", r.initial().byKind(), kinds, calls);
     }
@@ -152,7 +149,7 @@ public final class Charts {
     return chart;
   }
 
-  private static void addKinds(DefaultCategoryDataset data, String row, Map<String, EvalStats> byKind, Set<String> kinds,
+  private static void addKinds(DefaultCategoryDataset data, String row, Map<String, EvalStats> byKind, List<String> kinds,
       boolean calls) {
     for (String k : kinds) {
       EvalStats s = byKind.get(k);

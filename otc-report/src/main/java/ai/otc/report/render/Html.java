@@ -77,12 +77,17 @@ final class Html {
     if (s >= 60) {
       return String.format(Locale.ROOT, "%d min %02d s", s / 60, s % 60);
     }
-    return String.format(Locale.ROOT, "%.1f s", seconds);
+    return String.format(Locale.ROOT, seconds < 10 ? "%.2f s" : "%.1f s", seconds);
   }
 
   /** A table with a header row; cells are HTML already (escape text before). */
   static void table(StringBuilder out, List<String> header, List<List<String>> rows) {
-    out.append("<table>\n<thead><tr>");
+    table(out, null, header, rows);
+  }
+
+  /** A table of the CSS class {@code cssClass} ({@code text}: every column left-aligned). */
+  static void table(StringBuilder out, String cssClass, List<String> header, List<List<String>> rows) {
+    out.append(cssClass == null ? "<table>" : "<table class=\"" + cssClass + "\">").append("\n<thead><tr>");
     for (String h : header) {
       out.append("<th>").append(h).append("</th>");
     }
@@ -113,6 +118,8 @@ final class Html {
       table{border-collapse:collapse;background:#fff;margin:8px 0 12px;box-shadow:0 1px 3px rgba(0,0,0,.06);font-size:14px}
       th,td{padding:5px 10px;border-bottom:1px solid #e6e8ec;text-align:right;white-space:nowrap}
       th{background:#eef1f5;font-weight:600} td:first-child,th:first-child{text-align:left}
+      table.text td,table.text th{text-align:left} .tables{display:flex;flex-wrap:wrap;gap:18px;align-items:flex-start}
+      .tables h3{margin:6px 0}
       .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(600px,1fr));gap:14px}
       figure{margin:0;background:#fff;padding:8px;border-radius:6px;box-shadow:0 1px 3px rgba(0,0,0,.06)}
       figure img{width:100%;height:auto;display:block} figcaption{font-size:13px;color:#5b6475;padding:4px 2px}

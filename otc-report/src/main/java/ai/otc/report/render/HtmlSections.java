@@ -92,19 +92,14 @@ final class HtmlSections {
       rows.add(List.of(esc(c.reward()), esc(c.what()), f3(c.value()), esc(c.target()),
           c.met() ? "<span class=\"ok\">met</span>" : "<span class=\"bad\">not met</span>"));
     }
-    table(out, List.of("run", "what", "value", "target", ""), rows);
+    table(out, "text", List.of("run", "what", "value", "target", ""), rows);
   }
 
   /** Per question kind: the minimum, mean calls, optimal-call rate, excess calls and EM of each run. */
   static void kinds(StringBuilder out, DemoResult r) {
     out.append("<h2>Per question kind: calls against the minimum</h2>\n<p class=\"note\">Our world knows each question's"
         + " minimal number of tool calls. Optimal-call rate: answered correctly with exactly that many calls. Excess"
-        + " calls: TC minus the minimal TC of the same questions.</p>\n");
-    Set<String> kinds = new TreeSet<>();
-    r.rewards().values().forEach(s -> kinds.addAll(s.byKind().keySet()));
-    if (r.initial() != null) {
-      kinds.addAll(r.initial().byKind().keySet());
-    }
+        + " calls: TC minus the minimal TC of the same questions. Kinds that need no call first.</p>\n");
     List<String> names = new ArrayList<>();
     List<Map<String, EvalStats>> maps = new ArrayList<>();
     if (r.initial() != null) {
@@ -115,29 +110,38 @@ final class HtmlSections {
       names.add(s.reward());
       maps.add(s.byKind());
     });
-    List<String> header = new ArrayList<>(List.of("kind", "questions", "min calls"));
-    for (String n : names) {
-      header.add(esc(n) + " calls");
-      header.add(esc(n) + " optimal");
-      header.add(esc(n) + " excess");
-      header.add(esc(n) + " EM");
+    out.append("<div class=\"tables\">\n");
+    kindTable(out, r, "Mean tool calls", names, maps, s -> f2(s.tc()), true);
+    kindTable(out, r, "Optimal-call rate", names, maps, s -> pct(s.optimalCallRate()), false);
+    kindTable(out, r, "Excess calls", names, maps, s -> f2(s.excessCalls()), false);
+    kindTable(out, r, "EM", names, maps, s -> f3(s.em()), false);
+    out.append("</div>\n");
+  }
+
+  private static void kindTable(StringBuilder out, DemoResult r, String title, List<String> names,
+      List<Map<String, EvalStats>> maps, java.util.function.Function<EvalStats, String> cell, boolean withMinimum) {
+    out.append("<div><h3>").append(esc(title)).append("</h3>\n");
+    List<String> header = new ArrayList<>(List.of("kind"));
+    if (withMinimum) {
+      header.add("questions");
+      header.add("minimum");
     }
+    names.forEach(n -> header.add(esc(n)));
     List<List<String>> rows = new ArrayList<>();
-    for (String k : kinds) {
+    for (String k : r.kinds()) {
       List<String> row = new ArrayList<>(List.of("<b>" + esc(k) + "</b>"));
-      EvalStats any = maps.stream().map(m -> m.get(k)).filter(x -> x != null).findFirst().orElse(EvalStats.EMPTY);
-      row.add(Integer.toString(any.questions()));
-      row.add(f2(any.optimalTc()));
+      if (withMinimum) {
+        EvalStats any = maps.stream().map(m -> m.get(k)).filter(x -> x != null).findFirst().orElse(EvalStats.EMPTY);
+        row.add(Integer.toString(any.questions()));
+        row.add(f2(any.optimalTc()));
+      }
       for (Map<String, EvalStats> m : maps) {
-        EvalStats s = m.getOrDefault(k, EvalStats.EMPTY);
-        row.add(f2(s.tc()));
-        row.add(pct(s.optimalCallRate()));
-        row.add(f2(s.excessCalls()));
-        row.add(f3(s.em()));
+        row.add(cell.apply(m.getOrDefault(k, EvalStats.EMPTY)));
       }
       rows.add(row);
     }
     table(out, header, rows);
+    out.append("</div>\n");
   }
 
   static void behaviour(StringBuilder out, DemoResult r) {
@@ -194,8 +198,8 @@ final class HtmlSections {
           x.calls().agree() ? "<span class=\"ok\">agree</span>" : "<span class=\"bad\">DISAGREE</span>",
           duration(x.toolSeconds()), duration(x.evalToolSeconds()), duration(x.meteredSeconds()), duration(x.wallSeconds())));
     }
-    table(out, List.of("run", "counted", "not executed", "sent", "metered", "refused attempts", "", "in tool calls (training)",
-        "in tool calls (evaluation)", "gateway wall time", "wall-clock"), rows);
+    table(out, List.of("run", "counted", "not executed", "sent", "metered", "refused", "", "in tools (training)",
+        "in tools (eval)", "gateway time", "wall-clock"), rows);
     for (RunStats x : r.allRuns()) {
       if (!x.calls().agree()) {
         out.append("<p class=\"warn\">The gateway metered ").append(x.calls().metered()).append(" calls for <code>")
@@ -237,6 +241,6 @@ final class HtmlSections {
       Map.Entry<String, JsonNode> e = it.next();
       rows.add(List.of("<code>" + esc(e.getKey()) + "</code>", esc(e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString())));
     }
-    table(out, List.of("key", "value"), rows);
+    table(out, "text", List.of("key", "value"), rows);
   }
 }

@@ -21,6 +21,28 @@ public record DemoResult(DemoConfig config, String baseline, RunStats initial, M
     Map<String, Curve> curves, Map<String, Long> recordsRead, Map<String, Long> recordsKept,
     Set<String> missingTopics) {
 
+  /**
+   * Every question kind of any evaluation, those with the fewest minimal calls first (the kinds a policy should answer
+   * from memory, then those that need calls), ties by label.
+   */
+  public List<String> kinds() {
+    Map<String, Double> min = new java.util.TreeMap<>();
+    List<Map<String, EvalStats>> maps = new java.util.ArrayList<>();
+    if (initial != null) {
+      maps.add(initial.byKind());
+    }
+    rewards.values().forEach(r -> maps.add(r.byKind()));
+    for (Map<String, EvalStats> m : maps) {
+      m.forEach((k, v) -> {
+        if (v.optimalTc() != null || !min.containsKey(k)) {
+          min.put(k, v.optimalTc() == null ? Double.MAX_VALUE : v.optimalTc());
+        }
+      });
+    }
+    return min.keySet().stream().sorted(java.util.Comparator.comparing((String k) -> min.get(k))
+        .thenComparing(java.util.Comparator.naturalOrder())).toList();
+  }
+
   /** Every evaluated run: the initial policy first, then each reward's seeds. */
   public List<RunStats> allRuns() {
     List<RunStats> out = new java.util.ArrayList<>();
