@@ -1,5 +1,7 @@
 package ai.otc.report;
 
+import ai.otc.report.support.SyntheticDemo;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

@@ -1,4 +1,6 @@
-package ai.otc.report;
+package ai.otc.report.support;
+
+import ai.otc.report.DemoConfig;
 
 import ai.otc.proto.v1.StepMetrics;
 import ai.otc.proto.v1.ToolCall;
@@ -18,12 +20,12 @@ import java.util.List;
  * qd 2h0/world_2hop min 0), a few rollouts, usage events with a duplicate, a refused attempt and its retry, and one
  * call the gateway never metered (T.otc-grpo.s2: a disagreement), plus records of another demo "U" to be ignored.
  */
-final class SyntheticDemo {
+public final class SyntheticDemo {
 
-  static final String ID = "T";
+  public static final String ID = "T";
 
   /** The demo's demo.json. */
-  static final String DEMO_JSON = """
+  public static final String DEMO_JSON = """
       {"demo_id": "T", "created": "2026-12-02T13:00:00Z", "quick": true,
        "world": {"dir": "/abs/world", "fingerprint": "abc"},
        "initial_policy": {"path": "/abs/p.zip", "sha256": "0123"},
@@ -42,7 +44,7 @@ final class SyntheticDemo {
   private SyntheticDemo() {}
 
   /** The step metrics, T.em.s1's step 2 twice (the later one counts) and one of demo U. */
-  static List<StepMetrics> metrics() {
+  public static List<StepMetrics> metrics() {
     List<StepMetrics> out = new ArrayList<>();
     out.add(step("T.em.s1", 1, 0.5, 1.5, 0.3));
     out.add(step("T.em.s1", 2, 0.1, 1.4, 0.2));
@@ -55,7 +57,7 @@ final class SyntheticDemo {
   }
 
   /** Greedy evaluations: {run, question, calls, correct, answer}. */
-  static List<Trajectory> evaluations() {
+  public static List<Trajectory> evaluations() {
     Object[][] rows = {
         {"T.em.s1", "qa", 1, true, "Paris"}, {"T.em.s1", "qb", 1, true, "X1"}, {"T.em.s1", "qc", 3, true, "Y1"},
         {"T.em.s1", "qd", 2, false, "W1"},
@@ -79,7 +81,7 @@ final class SyntheticDemo {
   }
 
   /** Rollouts of T.em.s1 (one twice, one with a never-executed final call, one of unknown minimum) and one per other run. */
-  static List<Trajectory> rollouts() {
+  public static List<Trajectory> rollouts() {
     List<Trajectory> out = new ArrayList<>();
     out.add(trajectory("T.em.s1/b0/qa/0", "T.em.s1", "qa", 0, 2, 0, true, "paris"));
     out.add(trajectory("T.em.s1/b0/qb/0", "T.em.s1", "qb", 0, 1, 0, true, "X1"));
@@ -97,7 +99,7 @@ final class SyntheticDemo {
    * One usage event per executed call of every trajectory, except T.otc-grpo.s2's rollout call (never metered); plus
    * a duplicate event, and a refused attempt of T.em.s1's first call before its retry.
    */
-  static List<ToolUsage> usage() {
+  public static List<ToolUsage> usage() {
     List<ToolUsage> out = new ArrayList<>();
     List<Trajectory> all = new ArrayList<>(rollouts());
     all.addAll(evaluations());
@@ -122,7 +124,7 @@ final class SyntheticDemo {
   }
 
   /** Every record fed to a fresh collection, as the topic reader would. */
-  static DemoRecords records() {
+  public static DemoRecords records() {
     DemoRecords r = new DemoRecords(ID);
     metrics().forEach(r::addMetrics);
     rollouts().forEach(r::addRollout);
@@ -131,7 +133,7 @@ final class SyntheticDemo {
     return r;
   }
 
-  static DemoConfig config() {
+  public static DemoConfig config() {
     try {
       return DemoConfig.parse(new com.fasterxml.jackson.databind.ObjectMapper().readTree(DEMO_JSON), "demo.json");
     } catch (java.io.IOException e) {
@@ -139,13 +141,13 @@ final class SyntheticDemo {
     }
   }
 
-  static StepMetrics step(String run, long step, double em, double tc, double reward) {
+  public static StepMetrics step(String run, long step, double em, double tc, double reward) {
     return StepMetrics.newBuilder().setRunId(run).setStep(step).setPolicyVersion(step).setReward("x").setEm(em).setTc(tc)
         .setTp(em / tc).setMeanReward(reward).setKl(0.01 * step).setSeconds(1.5).build();
   }
 
   /** A trajectory with {@code calls} search calls of 10 ms each, the last {@code notExecuted} of them never executed. */
-  static Trajectory trajectory(String id, String run, String q, long batch, int calls, int notExecuted, boolean correct,
+  public static Trajectory trajectory(String id, String run, String q, long batch, int calls, int notExecuted, boolean correct,
       String answer) {
     Trajectory.Builder b = Trajectory.newBuilder().setTrajectoryId(id).setGroupId(id).setRunId(run).setQuestionId(q)
         .setDataSource(q.equals("qa") || q.equals("qb") ? "world_1hop" : "world_2hop")
@@ -175,7 +177,7 @@ final class SyntheticDemo {
     return b.build();
   }
 
-  static ToolUsage usage(String id, String trajectory, int callIndex, String refusal, double wallMs) {
+  public static ToolUsage usage(String id, String trajectory, int callIndex, String refusal, double wallMs) {
     return ToolUsage.newBuilder().setId(id).setTenant("tenant-a").setTrajectoryId(trajectory).setCallIndex(callIndex)
         .setRefusal(refusal).setRateLimited(!refusal.isEmpty()).setWallMs(wallMs).setTool(ToolKind.TOOL_KIND_SEARCH).build();
   }
