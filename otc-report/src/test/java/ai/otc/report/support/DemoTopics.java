@@ -27,11 +27,16 @@ public final class DemoTopics {
 
   private DemoTopics() {}
 
-  /** Creates the four topics and writes every record of the synthetic demo. */
+  /** Creates the four topics on the test kit's broker and writes every record of the synthetic demo. */
   public static void write(KafkaBroker broker) {
     broker.createTopics(List.of(Topics.METRICS, Topics.ROLLOUTS, Topics.EVALUATIONS, Topics.TOOL_USAGE).stream()
         .map(t -> new NewTopic(t, TopicTable.get(t).partitions(), (short) 1)).toList());
-    try (KafkaProducer<String, byte[]> p = producer(broker.bootstrap(), null)) {
+    writeRecords(broker.bootstrap());
+  }
+
+  /** Writes every record of the synthetic demo to existing topics of the broker at {@code bootstrap}. */
+  public static void writeRecords(String bootstrap) {
+    try (KafkaProducer<String, byte[]> p = producer(bootstrap, null)) {
       for (StepMetrics m : SyntheticDemo.metrics()) {
         p.send(record(Topics.METRICS, m.getRunId(), m, Headers.TYPE_STEP_METRICS));
       }
@@ -40,7 +45,7 @@ public final class DemoTopics {
       }
       p.flush();
     }
-    try (KafkaProducer<String, byte[]> p = producer(broker.bootstrap(), "report-it")) {
+    try (KafkaProducer<String, byte[]> p = producer(bootstrap, "report-it")) {
       p.initTransactions();
       p.beginTransaction();
       for (Trajectory t : SyntheticDemo.rollouts()) {
