@@ -67,11 +67,17 @@ class ReportFromTopicsIT {
   }
 
   @Test
-  void aBrokerStillRunningOnTheDataIsRefusedAndMissingDataIsNamed() throws Exception {
+  void aBrokerStillRunningOnTheDataIsRefusedAndMissingDataOrTopicsAreNamed() throws Exception {
     Files.writeString(runDir.resolve("demo.json"), SyntheticDemo.DEMO_JSON);
     try (KafkaBroker broker = KafkaBroker.create().start()) {
       assertThatThrownBy(() -> DemoReport.rebuild(runDir, broker.dataDir())).isInstanceOf(BrokerBusyException.class)
           .hasMessageContaining(broker.dataDir().toString()).hasMessageContaining("--bootstrap");
+      // a broker without the topics: a report that says so, with no numbers, rather than a failure
+      JsonNode empty = DemoReport.build(broker.bootstrap(), runDir).json();
+      assertThat(empty.path("records").path("missing_topics").toString())
+          .isEqualTo("[\"otc.evaluations.v1\",\"otc.metrics.v1\",\"otc.rollouts.v1\",\"otc.tool-usage.v1\"]");
+      assertThat(empty.path("runs").path("em").path("em").isNull()).isTrue();
+      assertThat(empty.path("runs").path("em").path("questions").asInt()).isZero();
     }
     assertThatThrownBy(() -> DemoReport.rebuild(runDir)).isInstanceOf(ReportInputException.class)
         .hasMessageContaining(runDir.resolve("kafka").toString()).hasMessageContaining("no broker data");
