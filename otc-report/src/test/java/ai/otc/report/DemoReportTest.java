@@ -49,7 +49,7 @@ class DemoReportTest {
     assertThat(json.path("config").path("settings").path("steps").asInt()).isEqualTo(2);
     assertThat(json.path("versions").path("otc").asText()).isEqualTo("0.1.0-SNAPSHOT");
     assertThat(json.path("targets")).hasSize(4);
-    assertThat(s.headline()).anyMatch(l -> l.startsWith("otc-grpo") && l.contains("▼TC 61.5 %"));
+    assertThat(s.headline()).anyMatch(l -> l.startsWith("otc-grpo") && l.contains("TC ▼61.5 %"));
     assertThat(s.headline()).anyMatch(l -> l.contains("DISAGREE for T.otc-grpo.s2"));
   }
 

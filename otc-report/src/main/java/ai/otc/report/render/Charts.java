@@ -10,9 +10,11 @@ import java.awt.Paint;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -29,7 +31,8 @@ import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * The report's charts, drawn by JFreeChart headless ({@code java.awt.headless=true}) into PNG bytes: one line chart
- * per training curve (a line per run, coloured by reward, dashed differently per seed) and bar charts per question
+ * per training curve (a line per run coloured by reward; with several seeds, the seeds thin and faint behind their
+ * mean) and bar charts per question
  * kind. The names are the files' names under {@code plots/} without {@code .png}.
  */
 public final class Charts {
@@ -51,7 +54,6 @@ public final class Charts {
       "em", new Color(0x5B, 0x6B, 0x7F), "otc-grpo", new Color(0xE0, 0x6C, 0x1F), "otc-ppo", new Color(0x2A, 0x8C, 0x5A),
       "initial", new Color(0x9A, 0x9A, 0x9A), "minimum", new Color(0x22, 0x22, 0x22));
   private static final Color[] MORE = {new Color(0x7B, 0x4F, 0xB8), new Color(0xC2, 0x3B, 0x5A), new Color(0x1F, 0x7A, 0xB8)};
-  private static final float[][] DASHES = {null, {8f, 4f}, {2f, 3f}, {10f, 3f, 2f, 3f}};
 
   private Charts() {}
 
@@ -69,6 +71,30 @@ public final class Charts {
     return out;
   }
 
+  /** The (x, y) points of one curve: per step, or per batch at x = batch + 1; undefined values left out. */
+  private static List<double[]> points(Curve c, int which) {
+    List<double[]> out = new ArrayList<>();
+    if (which == 5) {
+      for (int k = 0; k < c.batch().size(); k++) {
+        out.add(new double[] {c.batch().get(k) + 1, c.callsAboveOptimum().get(k)});
+      }
+      return out;
+    }
+    List<Double> ys = switch (which) {
+      case 0 -> c.em();
+      case 1 -> c.tc();
+      case 2 -> c.tp();
+      case 3 -> c.meanReward();
+      default -> c.kl();
+    };
+    for (int k = 0; k < c.step().size(); k++) {
+      if (ys.get(k) != null) {
+        out.add(new double[] {c.step().get(k), ys.get(k)});
+      }
+    }
+    return out;
+  }
+
   /** The colour of a reward's lines and bars. */
   static Color colour(String reward) {
     Color c = COLOURS.get(reward);
@@ -78,32 +104,42 @@ public final class Charts {
   private static JFreeChart curveChart(DemoResult r, int which, String title, String yLabel) {
     XYSeriesCollection data = new XYSeriesCollection();
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
-    int series = 0;
-    for (Curve c : r.curves().values()) {
-      XYSeries s = new XYSeries(c.reward() + " s" + c.seed(), true, true);
-      if (which == 5) {
-        for (int k = 0; k < c.batch().size(); k++) {
-          s.add(c.batch().get(k) + 1, c.callsAboveOptimum().get(k));
+    Map<String, List<Curve>> byReward = new LinkedHashMap<>();
+    r.curves().values().forEach(c -> byReward.computeIfAbsent(c.reward(), k -> new ArrayList<>()).add(c));
+    for (Map.Entry<String, List<Curve>> e : byReward.entrySet()) {
+      Color colour = colour(e.getKey());
+      boolean several = e.getValue().size() > 1;
+      Map<Double, double[]> sums = new TreeMap<>();
+      for (Curve c : e.getValue()) {
+        XYSeries s = new XYSeries(c.reward() + " s" + c.seed(), true, true);
+        for (double[] p : points(c, which)) {
+          s.add(p[0], p[1]);
+          double[] acc = sums.computeIfAbsent(p[0], x -> new double[2]);
+          acc[0] += p[1];
+          acc[1]++;
         }
-      } else {
-        List<Double> ys = switch (which) {
-          case 0 -> c.em();
-          case 1 -> c.tc();
-          case 2 -> c.tp();
-          case 3 -> c.meanReward();
-          default -> c.kl();
-        };
-        for (int k = 0; k < c.step().size(); k++) {
-          s.add(c.step().get(k), ys.get(k));
+        int i = data.getSeriesCount();
+        data.addSeries(s);
+        renderer.setSeriesShapesVisible(i, s.getItemCount() <= 12);
+        if (several) {
+          // each seed thin and faint behind the mean
+          renderer.setSeriesPaint(i, new Color(colour.getRed(), colour.getGreen(), colour.getBlue(), 80));
+          renderer.setSeriesStroke(i, new BasicStroke(1f));
+          renderer.setSeriesVisibleInLegend(i, false);
+        } else {
+          renderer.setSeriesPaint(i, colour);
+          renderer.setSeriesStroke(i, new BasicStroke(2.2f));
         }
       }
-      data.addSeries(s);
-      renderer.setSeriesShapesVisible(series, s.getItemCount() <= 12);
-      renderer.setSeriesPaint(series, colour(c.reward()));
-      float[] dash = DASHES[(int) Math.floorMod(c.seed() - 1, DASHES.length)];
-      renderer.setSeriesStroke(series, dash == null ? new BasicStroke(2f)
-          : new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f, dash, 0f));
-      series++;
+      if (several) {
+        XYSeries mean = new XYSeries(e.getKey() + " (mean of " + e.getValue().size() + " seeds)", true, true);
+        sums.forEach((x, acc) -> mean.add((double) x, acc[0] / acc[1]));
+        int i = data.getSeriesCount();
+        data.addSeries(mean);
+        renderer.setSeriesPaint(i, colour);
+        renderer.setSeriesStroke(i, new BasicStroke(2.6f));
+        renderer.setSeriesShapesVisible(i, mean.getItemCount() <= 12);
+      }
     }
     JFreeChart chart = ChartFactory.createXYLineChart(title, which == 5 ? "learner step (batch + 1)" : "learner step",
         yLabel, data, PlotOrientation.VERTICAL, true, false, false);

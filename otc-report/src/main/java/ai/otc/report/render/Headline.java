@@ -22,8 +22,8 @@ public final class Headline {
     }
     for (RewardStats s : r.rewards().values()) {
       String rel = s.vsBaseline() == null ? (s.reward().equals(r.baseline()) ? "  (baseline)" : "")
-          : "  ▼TC " + Html.pct(s.vsBaseline().tcReduction()) + "  ▲TP " + Html.pct(s.vsBaseline().tpIncrease())
-              + "  excess removed " + Html.pct(s.vsBaseline().excessRemoved());
+          : "  vs baseline: TC " + orDash(Html.down(s.vsBaseline().tcReduction())) + "  TP "
+              + orDash(Html.up(s.vsBaseline().tpIncrease())) + "  excess removed " + Html.pct(s.vsBaseline().excessRemoved());
       String seeds = s.seeds().size() > 1 ? " (mean of " + s.seeds().size() + " seeds)" : "";
       out.add(line(s.reward(), s.mean(), rel) + seeds);
     }
@@ -40,6 +40,10 @@ public final class Headline {
       out.add("targets: " + met + " of " + checks.size() + " met");
     }
     return out;
+  }
+
+  private static String orDash(String s) {
+    return s.isEmpty() ? "–" : s;
   }
 
   private static String line(String name, EvalStats s, String rel) {

@@ -46,7 +46,7 @@ public final class HtmlReport {
     HtmlSections.paperTable(out, r);
     HtmlSections.targets(out, Targets.of(r));
     figures(out, "Training curves", charts, List.of("curve-em", "curve-tc", "curve-tp", "curve-reward", "curve-kl", "curve-excess"),
-        "One line per run: colour = reward, dash = seed. Curves come from otc.metrics.v1 (the training batches, sampled),"
+        "Colour = reward; with several seeds, each seed is a thin line behind their mean. Curves come from otc.metrics.v1 (the training batches, sampled),"
             + " calls above the optimum from otc.rollouts.v1.");
     HtmlSections.kinds(out, r);
     figures(out, null, charts, List.of("kind-calls", "kind-optimal-rate"), "Test split, mean over seeds; “minimum” is"
@@ -79,8 +79,8 @@ public final class HtmlReport {
         out.append("<li><b>").append(esc(s.reward())).append("</b>: TC ").append(f3(m.tc())).append(" (")
             .append(down(s.vsBaseline().tcReduction())).append(" vs the baseline), EM ").append(f3(m.em())).append(" (")
             .append(signed(s.vsBaseline().emDelta())).append("), TP ").append(f3(m.tp())).append(" (")
-            .append(up(s.vsBaseline().tpIncrease())).append("); it removes ").append(pct(s.vsBaseline().excessRemoved()))
-            .append(" of the baseline's excess calls; optimal-call rate ").append(pct(m.optimalCallRate())).append(".</li>\n");
+            .append(up(s.vsBaseline().tpIncrease())).append("); ").append(excess(s.vsBaseline().excessRemoved()))
+            .append("; optimal-call rate ").append(pct(m.optimalCallRate())).append(".</li>\n");
       }
     }
     if (r.initial() != null) {
@@ -93,10 +93,14 @@ public final class HtmlReport {
     if (disagree.isEmpty()) {
       out.append("<li class=\"ok\">Tool calls metered by the gateway agree with those counted in the trajectories for every run.</li>\n");
     } else {
-      for (RunStats x : disagree) {
-        out.append("<li class=\"bad\">Tool calls DISAGREE for <code>").append(esc(x.runId())).append("</code>: the gateway metered ")
-            .append(x.calls().metered()).append(", the trajectories say ").append(x.calls().sent()).append(" were sent.</li>\n");
+      out.append("<li class=\"bad\">Tool calls DISAGREE for ").append(disagree.size()).append(" of ")
+          .append(r.allRuns().size()).append(" runs: ");
+      for (int i = 0; i < Math.min(3, disagree.size()); i++) {
+        RunStats x = disagree.get(i);
+        out.append(i > 0 ? "; " : "").append("<code>").append(esc(x.runId())).append("</code> metered ")
+            .append(x.calls().metered()).append(", trajectories say ").append(x.calls().sent()).append(" sent");
       }
+      out.append(disagree.size() > 3 ? "; …" : "").append(" (see Tool calls and time).</li>\n");
     }
     List<Targets.Check> checks = Targets.of(r);
     if (!checks.isEmpty()) {
@@ -108,6 +112,14 @@ public final class HtmlReport {
       out.append("<li class=\"bad\">Topics missing on the broker: ").append(esc(String.join(", ", r.missingTopics()))).append(".</li>\n");
     }
     out.append("</ul></div>\n");
+  }
+
+  private static String excess(Double removed) {
+    if (removed == null) {
+      return "excess calls against the baseline's: –";
+    }
+    return removed >= 0 ? "it removes " + pct(removed) + " of the baseline's excess calls"
+        : "it makes " + pct(-removed) + " more excess calls than the baseline";
   }
 
   private static void cards(StringBuilder out, DemoResult r) {
