@@ -40,6 +40,7 @@ public final class HtmlReport {
         .append(raw.path("quick").asBoolean(false) ? " · quick" : "")
         .append(" · rewards ").append(esc(String.join(", ", r.config().rewards())))
         .append(" · seeds ").append(esc(r.config().seeds().toString()))
+        .append(raw.path("total_s").isNumber() ? " · took " + Html.duration(raw.path("total_s").asDouble()) : "")
         .append(" · test-split evaluation through the gateway, greedy</p>\n");
     lead(out, r);
     cards(out, r);

@@ -221,6 +221,9 @@ final class HtmlSections {
     for (JsonNode p : raw.path("phases")) {
       phases.add(List.of(esc(p.path("name").asText()), duration(p.path("seconds").isNumber() ? p.path("seconds").asDouble() : null)));
     }
+    if (raw.path("total_s").isNumber()) {
+      phases.add(List.of("<b>the whole demo</b>", "<b>" + duration(raw.path("total_s").asDouble()) + "</b>"));
+    }
     table(out, List.of("phase", "time"), phases);
     out.append("<h3>Versions</h3>\n");
     keyValues(out, raw.path("versions"));

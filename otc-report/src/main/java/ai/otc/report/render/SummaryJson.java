@@ -59,7 +59,8 @@ public final class SummaryJson {
     ArrayNode missing = records.putArray("missing_topics");
     r.missingTopics().forEach(missing::add);
     ObjectNode config = root.putObject("config");
-    for (String key : List.of("settings", "world", "initial_policy", "rewards", "seeds", "runs", "phases", "kafka")) {
+    for (String key : List.of("settings", "world", "initial_policy", "rewards", "seeds", "runs", "phases", "total_s",
+        "finished", "kafka")) {
       config.set(key, raw.has(key) ? raw.get(key).deepCopy() : F.nullNode());
     }
     root.set("versions", raw.has("versions") ? raw.get("versions").deepCopy() : F.nullNode());
