@@ -171,9 +171,10 @@ public final class DemoCommand implements OtcSubcommand, OneLineUsageErrors {
           record.phases(clock.phases());
         }
       }
-      phase(clock, "report", () -> DemoReporting.write(bootstrap, demoDir, out, clock));
+      // demo.json is final before the report reads it, so ./otc report --run rebuilds the same bytes from it later
       record.phases(clock.phases());
       record.finished(clock.elapsedSeconds());
+      phase(clock, "report", () -> DemoReporting.write(bootstrap, demoDir, out, clock));
       out.println();
       out.println("phase times:");
       for (DemoClock.Phase p : clock.phases()) {
@@ -183,7 +184,9 @@ public final class DemoCommand implements OtcSubcommand, OneLineUsageErrors {
           demoDir.resolve("report.html"));
       return PlatformExit.OK;
     } finally {
-      record.phases(clock.phases());
+      if (!record.isFinished()) {
+        record.phases(clock.phases());
+      }
       ChildProcess.removeShutdownStop(onSignal);
       for (int i = running.size() - 1; i >= 0; i--) {
         running.get(i).stop();

@@ -69,6 +69,10 @@ final class DemoRecord {
     write();
   }
 
+  boolean isFinished() {
+    return Boolean.TRUE.equals(root.get("finished"));
+  }
+
   private void write() throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     PlatformSupport.JSON.writeValue(tmp.toFile(), root);
