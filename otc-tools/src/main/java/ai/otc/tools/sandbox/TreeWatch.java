@@ -125,6 +125,8 @@ final class TreeWatch {
       p.waitFor();
       return Long.parseLong(out);
     } catch (IOException | NumberFormatException e) {
+      java.util.logging.Logger.getLogger(TreeWatch.class.getName())
+          .warning("getconf PAGESIZE failed, assuming 4096-byte pages for the memory cap: " + e);
       return 4096;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
