@@ -208,6 +208,7 @@ public final class Sandbox {
       if (state.cancelled) {
         return cancelledBeforeStart(t0);
       }
+      restoreFilterIfRemoved();
       ProcessBuilder pb = new ProcessBuilder(command(uid));
       // Nothing of the gateway's environment (credentials, tokens) may reach the sandbox: --clearenv only
       // clears the program's env, while bwrap's own init (pid 1 inside, readable via /proc/1/environ)
@@ -297,6 +298,21 @@ public final class Sandbox {
       return SandboxStatus.KILLED;
     }
     return SandboxStatus.ERROR;
+  }
+
+  /**
+   * A temp-file cleaner (systemd-tmpfiles, after days of uptime) may delete the filter file: write it again rather
+   * than fail every run (the shell could not open it, bwrap would never start).
+   */
+  private void restoreFilterIfRemoved() throws IOException {
+    if (seccompFilter != null && !Files.isReadable(seccompFilter)) {
+      synchronized (this) {
+        if (!Files.isReadable(seccompFilter)) {
+          LOG.warning("seccomp filter " + seccompFilter + " was removed; writing it again");
+          SeccompFilter.writeTo(seccompFilter);
+        }
+      }
+    }
   }
 
   List<String> command(int uid) {

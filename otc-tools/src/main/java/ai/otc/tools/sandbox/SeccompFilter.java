@@ -139,6 +139,17 @@ public final class SeccompFilter {
     return Optional.of(f);
   }
 
+  /** (Re)writes this architecture's filter to {@code file}, readable by its owner only. */
+  static void writeTo(Path file) throws IOException {
+    byte[] bpf = forArch(System.getProperty("os.arch")).orElseThrow(
+        () -> new IOException("no seccomp filter for architecture " + System.getProperty("os.arch")));
+    Files.createDirectories(file.getParent());
+    Path tmp = Files.createTempFile(file.getParent(), "otc-seccomp-", ".tmp", PosixFilePermissions.asFileAttribute(
+        PosixFilePermissions.fromString("rw-------")));
+    Files.write(tmp, bpf);
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
   static byte[] program(Arch arch) {
     List<int[]> ins = new ArrayList<>();
     ins.add(stmt(LD_W_ABS, OFF_ARCH));

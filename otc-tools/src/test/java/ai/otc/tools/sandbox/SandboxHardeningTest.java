@@ -194,6 +194,19 @@ class SandboxHardeningTest {
   }
 
   @Test
+  void aFilterFileDeletedByATempCleanerIsWrittenAgain() throws Exception {
+    Sandbox own = Sandbox.create(sandbox.config().withUidBase(UID_BASE + 40).withSlots(1));
+    java.util.List<String> cmd = own.command(UID_BASE + 40);
+    Path filter = Path.of(cmd.get(3));
+    assertThat(filter.getFileName().toString()).startsWith("otc-seccomp-");
+    Files.delete(filter);
+    SandboxResult r = own.run(TRY_USERNS, Duration.ofSeconds(10));
+    assertThat(r.status()).as(r.stderr()).isEqualTo(SandboxStatus.OK);
+    assertThat(r.stdout()).contains("unshare(CLONE_NEWUSER) -1 EPERM");
+    assertThat(Files.readAllBytes(filter)).isEqualTo(SeccompFilter.forArch(System.getProperty("os.arch")).orElseThrow());
+  }
+
+  @Test
   void badLimitsAreRefusedNamingThem() {
     SandboxConfig d = SandboxConfig.defaults();
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> d.withTreeLimits(0, 10))
