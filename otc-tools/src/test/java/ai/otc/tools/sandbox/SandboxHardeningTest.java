@@ -36,6 +36,12 @@ class SandboxHardeningTest {
       print("unshare(CLONE_NEWUSER)", rc, errno.errorcode.get(ctypes.get_errno()))
       p = subprocess.run(["unshare", "-U", "--map-root-user", "id", "-u"], capture_output=True, text=True)
       print("unshare -U exit", p.returncode, p.stdout.strip(), p.stderr.strip())
+      # raw clone(CLONE_NEWUSER | SIGCHLD): the filter reads clone's flags (EPERM); bwrap alone says ENOSPC
+      nr = {"x86_64": 56, "aarch64": 220}[os.uname().machine]
+      rc = libc.syscall(nr, 0x10000000 | 17, 0, 0, 0, 0)
+      if rc == 0:
+          os._exit(0)
+      print("clone(CLONE_NEWUSER)", rc, errno.errorcode.get(ctypes.get_errno()))
       t = threading.Thread(target=lambda: print("thread ran")); t.start(); t.join()
       print("child", subprocess.run(["true"]).returncode)
       """;
@@ -44,7 +50,8 @@ class SandboxHardeningTest {
   void nestedUserNamespacesAreRefusedByTheFilterAndByBwrap() {
     SandboxResult r = sandbox.run(TRY_USERNS, Duration.ofSeconds(10));
     assertThat(r.status()).as(r.stderr()).isEqualTo(SandboxStatus.OK);
-    assertThat(r.stdout()).contains("unshare(CLONE_NEWUSER) -1 EPERM").contains("thread ran").contains("child 0");
+    assertThat(r.stdout()).contains("unshare(CLONE_NEWUSER) -1 EPERM").contains("clone(CLONE_NEWUSER) -1 EPERM")
+        .contains("thread ran").contains("child 0");
     assertThat(r.stdout()).containsPattern("unshare -U exit 1  unshare: unshare failed: Operation not permitted");
     assertThat(sandbox.seccompFiltered()).isTrue();
 
@@ -52,7 +59,7 @@ class SandboxHardeningTest {
     Assumptions.assumeTrue(sandbox.userNamespacesDisabledByBwrap(), "this bwrap has no --disable-userns");
     Sandbox bwrapOnly = Sandbox.create(sandbox.config().withUidBase(UID_BASE + 10).withSlots(1).withSeccomp(false));
     SandboxResult b = bwrapOnly.run(TRY_USERNS, Duration.ofSeconds(10));
-    assertThat(b.stdout()).contains("unshare(CLONE_NEWUSER) -1 ENOSPC")
+    assertThat(b.stdout()).contains("unshare(CLONE_NEWUSER) -1 ENOSPC").contains("clone(CLONE_NEWUSER) -1 ENOSPC")
         .contains("unshare -U exit 1  unshare: unshare failed: No space left on device");
   }
 
@@ -147,7 +154,7 @@ class SandboxHardeningTest {
     assertThat(r.detail()).contains("processes together reached").contains("cap of " + cap);
     assertThat(r.stdout()).contains("forked 16").doesNotContain("all done");
     assertThat(r.observation()).isEqualTo("forked 16\n");
-    assertThat(seconds).isLessThan(15);
+    assertThat(seconds).as("before the 20 s wall clock").isLessThan(19); // 1-8 s measured, load 3-50
     // killed at the first sample over the cap: the tree never held much more than the cap (1 GiB without it)
     long reached = Long.parseLong(r.detail().replaceAll(".*together reached (\\d+) bytes.*", "$1"));
     assertThat(reached).isBetween(cap, cap + (128L << 20));
@@ -173,7 +180,7 @@ class SandboxHardeningTest {
     double seconds = (System.nanoTime() - t0) / 1e9;
     assertThat(r.status()).as(r.detail()).isEqualTo(SandboxStatus.TIMEOUT);
     assertThat(r.detail()).contains("CPU time of the run's processes together reached").contains("cap of 2 s");
-    assertThat(seconds).isLessThan(10);
+    assertThat(seconds).as("before the 30 s wall clock").isLessThan(25); // 1.2-9 s measured, load 3-50
     SandboxTest.assertNoProcessesOfSandboxUids();
     System.out.printf("tree CPU cap after %.2f s wall: %s%n", seconds, r.detail());
   }
