@@ -224,14 +224,14 @@ public final class Sandbox {
       BoundedCapture err = new BoundedCapture(config.outputHeadBytes(), config.outputTailBytes());
       Thread to = Thread.ofVirtual().start(() -> drainQuietly(out, p.getInputStream()));
       Thread te = Thread.ofVirtual().start(() -> drainQuietly(err, p.getErrorStream()));
+      TreeWatchdog dog = new TreeWatchdog(p, config);
+      Thread watcher = Thread.ofVirtual().name("sandbox-tree-watch").start(dog);
       try (OutputStream stdin = p.getOutputStream()) {
         stdin.write(code.getBytes(StandardCharsets.UTF_8));
       } catch (IOException e) {
         // The program may exit (or be killed) before reading all of its source: its status says why.
         LOG.log(Level.FINE, "sandbox stdin closed early", e);
       }
-      TreeWatchdog dog = new TreeWatchdog(p, config);
-      Thread watcher = Thread.ofVirtual().name("sandbox-tree-watch").start(dog);
       boolean exited = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
       if (!exited) {
         kill(p);
