@@ -36,8 +36,16 @@ final class RunWatch {
   private final Layout.Run dir;
   private final BooleanSupplier interrupted;
   private final Path world;
+  private final java.util.function.Supplier<String> prefix;
 
   RunWatch(PrintStream out, String runId, int steps, Layout.Run dir, Path world, BooleanSupplier interrupted) {
+    this(out, runId, steps, dir, world, interrupted, () -> "");
+  }
+
+  /** @param prefix put before every progress line (the demo's clock and the run's name) */
+  RunWatch(PrintStream out, String runId, int steps, Layout.Run dir, Path world, BooleanSupplier interrupted,
+      java.util.function.Supplier<String> prefix) {
+    this.prefix = prefix;
     this.out = out;
     this.world = world;
     this.runId = runId;
@@ -66,7 +74,7 @@ final class RunWatch {
           metrics.write(json(m));
           metrics.newLine();
           metrics.flush();
-          out.println(progress.line(m, System.currentTimeMillis()));
+          out.println(prefix.get() + progress.line(m, System.currentTimeMillis()));
           last = m.getStep();
         }
         Optional<String> gone = ended.get();
@@ -78,7 +86,9 @@ final class RunWatch {
       Path policy = copyPolicy(manifest);
       out.printf(Locale.ROOT, "done: %d steps in %s; final policy %s (version %d, sha256 %s)%n", steps,
           Progress.duration(Math.round((System.nanoTime() - t0) / 1e9)), policy, manifest.getVersion(), manifest.getChecksum());
-      out.println("evaluate it with: ./otc eval --world " + world + " --policy " + policy);
+      if (prefix.get().isEmpty()) {
+        out.println("evaluate it with: ./otc eval --world " + world + " --policy " + policy);
+      }
       return PlatformExit.OK;
     }
   }

@@ -155,6 +155,13 @@ public final class TrainCommand implements OtcSubcommand, OneLineUsageErrors {
     };
     ChildProcess.beforeShutdownKill(onSignal);
     try {
+      if (rc != null && specs.stream().noneMatch(s -> s.kind() == PartSpec.Kind.BROKER)) {
+        // a shared broker holds earlier runs' trajectories: this run's reward service starts after them
+        long skipped = RunStartOffsets.pinToEnd(bootstrap, rc.rewardApplicationId());
+        if (skipped > 0) {
+          out.println("the reward service starts after the " + skipped + " trajectories already on " + ai.otc.contract.Topics.ROLLOUTS);
+        }
+      }
       try {
         sup.start();
       } catch (PortTakenException e) {
@@ -193,7 +200,7 @@ public final class TrainCommand implements OtcSubcommand, OneLineUsageErrors {
     };
   }
 
-  private static void writeProcesses(Layout.Run dir, Supervisor sup) throws IOException {
+  static void writeProcesses(Layout.Run dir, Supervisor sup) throws IOException {
     List<Map<String, Object>> ps = new ArrayList<>();
     for (PlatformState.Part p : sup.snapshot()) {
       Map<String, Object> m = new LinkedHashMap<>();
