@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -19,18 +18,22 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Runs untrusted python3 programs for the gateway's {@code ExecuteCode} RPC, each in a fresh sandbox:
+ * Runs untrusted python3 programs for the gateway's {@code ExecuteCode} RPC, each in a fresh sandbox (the command
+ * line: {@link SandboxCommand}):
  *
  * <pre>
  * setpriv --reuid U --regid U --clear-groups --no-new-privs          (own uid per run: RLIMIT_NPROC holds)
- *   prlimit --as --cpu --nproc --fsize --nofile                     (kernel resource limits)
- *     bwrap --unshare-all --die-with-parent --new-session --clearenv (own net ns with only lo, own pid ns)
- *           --ro-bind /usr … (read-only system) --tmpfs /work --tmpfs /tmp (private, size-capped)
+ *   prlimit --as --cpu --nproc --fsize --nofile --core=0            (per-process limits, no core dumps)
+ *     bwrap --unshare-all --disable-userns --seccomp FD --die-with-parent --new-session --clearenv
+ *           --ro-bind /usr … (read-only system) --tmpfs /work /tmp /dev/shm (private, size-capped)
  *       python3 -   (the program arrives on stdin: no host file is ever written)
  * </pre>
  *
- * plus a hard wall-clock kill from here. Killing bwrap kills the pid namespace's init, and the kernel
- * then kills every process in the namespace, so nothing is left behind (forks included).
+ * plus, from here, a hard wall-clock kill and a {@link TreeWatch} that kills the run when all its processes together
+ * exceed {@link SandboxConfig#treeMemoryBytes()} of resident memory (OOM) or {@link SandboxConfig#treeCpuSeconds()}
+ * of CPU (TIMEOUT). Killing bwrap kills the pid namespace's init, and the kernel then kills every process in the
+ * namespace, so nothing is left behind (forks included). The {@link SeccompFilter} refuses new namespaces, mounts
+ * and kernel interfaces a program does not need.
  *
  * <p>{@link #create} probes the whole chain once by running a trivial program; when any piece is
  * missing (no bubblewrap, not root so no per-run uid, user namespaces disabled) every run answers
@@ -47,9 +50,13 @@ public final class Sandbox {
   private final SandboxConfig config;
   private final BlockingQueue<Integer> uids;
   private final String unavailableReason;
+  private final Path seccompFilter;
+  private final boolean disableUserns;
 
-  private Sandbox(SandboxConfig config, String unavailableReason) {
+  private Sandbox(SandboxConfig config, String unavailableReason, Path seccompFilter, boolean disableUserns) {
     this.config = config;
+    this.seccompFilter = seccompFilter;
+    this.disableUserns = disableUserns;
     this.uids = new ArrayBlockingQueue<>(config.slots());
     for (int i = 0; i < config.slots(); i++) {
       uids.add(config.uidBase() + i);
@@ -61,14 +68,33 @@ public final class Sandbox {
   public static Sandbox create(SandboxConfig config) {
     Objects.requireNonNull(config, "config");
     String reason = staticCheck(config);
-    Sandbox s = new Sandbox(config, reason);
+    Path filter = null;
+    boolean disableUserns = false;
+    if (reason == null) {
+      disableUserns = SandboxCommand.bwrapHasDisableUserns(config.bwrap());
+      if (config.seccomp()) {
+        try {
+          filter = SeccompFilter.writeForThisArch(Path.of(System.getProperty("java.io.tmpdir"))).orElse(null);
+          if (filter == null) {
+            reason = "no seccomp filter for architecture " + System.getProperty("os.arch")
+                + " (x86_64 and aarch64 only); turn the filter off to run code without it";
+          }
+        } catch (IOException e) {
+          reason = "cannot write the seccomp filter to " + System.getProperty("java.io.tmpdir") + ": " + e;
+        }
+      }
+      if (!disableUserns && filter == null && reason == null) {
+        LOG.warning("bwrap has no --disable-userns and the seccomp filter is off: programs may create user namespaces");
+      }
+    }
+    Sandbox s = new Sandbox(config, reason, filter, disableUserns);
     if (reason == null) {
       SandboxResult probe = s.launch("print('ok')", Duration.ofSeconds(10), new RunState()).join();
       if (probe.status() != SandboxStatus.OK || !probe.stdout().strip().equals("ok")) {
         String why = "probe run failed (" + probe.status() + ", exit " + probe.exitCode() + "): "
             + (probe.stderr().isBlank() ? probe.detail() : probe.stderr().strip());
         LOG.warning("code sandbox unavailable: " + why);
-        return new Sandbox(config, why);
+        return new Sandbox(config, why, filter, disableUserns);
       }
     } else {
       LOG.warning("code sandbox unavailable: " + reason);
@@ -87,6 +113,10 @@ public final class Sandbox {
     // gateway's own threads and the process cap could not be enforced.
     if (!"root".equals(System.getProperty("user.name")) && !isRootByProc()) {
       return "the gateway is not running as root, so runs cannot get their own uid (process cap)";
+    }
+    if (!TreeWatch.supported()) {
+      return "this kernel does not list a process's children in /proc (CONFIG_PROC_CHILDREN), so the memory and CPU "
+          + "caps of a whole run cannot be enforced";
     }
     return null;
   }
@@ -114,6 +144,17 @@ public final class Sandbox {
     return unavailableReason;
   }
 
+  /** Whether nested user namespaces are stopped by bwrap's {@code --disable-userns} (else by the filter alone). */
+  public boolean userNamespacesDisabledByBwrap() {
+    return disableUserns;
+  }
+
+  /** Whether runs get the {@link SeccompFilter}. */
+  public boolean seccompFiltered() {
+    return seccompFilter != null;
+  }
+
+  /** The limits and host paths this sandbox runs with. */
   public SandboxConfig config() {
     return config;
   }
@@ -167,6 +208,7 @@ public final class Sandbox {
       if (state.cancelled) {
         return cancelledBeforeStart(t0);
       }
+      restoreFilterIfRemoved();
       ProcessBuilder pb = new ProcessBuilder(command(uid));
       // Nothing of the gateway's environment (credentials, tokens) may reach the sandbox: --clearenv only
       // clears the program's env, while bwrap's own init (pid 1 inside, readable via /proc/1/environ)
@@ -182,6 +224,8 @@ public final class Sandbox {
       BoundedCapture err = new BoundedCapture(config.outputHeadBytes(), config.outputTailBytes());
       Thread to = Thread.ofVirtual().start(() -> drainQuietly(out, p.getInputStream()));
       Thread te = Thread.ofVirtual().start(() -> drainQuietly(err, p.getErrorStream()));
+      TreeWatchdog dog = new TreeWatchdog(p, config);
+      Thread watcher = Thread.ofVirtual().name("sandbox-tree-watch").start(dog);
       try (OutputStream stdin = p.getOutputStream()) {
         stdin.write(code.getBytes(StandardCharsets.UTF_8));
       } catch (IOException e) {
@@ -193,6 +237,9 @@ public final class Sandbox {
         kill(p);
         p.waitFor();
       }
+      watcher.interrupt();
+      watcher.join(Duration.ofSeconds(2));
+      String overTree = dog.verdict();
       // Pipes close when the namespace is gone; bound the wait anyway so a stray holder cannot hang us.
       to.join(Duration.ofSeconds(2));
       te.join(Duration.ofSeconds(2));
@@ -206,6 +253,9 @@ public final class Sandbox {
       if (cancelled) {
         status = SandboxStatus.KILLED;
         detail = "cancelled by the caller";
+      } else if (overTree != null) {
+        status = overTree.startsWith("memory") ? SandboxStatus.OOM : SandboxStatus.TIMEOUT;
+        detail = overTree;
       } else if (!exited) {
         status = SandboxStatus.TIMEOUT;
         detail = "wall-clock limit of " + timeout.toMillis() + " ms reached, killed";
@@ -218,7 +268,9 @@ public final class Sandbox {
           default -> "";
         };
       }
-      String obs = CodeProtocol.observation(stdout, stderr, exit, status == SandboxStatus.TIMEOUT);
+      String obs = overTree != null && status == SandboxStatus.OOM
+          ? CodeProtocol.observation(stdout, "MemoryError", exit, false)
+          : CodeProtocol.observation(stdout, stderr, exit, status == SandboxStatus.TIMEOUT);
       return new SandboxResult(status, obs, stdout, stderr, exit, wall, out.truncated() || err.truncated(),
           out.total(), detail);
     } finally {
@@ -248,41 +300,26 @@ public final class Sandbox {
     return SandboxStatus.ERROR;
   }
 
-  List<String> command(int uid) {
-    SandboxConfig c = config;
-    List<String> cmd = new ArrayList<>(64);
-    cmd.add(c.setpriv().toString());
-    cmd.add("--reuid=" + uid);
-    cmd.add("--regid=" + uid);
-    cmd.add("--clear-groups");
-    cmd.add("--no-new-privs");
-    cmd.add(c.prlimit().toString());
-    cmd.add("--as=" + c.addressSpaceBytes());
-    cmd.add("--cpu=" + c.cpuSeconds() + ":" + (c.cpuSeconds() + 1));
-    cmd.add("--nproc=" + c.maxProcesses());
-    cmd.add("--fsize=" + c.maxFileBytes());
-    cmd.add("--nofile=" + c.maxOpenFiles());
-    cmd.add("--");
-    cmd.add(c.bwrap().toString());
-    cmd.addAll(List.of("--unshare-all", "--die-with-parent", "--new-session", "--clearenv", "--hostname", "sandbox"));
-    for (Path p : c.roBinds()) {
-      cmd.add("--ro-bind-try");
-      cmd.add(p.toString());
-      cmd.add(p.toString());
+  /**
+   * A temp-file cleaner (systemd-tmpfiles, after days of uptime) may delete the filter file: write it again rather
+   * than fail every run (the shell could not open it, bwrap would never start).
+   */
+  private void restoreFilterIfRemoved() throws IOException {
+    if (seccompFilter != null && !Files.isReadable(seccompFilter)) {
+      synchronized (this) {
+        if (!Files.isReadable(seccompFilter)) {
+          LOG.warning("seccomp filter " + seccompFilter + " was removed; writing it again");
+          SeccompFilter.writeTo(seccompFilter);
+        }
+      }
     }
-    String size = Long.toString(c.tmpfsBytes());
-    cmd.addAll(List.of("--size", size, "--tmpfs", "/work", "--size", size, "--tmpfs", "/tmp"));
-    cmd.addAll(List.of("--proc", "/proc", "--dev", "/dev"));
-    // bwrap's root is a writable tmpfs of its own: make it read-only so only /work and /tmp take writes.
-    cmd.addAll(List.of("--remount-ro", "/", "--chdir", "/work"));
-    cmd.addAll(List.of("--setenv", "HOME", "/work", "--setenv", "PATH", "/usr/local/bin:/usr/bin:/bin",
-        "--setenv", "LANG", "C.UTF-8", "--setenv", "PYTHONDONTWRITEBYTECODE", "1", "--setenv", "PYTHONUNBUFFERED", "1"));
-    cmd.add(c.python().toString());
-    cmd.add("-");
-    return cmd;
   }
 
-  private static void kill(Process p) {
+  List<String> command(int uid) {
+    return SandboxCommand.build(config, uid, seccompFilter, disableUserns);
+  }
+
+  static void kill(Process p) {
     // SIGKILL everything inside the sandbox (visible from the host even inside the pid namespace) but
     // not bwrap itself: bwrap then reaps its namespace's init and exits, and we reap bwrap. Killing
     // bwrap first would orphan the init to the host's pid 1, leaving a zombie until that gets to it.

@@ -80,14 +80,24 @@ public class GatewayBeans {
     try {
       sc = new SandboxConfig(k.python(), k.bwrap(), k.prlimit(), k.setpriv(), k.roBinds(),
           k.uidBase(), k.slots(), k.addressSpaceBytes(), k.cpuSeconds(), k.maxProcesses(), k.maxFileBytes(),
-          k.maxOpenFiles(), k.tmpfsBytes(), k.defaultTimeout(), k.maxTimeout(), k.outputKeepBytes(), k.outputKeepBytes());
+          k.maxOpenFiles(), k.tmpfsBytes(), k.defaultTimeout(), k.maxTimeout(), k.outputKeepBytes(), k.outputKeepBytes(),
+          k.treeMemoryBytes(), k.treeCpuSeconds(), k.treeWatchInterval(), k.seccomp());
     } catch (IllegalArgumentException ex) {
       // e.g. "slots must be >= 1": the record's names are the keys' last segments in camel case
       throw new IllegalArgumentException("otc.gateway.code: " + ex.getMessage(), ex);
     }
     Sandbox s = Sandbox.create(sc);
     if (s.available()) {
-      LOG.infof("code sandbox ready: %d slots, uids %d..%d", k.slots(), k.uidBase(), k.uidBase() + k.slots() - 1);
+      LOG.infof("code sandbox ready: %d slots, uids %d..%d; per run: %d processes, %d bytes resident and %d CPU s "
+          + "for all of them together, %d bytes per tmpfs; nested user namespaces stopped by %s; seccomp %s",
+          k.slots(), k.uidBase(), k.uidBase() + k.slots() - 1, k.maxProcesses(), k.treeMemoryBytes(),
+          k.treeCpuSeconds(), k.tmpfsBytes(),
+          s.userNamespacesDisabledByBwrap() ? "bwrap --disable-userns" + (s.seccompFiltered() ? " and the filter" : "")
+              : (s.seccompFiltered() ? "the seccomp filter" : "NOTHING (bwrap too old, filter off)"),
+          s.seccompFiltered() ? "on" : "off");
+      if (!k.seccomp()) {
+        LOG.warn("otc.gateway.code.seccomp=false: code runs without the seccomp filter");
+      }
     } else {
       LOG.errorf("code sandbox UNAVAILABLE, code calls will be refused: %s", s.unavailableReason());
     }

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.hibernate.validator.constraints.time.DurationMax;
 import org.hibernate.validator.constraints.time.DurationMin;
 
 /**
@@ -168,9 +169,13 @@ public interface GatewayConfig {
     @Positive
     int cpuSeconds();
 
-    /** Process limit per run (RLIMIT_NPROC of the run's uid). */
-    @WithDefault("64")
+    /**
+     * Process limit per run (RLIMIT_NPROC of the run's uid; threads count too), 1..4096. Together with
+     * {@link #addressSpaceBytes()} it bounds the address space of a whole run between two samples of the tree watch.
+     */
+    @WithDefault("16")
     @Positive
+    @Max(4096)
     int maxProcesses();
 
     /** Largest file a run may write (RLIMIT_FSIZE), bytes. */
@@ -183,7 +188,7 @@ public interface GatewayConfig {
     @Positive
     int maxOpenFiles();
 
-    /** Size of each private tmpfs ({@code /work}, {@code /tmp}), bytes. */
+    /** Size of each private writable tmpfs ({@code /work}, {@code /tmp}, {@code /dev/shm}), bytes. */
     @WithDefault("67108864")
     @Positive
     long tmpfsBytes();
@@ -197,6 +202,32 @@ public interface GatewayConfig {
     @WithDefault("60s")
     @DurationMin(millis = 1)
     Duration maxTimeout();
+
+    /**
+     * Resident memory of all the processes of one run together, bytes (≥ 1 MiB); above it the whole run is killed
+     * with status OOM. Measured every {@link #treeWatchInterval()}.
+     */
+    @WithDefault("1073741824")
+    @Min(1048576)
+    long treeMemoryBytes();
+
+    /** CPU seconds of all the processes of one run together; above it the whole run is killed with status TIMEOUT. */
+    @WithDefault("10")
+    @Positive
+    int treeCpuSeconds();
+
+    /** How often a run's process tree is measured for the two caps above, 10ms..1s. */
+    @WithDefault("100ms")
+    @DurationMin(millis = 10)
+    @DurationMax(millis = 1000)
+    Duration treeWatchInterval();
+
+    /**
+     * Load the sandbox's seccomp filter (no new namespaces, mounts, bpf, io_uring, ptrace, memfd, SysV shared
+     * memory …); x86_64 and aarch64 only. Off only on a host where the filter cannot load.
+     */
+    @WithDefault("true")
+    boolean seccomp();
 
     /** Bytes kept from the start and from the end of stdout and stderr each. */
     @WithDefault("32768")

@@ -66,6 +66,35 @@ class GatewayConfigTest {
   }
 
   @Test
+  void theSandboxCapsDefaultAndAreCheckedNamingTheirKeys() {
+    GatewayConfig.Code k = load(Map.of()).code();
+    assertThat(k.maxProcesses()).isEqualTo(16);
+    assertThat(k.treeMemoryBytes()).isEqualTo(1L << 30);
+    assertThat(k.treeCpuSeconds()).isEqualTo(10);
+    assertThat(k.treeWatchInterval()).isEqualTo(Duration.ofMillis(100));
+    assertThat(k.tmpfsBytes()).isEqualTo(64L << 20);
+    assertThat(k.seccomp()).isTrue();
+    GatewayConfig.Code edge = load(Map.of("otc.gateway.code.tree-memory-bytes", "1048576",
+        "otc.gateway.code.tree-watch-interval", "1s", "otc.gateway.code.max-processes", "4096",
+        "otc.gateway.code.seccomp", "false")).code();
+    assertThat(edge.treeMemoryBytes()).isEqualTo(1L << 20);
+    assertThat(edge.seccomp()).isFalse();
+    Map<String, String> bad = Map.of(
+        "otc.gateway.code.tree-memory-bytes", "1048575",
+        "otc.gateway.code.tree-cpu-seconds", "0",
+        "otc.gateway.code.tree-watch-interval", "5ms",
+        "otc.gateway.code.max-processes", "4097",
+        "otc.gateway.code.tmpfs-bytes", "0");
+    for (Map.Entry<String, String> e : bad.entrySet()) {
+      assertThatThrownBy(() -> load(Map.of(e.getKey(), e.getValue())))
+          .as("%s=%s", e.getKey(), e.getValue())
+          .hasMessageContaining(e.getKey());
+    }
+    assertThatThrownBy(() -> load(Map.of("otc.gateway.code.tree-watch-interval", "2s")))
+        .hasMessageContaining("otc.gateway.code.tree-watch-interval");
+  }
+
+  @Test
   void valuesAtTheirBoundsAreAccepted() {
     GatewayConfig c = load(Map.of(
         "otc.gateway.search.max-top-k", "1000",

@@ -197,6 +197,10 @@ class GatewayProcessIT {
     Map<String, String> badRanking = config(tmp.resolve("spool-d"), true);
     badRanking.put("otc.gateway.search.ranking", "tfidf");
     assertStartFails(badRanking, "otc.gateway.search.ranking");
+
+    Map<String, String> badTreeCap = config(tmp.resolve("spool-e"), true);
+    badTreeCap.put("otc.gateway.code.tree-memory-bytes", "1024");
+    assertStartFails(badTreeCap, "otc.gateway.code.tree-memory-bytes");
   }
 
   private void assertStartFails(Map<String, String> props, String key) throws Exception {
