@@ -55,6 +55,8 @@ public class StreamReadinessCheck implements HealthCheck {
         .withData("missing-topics", String.join(",", missing))
         .withData("partitions", st.partitions().toString())
         .withData("pending-groups", st.pendingGroups())
+        .withData("pending-bytes", st.pendingBytes())
+        .withData("back-pressure", st.backPressure())
         .withData("last-commit-ms", st.lastCommitMs())
         .build();
   }
