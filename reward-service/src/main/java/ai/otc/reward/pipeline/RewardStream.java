@@ -164,7 +164,8 @@ public class RewardStream {
   void onStart(@Observes StartupEvent ev) {
     instanceId = config.instanceId().orElseGet(() -> hostName() + "-" + httpPort);
     StreamWorker.Params params = new StreamWorker.Params(bootstrap, config.applicationId(), instanceId,
-        config.commitInterval(), config.progressInterval(), config.consumer(), config.producer(), settings.limits().maxRecordBytes());
+        config.commitInterval(), config.progressInterval(), config.consumer(), config.producer(), settings.limits().maxRecordBytes(),
+        settings.limits().maxRecordBytes());
     LOG.infof("reward %s, timeout %s (%s), commit interval %s, topics %s -> %s (dlq %s), instance %s, consumer overrides %s,"
             + " producer overrides %s", settings.reward().label(), settings.groupTimeout(), settings.timeoutPolicy().cliName(),
         config.commitInterval(), settings.rolloutsTopic(), settings.rewardedTopic(), settings.dlqTopic(), instanceId,
@@ -197,7 +198,7 @@ public class RewardStream {
         status.tableRestored = false;
         table.clear();
         RewardPipeline pipeline = new RewardPipeline(settings, metrics, table, limits.rewarded());
-        try (StreamWorker worker = new StreamWorker(params.withDlqRecordLimit(limits.dlq()), settings, pipeline, status,
+        try (StreamWorker worker = new StreamWorker(params.withRecordLimits(limits.rewarded(), limits.dlq()), settings, pipeline, status,
             System::currentTimeMillis)) {
           worker.run(() -> stopping);
         }

@@ -64,10 +64,12 @@ final class StreamWorker implements ConsumerRebalanceListener, AutoCloseable {
 
   /** Everything one life needs besides the pipeline. */
   record Params(String bootstrap, String applicationId, String instanceId, Duration commitInterval, Duration progressInterval,
-      Map<String, String> consumerOverrides, Map<String, String> producerOverrides, int dlqRecordLimit) {
+      Map<String, String> consumerOverrides, Map<String, String> producerOverrides, int rewardedRecordLimit, int dlqRecordLimit) {
 
-    Params withDlqRecordLimit(int bytes) {
-      return new Params(bootstrap, applicationId, instanceId, commitInterval, progressInterval, consumerOverrides, producerOverrides, bytes);
+    /** The same with the record limits of this life's output topics. */
+    Params withRecordLimits(int rewarded, int dlq) {
+      return new Params(bootstrap, applicationId, instanceId, commitInterval, progressInterval, consumerOverrides, producerOverrides,
+          rewarded, dlq);
     }
 
     String groupsTopic() {
@@ -480,9 +482,9 @@ final class StreamWorker implements ConsumerRebalanceListener, AutoCloseable {
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, params.bootstrap());
     p.put(ProducerConfig.CLIENT_ID_CONFIG, params.applicationId() + "-" + params.instanceId());
     p.put(ProducerConfig.LINGER_MS_CONFIG, "10");
-    // Batches and requests no larger than the records the topics accept (checked at start against overrides).
+    // Requests as large as the largest record written (overrides below it are refused at start).
     int maxRecord = settings.limits().maxRecordBytes();
-    p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(Math.min(512 << 10, maxRecord)));
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(512 << 10));
     p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(Math.max(128L << 20, 4L * maxRecord)));
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(maxRecord));
     p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "30000");
@@ -491,6 +493,11 @@ final class StreamWorker implements ConsumerRebalanceListener, AutoCloseable {
     p.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "5");
     p.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, "20");
     p.putAll(params.producerOverrides());
+    // A batch of small records must not exceed the smallest limit of the output topics either (the broker refuses
+    // the batch, and a transactional producer retries it forever): batch.size is capped at it, override or not.
+    int smallest = Math.min(params.rewardedRecordLimit(), params.dlqRecordLimit());
+    int batch = Integer.parseInt(p.getProperty(ProducerConfig.BATCH_SIZE_CONFIG).trim());
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(Math.min(batch, smallest)));
     p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, params.applicationId() + "-" + params.instanceId());
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     p.put(ProducerConfig.ACKS_CONFIG, "all");
