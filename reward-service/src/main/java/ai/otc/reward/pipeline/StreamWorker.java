@@ -2,7 +2,6 @@ package ai.otc.reward.pipeline;
 
 import ai.otc.contract.Topics;
 import ai.otc.contract.kafka.ContractHeaders;
-import ai.otc.reward.core.ClientProps;
 import ai.otc.reward.core.GroupAssembler;
 import ai.otc.reward.core.Rejection;
 import ai.otc.reward.domain.RewardSettings;
@@ -13,30 +12,24 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
 /**
@@ -123,10 +116,10 @@ final class StreamWorker implements ConsumerRebalanceListener, AutoCloseable {
     this.pipeline = pipeline;
     this.status = status;
     this.clock = clock;
-    this.consumer = new KafkaConsumer<>(consumerProps());
-    this.restorer = new KafkaConsumer<>(readerProps());
-    this.tableTail = new KafkaConsumer<>(readerProps());
-    this.producer = new KafkaProducer<>(producerProps());
+    this.consumer = new KafkaConsumer<>(StreamClients.consumer(params));
+    this.restorer = new KafkaConsumer<>(StreamClients.reader(params));
+    this.tableTail = new KafkaConsumer<>(StreamClients.reader(params));
+    this.producer = new KafkaProducer<>(StreamClients.producer(params, settings));
   }
 
   /** Runs until {@code stop} says so (then commits what is open) or a failure ends this life. */
@@ -456,54 +449,6 @@ final class StreamWorker implements ConsumerRebalanceListener, AutoCloseable {
       producer.send(new ProducerRecord<>(params.optimalCallsTopic(), null, clock.getAsLong(), questionId,
           ByteBuffer.allocate(4).putInt(n).array()), onSent);
     }
-  }
-
-  private Properties consumerProps() {
-    Properties p = ClientProps.readCommittedConsumer(params.bootstrap(), 5000);
-    p.put(ConsumerConfig.CLIENT_ID_CONFIG, params.applicationId() + "-" + params.instanceId() + "-rollouts");
-    p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
-    p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
-    p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000");
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.putAll(params.consumerOverrides());
-    // Fixed: the exactly-once contract depends on them.
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, params.applicationId());
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    return p;
-  }
-
-  private Properties readerProps() {
-    return ClientProps.readCommittedConsumer(params.bootstrap(), 10_000);
-  }
-
-  private Properties producerProps() {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, params.bootstrap());
-    p.put(ProducerConfig.CLIENT_ID_CONFIG, params.applicationId() + "-" + params.instanceId());
-    p.put(ProducerConfig.LINGER_MS_CONFIG, "10");
-    // Requests as large as the largest record written (overrides below it are refused at start).
-    int maxRecord = settings.limits().maxRecordBytes();
-    p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(512 << 10));
-    p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(Math.max(128L << 20, 4L * maxRecord)));
-    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(maxRecord));
-    p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "30000");
-    // The first send after a commit often meets CONCURRENT_TRANSACTIONS while the markers are written:
-    // retry fast (Kafka's default backoff, 100 ms growing to 1 s, stalls the loop).
-    p.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "5");
-    p.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, "20");
-    p.putAll(params.producerOverrides());
-    // A batch of small records must not exceed the smallest limit of the output topics either (the broker refuses
-    // the batch, and a transactional producer retries it forever): batch.size is capped at it, override or not.
-    int smallest = Math.min(params.rewardedRecordLimit(), params.dlqRecordLimit());
-    int batch = Integer.parseInt(p.getProperty(ProducerConfig.BATCH_SIZE_CONFIG).trim());
-    p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(Math.min(batch, smallest)));
-    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, params.applicationId() + "-" + params.instanceId());
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    return p;
   }
 
   @Override
