@@ -70,7 +70,8 @@ final class ServiceBuild {
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
         String n = file.getFileName().toString();
-        boolean source = n.endsWith(".java") || n.equals("pom.xml") || n.endsWith(".proto") || file.toString().contains("/src/main/resources/");
+        // what goes into a packaged service: main sources and resources, protos, poms (tests do not)
+        boolean source = n.equals("pom.xml") || file.toString().contains("/src/main/");
         if (source && attrs.lastModifiedTime().compareTo(since) > 0) {
           found[0] = file;
           return FileVisitResult.TERMINATE;

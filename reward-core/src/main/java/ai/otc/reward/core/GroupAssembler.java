@@ -59,9 +59,13 @@ public final class GroupAssembler {
    * @param partial fewer members than expected (timed out, or drained at the end of a range)
    * @param latestRecordTimestampMs the latest member record's timestamp: the output's {@code scored_at}
    * @param homePartition the source partition of its first member (where its marker lives)
+   * @param sources where each member came from, in the order of {@code members}
    */
   public record AssembledGroup(String groupId, String questionId, int expectedSize, List<TrajectoryView> members,
-      boolean partial, long latestRecordTimestampMs, int homePartition) {}
+      boolean partial, long latestRecordTimestampMs, int homePartition, List<MemberSource> sources) {}
+
+  /** Where a member's record was read: its source partition, offset and record timestamp. */
+  public record MemberSource(int partition, long offset, long timestampMs) {}
 
   /** A pending group whose deadline has not been persisted yet (see {@link #takeUnpersistedDeadlines}). */
   public record OpenGroup(String groupId, int homePartition, long deadlineMs) {}
@@ -82,6 +86,9 @@ public final class GroupAssembler {
     final int homePartition;
     final long firstOffset;
     final List<TrajectoryView> members;
+    final List<MemberSource> sources;
+    /** The members' wire bytes, summed. */
+    long bytes;
     /** Ids of members once the group is too large for a linear scan; null before. */
     Set<String> memberIds;
     /** Min offset per other partition, for groups whose members span partitions (records without keys). */
@@ -100,6 +107,7 @@ public final class GroupAssembler {
       this.deadlineMs = deadlineMs;
       this.deadlinePersisted = deadlinePersisted;
       this.members = new ArrayList<>(Math.min(expectedSize, 64));
+      this.sources = new ArrayList<>(Math.min(expectedSize, 64));
     }
 
     boolean contains(String trajectoryId) {
@@ -116,6 +124,8 @@ public final class GroupAssembler {
 
     void add(TrajectoryView t, int partition, long offset, long timestamp) {
       members.add(t);
+      sources.add(new MemberSource(partition, offset, timestamp));
+      bytes += t.bytes().length;
       if (memberIds != null) {
         memberIds.add(t.trajectoryId());
       } else if (members.size() > 16) {
@@ -134,7 +144,7 @@ public final class GroupAssembler {
     }
 
     AssembledGroup assembled(boolean partial) {
-      return new AssembledGroup(groupId, questionId, expectedSize, members, partial, latestTimestamp, homePartition);
+      return new AssembledGroup(groupId, questionId, expectedSize, members, partial, latestTimestamp, homePartition, sources);
     }
   }
 
@@ -146,6 +156,8 @@ public final class GroupAssembler {
   private final long timeoutMs;
   private final long retentionMs;
   private final Map<String, Group> pending = new LinkedHashMap<>();
+  /** The wire bytes of every pending group's members, summed. */
+  private long pendingBytes;
   private final PriorityQueue<Due> deadlines = new PriorityQueue<>((a, b) -> Long.compare(a.atMs, b.atMs));
   private final Map<String, Marker> finished = new HashMap<>();
   /**
@@ -204,8 +216,9 @@ public final class GroupAssembler {
       }
     }
     g.add(t, partition, offset, timestampMs);
+    pendingBytes += t.bytes().length;
     if (g.members.size() >= g.expectedSize) {
-      pending.remove(groupId);
+      remove(g);
       markFinished(g, nowMs);
       return new Completed(g.assembled(false));
     }
@@ -224,7 +237,7 @@ public final class GroupAssembler {
       if (g == null || g.deadlineMs != d.atMs) {
         continue;
       }
-      pending.remove(d.groupId);
+      remove(g);
       markFinished(g, nowMs);
       if (out.isEmpty()) {
         out = new ArrayList<>();
@@ -327,7 +340,13 @@ public final class GroupAssembler {
       return;
     }
     Set<Integer> set = new HashSet<>(partitions);
-    pending.values().removeIf(g -> set.contains(g.homePartition));
+    pending.values().removeIf(g -> {
+      if (set.contains(g.homePartition)) {
+        pendingBytes -= g.bytes;
+        return true;
+      }
+      return false;
+    });
     finished.values().removeIf(m -> set.contains(m.homePartition));
     restoredDeadlines.values().removeIf(m -> set.contains(m.homePartition));
   }
@@ -338,7 +357,8 @@ public final class GroupAssembler {
     ids.sort(null);
     List<AssembledGroup> out = new ArrayList<>(ids.size());
     for (String id : ids) {
-      Group g = pending.remove(id);
+      Group g = pending.get(id);
+      remove(g);
       markFinished(g, nowMs);
       out.add(g.assembled(true));
     }
@@ -347,6 +367,16 @@ public final class GroupAssembler {
 
   public int pendingCount() {
     return pending.size();
+  }
+
+  /** The wire bytes of the members the pending groups hold, summed (what a cap on their memory counts). */
+  public long pendingBytes() {
+    return pendingBytes;
+  }
+
+  private void remove(Group g) {
+    pending.remove(g.groupId);
+    pendingBytes -= g.bytes;
   }
 
   public int finishedCount() {

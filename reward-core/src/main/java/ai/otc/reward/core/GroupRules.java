@@ -16,10 +16,31 @@ import java.util.Optional;
  *       and a later member that disagrees is refused rather than silently changing the group;</li>
  *   <li>a member whose trajectory id was already seen in the group is a duplicate and is ignored (not refused).</li>
  * </ul>
+ * A reader that holds state per group also bounds what one record may declare ({@link Limits}): the live service
+ * refuses a {@code group_size} above its cap and ids longer than {@link Limits#maxIdChars}, which it writes as keys of
+ * its changelogs; {@code ./otc rescore} reads a bounded range and applies {@link Limits#NONE}.
  */
 public final class GroupRules {
 
   private GroupRules() {}
+
+  /**
+   * Bounds on what one record may declare.
+   *
+   * @param maxGroupSize the largest {@code group_size} accepted (a larger one is {@code invalid-field})
+   * @param maxIdChars the longest trajectory, group or question id accepted, in chars
+   */
+  public record Limits(int maxGroupSize, int maxIdChars) {
+    /** No bounds. */
+    public static final Limits NONE = new Limits(Integer.MAX_VALUE, Integer.MAX_VALUE);
+
+    /** Checks the bounds. */
+    public Limits {
+      if (maxGroupSize < 1 || maxIdChars < 1) {
+        throw new IllegalArgumentException("limits must be >= 1: group size " + maxGroupSize + ", id chars " + maxIdChars);
+      }
+    }
+  }
 
   /** Outcome of decoding one record: either a valid trajectory or a rejection. */
   public sealed interface Decoded permits Accepted, Refused {}
@@ -37,6 +58,15 @@ public final class GroupRules {
    * @param value the record value (may be null: a tombstone is undecodable as a trajectory)
    */
   public static Decoded decode(String key, byte[] value) {
+    return decode(key, value, Limits.NONE, "");
+  }
+
+  /**
+   * Decodes and validates one rollout record within {@code limits}.
+   *
+   * @param limitKey the configuration key of the group-size cap, named in the rejection ("" for none)
+   */
+  public static Decoded decode(String key, byte[] value, Limits limits, String limitKey) {
     if (value == null) {
       return new Refused(new Rejection(RejectReason.UNDECODABLE, "null value (tombstone) on a trajectory topic"));
     }
@@ -48,6 +78,9 @@ public final class GroupRules {
       return new Refused(new Rejection(RejectReason.UNDECODABLE, "not a otc.v1.Trajectory: " + e.getMessage()));
     }
     Optional<Rejection> invalid = validate(key, t);
+    if (invalid.isEmpty()) {
+      invalid = withinLimits(t, limits, limitKey);
+    }
     if (invalid.isPresent()) {
       return new Refused(invalid.get());
     }
@@ -78,6 +111,20 @@ public final class GroupRules {
     if (!key.equals(t.groupId())) {
       return Optional.of(new Rejection(RejectReason.KEY_MISMATCH,
           "record key '" + key + "' is not the group id '" + t.groupId() + "' (trajectory " + t.trajectoryId() + ")"));
+    }
+    return Optional.empty();
+  }
+
+  /** The {@link Limits} checks of a valid trajectory. */
+  static Optional<Rejection> withinLimits(TrajectoryView t, Limits limits, String limitKey) {
+    if (t.groupSize() > limits.maxGroupSize()) {
+      return invalid("group_size " + t.groupSize() + " is above the cap " + limits.maxGroupSize()
+          + (limitKey.isEmpty() ? "" : " (" + limitKey + ")") + " (trajectory " + t.trajectoryId() + ")");
+    }
+    if (t.trajectoryId().length() > limits.maxIdChars() || t.groupId().length() > limits.maxIdChars()
+        || t.questionId().length() > limits.maxIdChars()) {
+      return invalid("an id is longer than " + limits.maxIdChars() + " chars (trajectory " + t.trajectoryId().length()
+          + ", group " + t.groupId().length() + ", question " + t.questionId().length() + ")");
     }
     return Optional.empty();
   }

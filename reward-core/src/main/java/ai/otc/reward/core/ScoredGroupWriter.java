@@ -221,6 +221,27 @@ public final class ScoredGroupWriter {
     return new Result(out, n, size, rewards, toolCalls, correct);
   }
 
+  /**
+   * An upper bound of the size of the {@code ScoredGroup} that {@link #write} would produce for these members,
+   * computed without scoring (so nothing, n included, changes): the exact sizes of the ids, the reward spec and the
+   * spliced members, plus the most every scalar field can take. Lets a caller refuse a group too large for one
+   * output record before its scoring lowers n.
+   */
+  public long maxSize(String groupId, String questionId, List<TrajectoryView> members) {
+    long total = CodedOutputStream.computeStringSize(SG_ID, groupId + idSuffix)
+        + CodedOutputStream.computeStringSize(SG_GROUP_ID, groupId)
+        + CodedOutputStream.computeStringSize(SG_QUESTION_ID, questionId) + specFieldSize;
+    int runId = 0;
+    for (TrajectoryView t : members) {
+      // trajectory field, four doubles (9 bytes each), correct (2), tool_calls (at most 11); then tag and length.
+      long member = CodedOutputStream.computeByteArraySize(ST_TRAJECTORY, t.bytes()) + 4 * 9 + 2 + 11;
+      total += 1 + 5 + member;
+      runId = Math.max(runId, CodedOutputStream.computeStringSize(SG_RUN_ID, t.runId()));
+    }
+    // n, group_size, policy_version (11 each at most), partial (2), scored_at (tag, length, seconds 11, nanos 6).
+    return total + 3 * 11 + 2 + 2 + 17 + runId;
+  }
+
   private static int memberSize(int trajectoryLength, TrajectoryReward r, Outcome o) {
     int s = CodedOutputStream.computeTagSize(ST_TRAJECTORY) + CodedOutputStream.computeUInt32SizeNoTag(trajectoryLength)
         + trajectoryLength;

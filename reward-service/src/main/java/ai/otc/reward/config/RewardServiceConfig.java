@@ -106,6 +106,48 @@ public interface RewardServiceConfig {
   /** Topic names and creation. */
   TopicsConfig topics();
 
+  /** Bounds on record sizes and on the memory of pending groups. */
+  Limits limits();
+
+  /**
+   * What one oversized record or one hostile group may cost: record sizes written, the declared group size, and the
+   * memory of incomplete groups (beyond which the service pauses its partitions instead of growing the heap).
+   */
+  interface Limits {
+
+    /**
+     * The largest record the service writes to otc.rewarded.v1 and to the dead-letter topic, in bytes as Kafka
+     * counts them (key, value, headers, batch overhead). Topics the service creates get it as
+     * {@code max.message.bytes}; an existing topic with a lower {@code max.message.bytes} lowers it for that topic.
+     * A scored group larger than this goes to the dead-letter topic member by member ({@code group-too-large}); a
+     * dead letter larger than this is written as a reference copy without the value. Default 1 MiB (Kafka's own
+     * default message size), 64 KiB to 1 GiB.
+     */
+    @WithDefault("1048576")
+    @Min(65536)
+    @Max(1073741824)
+    int maxRecordBytes();
+
+    /** The largest {@code group_size} a rollout may declare; a larger one is refused ({@code invalid-field}). 1 to 100,000. */
+    @WithDefault("256")
+    @Min(1)
+    @Max(100000)
+    int maxGroupSize();
+
+    /** How many incomplete groups may be held; at the cap the rollouts partitions are paused until groups finish or time out. */
+    @WithDefault("100000")
+    @Min(1)
+    int maxPendingGroups();
+
+    /**
+     * How many bytes of members incomplete groups may hold (their wire bytes); at the cap the rollouts partitions are
+     * paused until groups finish or time out. At least 1 MiB and at least {@code max-record-bytes}.
+     */
+    @WithDefault("268435456")
+    @Min(1048576)
+    long maxPendingBytes();
+  }
+
   /** Group assembly settings. */
   interface Groups {
 

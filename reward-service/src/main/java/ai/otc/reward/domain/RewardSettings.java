@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param timeoutPolicy what happens to it then
  * @param punctuateInterval how often timeouts and expired markers are checked (wall clock)
  * @param completedRetention how long a completed group's marker is kept to ignore late members
+ * @param limits record sizes, the group-size cap and the caps on pending groups
  */
 public record RewardSettings(
     String rolloutsTopic,
@@ -29,9 +30,18 @@ public record RewardSettings(
     Duration groupTimeout,
     TimeoutPolicy timeoutPolicy,
     Duration punctuateInterval,
-    Duration completedRetention) {
+    Duration completedRetention,
+    RewardLimits limits) {
+
+  /** Settings with the default {@link RewardLimits}. */
+  public RewardSettings(String rolloutsTopic, String rewardedTopic, String dlqTopic, RewardConfig reward, CorrectnessSource correctness,
+      Duration groupTimeout, TimeoutPolicy timeoutPolicy, Duration punctuateInterval, Duration completedRetention) {
+    this(rolloutsTopic, rewardedTopic, dlqTopic, reward, correctness, groupTimeout, timeoutPolicy, punctuateInterval, completedRetention,
+        RewardLimits.DEFAULTS);
+  }
 
   public RewardSettings {
+    Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(rolloutsTopic, "rolloutsTopic");
     Objects.requireNonNull(rewardedTopic, "rewardedTopic");
     Objects.requireNonNull(dlqTopic, "dlqTopic");
@@ -41,6 +51,12 @@ public record RewardSettings(
     requirePositive(groupTimeout, "groupTimeout");
     requirePositive(punctuateInterval, "punctuateInterval");
     requirePositive(completedRetention, "completedRetention");
+  }
+
+  /** The same settings with other limits. */
+  public RewardSettings withLimits(RewardLimits newLimits) {
+    return new RewardSettings(rolloutsTopic, rewardedTopic, dlqTopic, reward, correctness, groupTimeout, timeoutPolicy, punctuateInterval,
+        completedRetention, newLimits);
   }
 
   private static void requirePositive(Duration d, String name) {

@@ -41,7 +41,7 @@ public class StreamReadinessCheck implements HealthCheck {
     List<String> wanted = List.of(config.topics().rollouts(), config.topics().rewarded(), config.topics().dlq());
     List<String> missing;
     try {
-      Set<String> names = admin().listTopics().names().get(5, TimeUnit.SECONDS);
+      Set<String> names = admin().listTopics().names().get(2, TimeUnit.SECONDS);
       missing = wanted.stream().filter(t -> !names.contains(t)).toList();
     } catch (Exception e) {
       // Not knowing whether the topics exist means not ready; say why.
@@ -55,6 +55,8 @@ public class StreamReadinessCheck implements HealthCheck {
         .withData("missing-topics", String.join(",", missing))
         .withData("partitions", st.partitions().toString())
         .withData("pending-groups", st.pendingGroups())
+        .withData("pending-bytes", st.pendingBytes())
+        .withData("back-pressure", st.backPressure())
         .withData("last-commit-ms", st.lastCommitMs())
         .build();
   }

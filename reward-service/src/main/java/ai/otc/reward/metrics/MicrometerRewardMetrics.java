@@ -69,6 +69,10 @@ public class MicrometerRewardMetrics implements RewardMetrics {
         .description("Records behind the end of the rollouts topic, summed over this instance's partitions").register(registry);
     Gauge.builder("otc.reward.groups.pending", status, RewardStream.StatusBoard::pendingGroups)
         .description("Groups waiting for members on this instance").register(registry);
+    Gauge.builder("otc.reward.groups.pending.bytes", status, RewardStream.StatusBoard::pendingBytes)
+        .description("Member bytes held by the groups waiting for members (capped by otc.reward.limits.max-pending-bytes)").register(registry);
+    Gauge.builder("otc.reward.back.pressure", status, st -> st.backPressure() ? 1 : 0)
+        .description("1 while the rollouts partitions are paused because the pending groups reached a cap").register(registry);
     Gauge.builder("otc.reward.groups.finished.markers", status, RewardStream.StatusBoard::finishedMarkers)
         .description("Finished groups remembered to ignore their late members").register(registry);
     Gauge.builder("otc.reward.optimal.calls.questions", table, OptimalCallTable::size)

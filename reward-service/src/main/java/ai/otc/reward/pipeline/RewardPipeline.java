@@ -6,10 +6,12 @@ import ai.otc.core.reward.RewardKind;
 import ai.otc.reward.core.GroupAssembler;
 import ai.otc.reward.core.GroupRules;
 import ai.otc.reward.core.OutcomeMapper;
+import ai.otc.reward.core.RejectReason;
 import ai.otc.reward.core.Rejection;
 import ai.otc.reward.core.ScoredGroupWriter;
 import ai.otc.reward.core.TimeoutPolicy;
 import ai.otc.reward.core.TrajectoryView;
+import ai.otc.reward.domain.RewardLimits;
 import ai.otc.reward.domain.RewardMetrics;
 import ai.otc.reward.domain.RewardSettings;
 import java.util.Collection;
@@ -32,13 +34,24 @@ import java.util.OptionalLong;
  */
 public final class RewardPipeline {
 
+  /** The configuration key of the group-size cap, named in rejections. */
+  public static final String MAX_GROUP_SIZE_KEY = "otc.reward.limits.max-group-size";
+  /** The configuration key of the record-size limit, named in rejections. */
+  public static final String MAX_RECORD_BYTES_KEY = "otc.reward.limits.max-record-bytes";
+
   /** Where the pipeline's outputs go; the loop writes them in its transaction, tests collect them. */
   public interface Sink {
     /** A scored group for otc.rewarded.v1, key = group id, record timestamp = the group's latest member's. */
     void rewarded(String groupId, byte[] scoredGroup, long timestampMs);
 
-    /** A refused rollout record for the dead-letter topic. */
+    /** A refused rollout record for the dead-letter topic: the record being processed. */
     void deadLetter(Rejection rejection);
+
+    /**
+     * A member of a group refused as a whole ({@code group-too-large}) for the dead-letter topic: its bytes as they
+     * arrived, key = its group id, with where it was read.
+     */
+    void deadLetterMember(Rejection rejection, String groupId, byte[] value, GroupAssembler.MemberSource source);
 
     /** A group marker ({@link GroupMarkers}) for partition {@code partition} of the group changelog; null = tombstone. */
     void groupMarker(String groupId, int partition, byte[] value);
@@ -53,12 +66,25 @@ public final class RewardPipeline {
   private final ScoredGroupWriter writer;
   private final OptimalCallTable table;
   private final boolean otcGrpo;
+  private final GroupRules.Limits recordLimits;
+  /** The largest otc.rewarded.v1 record this life may write (the configured limit, or the topic's lower one). */
+  private final int rewardedRecordLimit;
   /** Set for the duration of one call, so that the state adapter below can report lowered n values. */
   private Sink current;
   private final OptimalCallState state;
 
   public RewardPipeline(RewardSettings settings, RewardMetrics metrics, OptimalCallTable table) {
+    this(settings, metrics, table, settings.limits().maxRecordBytes());
+  }
+
+  /**
+   * @param rewardedRecordLimit the largest otc.rewarded.v1 record to write, in bytes as Kafka counts them (a group
+   *     whose record could be larger goes to the dead-letter topic, member by member)
+   */
+  public RewardPipeline(RewardSettings settings, RewardMetrics metrics, OptimalCallTable table, int rewardedRecordLimit) {
     this.settings = settings;
+    this.rewardedRecordLimit = rewardedRecordLimit;
+    this.recordLimits = new GroupRules.Limits(settings.limits().maxGroupSize(), RewardLimits.MAX_ID_CHARS);
     this.metrics = metrics;
     this.table = table;
     this.assembler = new GroupAssembler(settings.groupTimeout().toMillis(), settings.completedRetention().toMillis());
@@ -78,7 +104,7 @@ public final class RewardPipeline {
    *     groups but produce no dead letters and count no metrics a second time
    */
   public void process(int partition, long offset, long timestampMs, String key, byte[] value, long nowMs, boolean replay, Sink sink) {
-    GroupRules.Decoded decoded = GroupRules.decode(key, value);
+    GroupRules.Decoded decoded = GroupRules.decode(key, value, recordLimits, MAX_GROUP_SIZE_KEY);
     if (decoded instanceof GroupRules.Refused refused) {
       if (!replay) {
         metrics.deadLettered(refused.rejection().reason());
@@ -173,6 +199,11 @@ public final class RewardPipeline {
   }
 
   private void score(GroupAssembler.AssembledGroup g, long nowMs, boolean replay, Sink sink) {
+    long size = writer.maxSize(g.groupId(), g.questionId(), g.members()) + RecordSizes.overhead(g.groupId());
+    if (size > rewardedRecordLimit) {
+      refuseTooLarge(g, size, nowMs, replay, sink);
+      return;
+    }
     current = sink;
     ScoredGroupWriter.Result r;
     try {
@@ -185,6 +216,41 @@ public final class RewardPipeline {
     if (!replay) {
       metrics.groupScored(r, g.partial(), otcGrpo);
     }
+  }
+
+  /**
+   * A group whose scored record could exceed the output limit: every member goes to the dead-letter topic (a record
+   * the broker refuses would abort the transaction, and the restarted service would meet the same group again), the
+   * group is marked finished, n is left alone (the group is not scored).
+   */
+  private void refuseTooLarge(GroupAssembler.AssembledGroup g, long size, long nowMs, boolean replay, Sink sink) {
+    if (!replay) {
+      Rejection r = new Rejection(RejectReason.GROUP_TOO_LARGE, "group " + g.groupId() + " of " + g.members().size()
+          + " members: its scored record would be up to " + size + " bytes, over the " + rewardedRecordLimit + "-byte limit of "
+          + settings.rewardedTopic() + " (" + MAX_RECORD_BYTES_KEY + " or the topic's max.message.bytes); every member is here");
+      for (int i = 0; i < g.members().size(); i++) {
+        metrics.deadLettered(RejectReason.GROUP_TOO_LARGE);
+        sink.deadLetterMember(r, g.groupId(), g.members().get(i).bytes(), g.sources().get(i));
+      }
+    }
+    sink.groupMarker(g.groupId(), g.homePartition(), GroupMarkers.finished(finishedUntil(g.groupId(), nowMs)));
+  }
+
+  /** The wire bytes the pending groups hold. */
+  public long pendingBytes() {
+    return assembler.pendingBytes();
+  }
+
+  /** Whether the pending groups reached a cap ({@code max-pending-groups} or {@code max-pending-bytes}): time to pause. */
+  public boolean atPendingCap() {
+    return assembler.pendingCount() >= settings.limits().maxPendingGroups()
+        || assembler.pendingBytes() >= settings.limits().maxPendingBytes();
+  }
+
+  /** Whether the pending groups are back under 90 % of both caps: time to resume after a pause. */
+  public boolean belowResumeMark() {
+    return assembler.pendingCount() <= settings.limits().maxPendingGroups() * 0.9
+        && assembler.pendingBytes() <= settings.limits().maxPendingBytes() * 0.9;
   }
 
   private long finishedUntil(String groupId, long nowMs) {

@@ -12,6 +12,10 @@ import jakarta.inject.Inject;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.common.TopicPartition;
@@ -45,6 +49,9 @@ public class RewardStream {
     private volatile int consecutiveFailures;
     private volatile double lag = Double.NaN;
     private volatile boolean tableRestored;
+    private volatile long pendingBytes;
+    private volatile boolean backPressure;
+    private volatile boolean brokerUnreachable;
 
     void markTableRestored() {
       tableRestored = true;
@@ -76,14 +83,35 @@ public class RewardStream {
       partitions = List.copyOf(ps);
     }
 
-    void progress(int pending, int markers) {
+    void progress(int pending, int markers, long bytes) {
       pendingGroups = pending;
       finishedMarkers = markers;
+      pendingBytes = bytes;
+    }
+
+    void backPressure(boolean on) {
+      backPressure = on;
+    }
+
+    /** The member bytes the pending groups hold. */
+    public long pendingBytes() {
+      return pendingBytes;
+    }
+
+    /** Whether the rollouts partitions are paused because the pending groups reached a cap. */
+    public boolean backPressure() {
+      return backPressure;
+    }
+
+    /** Whether the last failed life ended with the broker unreachable (such lives do not count towards liveness). */
+    public boolean brokerUnreachable() {
+      return brokerUnreachable;
     }
 
     void committed(long nowMs) {
       lastCommitMs = nowMs;
       consecutiveFailures = 0;
+      brokerUnreachable = false;
     }
 
     public State state() {
@@ -136,7 +164,8 @@ public class RewardStream {
   void onStart(@Observes StartupEvent ev) {
     instanceId = config.instanceId().orElseGet(() -> hostName() + "-" + httpPort);
     StreamWorker.Params params = new StreamWorker.Params(bootstrap, config.applicationId(), instanceId,
-        config.commitInterval(), config.progressInterval(), config.consumer(), config.producer());
+        config.commitInterval(), config.progressInterval(), config.consumer(), config.producer(), settings.limits().maxRecordBytes(),
+        settings.limits().maxRecordBytes());
     LOG.infof("reward %s, timeout %s (%s), commit interval %s, topics %s -> %s (dlq %s), instance %s, consumer overrides %s,"
             + " producer overrides %s", settings.reward().label(), settings.groupTimeout(), settings.timeoutPolicy().cliName(),
         config.commitInterval(), settings.rolloutsTopic(), settings.rewardedTopic(), settings.dlqTopic(), instanceId,
@@ -162,14 +191,15 @@ public class RewardStream {
     long backoffMs = 500;
     while (!stopping) {
       try {
-        topics.ensureTopics();
+        TopicInitializer.OutputLimits limits = topics.ensureTopics();
         // A failed life may have lowered n in a transaction that never committed; kept, such a value
         // would stop this instance from writing the same lowering again when it re-scores the group,
         // and the other instances would never learn it. Every life starts from the changelog alone.
         status.tableRestored = false;
         table.clear();
-        RewardPipeline pipeline = new RewardPipeline(settings, metrics, table);
-        try (StreamWorker worker = new StreamWorker(params, settings, pipeline, status, System::currentTimeMillis)) {
+        RewardPipeline pipeline = new RewardPipeline(settings, metrics, table, limits.rewarded());
+        try (StreamWorker worker = new StreamWorker(params.withRecordLimits(limits.rewarded(), limits.dlq()), settings, pipeline, status,
+            System::currentTimeMillis)) {
           worker.run(() -> stopping);
         }
         backoffMs = 500;
@@ -177,14 +207,38 @@ public class RewardStream {
         if (stopping) {
           break;
         }
-        int failures = ++status.consecutiveFailures;
-        status.lastError = e.toString();
+        // A life that failed because the broker is gone does not count towards liveness: restarting the process
+        // does not bring the broker back. Readiness is DOWN meanwhile (the stream is not RUNNING).
+        boolean unreachable = !brokerReachable(params.bootstrap());
+        status.brokerUnreachable = unreachable;
+        int failures = unreachable ? status.consecutiveFailures : ++status.consecutiveFailures;
+        status.lastError = (unreachable ? "broker unreachable: " : "") + e;
         status.state(failures >= FAILURES_BEFORE_DOWN ? State.FAILED : State.RECOVERING);
         status.partitions = List.of();
-        LOG.errorf(e, "reward stream failed (%d in a row); restarting from the committed state in %d ms", failures, backoffMs);
+        if (unreachable) {
+          LOG.errorf(e, "reward stream failed and the broker %s does not answer; restarting from the committed state in %d ms",
+              params.bootstrap(), backoffMs);
+        } else {
+          LOG.errorf(e, "reward stream failed (%d in a row); restarting from the committed state in %d ms", failures, backoffMs);
+        }
         sleep(backoffMs);
         backoffMs = Math.min(backoffMs * 2, 10_000);
       }
+    }
+  }
+
+  /** Whether the broker answers a metadata request within 3 s. */
+  private static boolean brokerReachable(String bootstrap) {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000))) {
+      admin.describeCluster().nodes().get(3, TimeUnit.SECONDS);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (Exception e) {
+      LOG.debugf("broker probe of %s failed: %s", bootstrap, e);
+      return false;
     }
   }
 

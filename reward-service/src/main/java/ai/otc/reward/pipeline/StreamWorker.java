@@ -1,44 +1,35 @@
 package ai.otc.reward.pipeline;
 
-import ai.otc.contract.DeadLetterHeaders;
 import ai.otc.contract.Topics;
 import ai.otc.contract.kafka.ContractHeaders;
-import ai.otc.reward.core.ClientProps;
+import ai.otc.reward.core.GroupAssembler;
 import ai.otc.reward.core.Rejection;
 import ai.otc.reward.domain.RewardSettings;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
 /**
@@ -66,7 +57,13 @@ final class StreamWorker implements ConsumerRebalanceListener, AutoCloseable {
 
   /** Everything one life needs besides the pipeline. */
   record Params(String bootstrap, String applicationId, String instanceId, Duration commitInterval, Duration progressInterval,
-      Map<String, String> consumerOverrides, Map<String, String> producerOverrides) {
+      Map<String, String> consumerOverrides, Map<String, String> producerOverrides, int rewardedRecordLimit, int dlqRecordLimit) {
+
+    /** The same with the record limits of this life's output topics. */
+    Params withRecordLimits(int rewarded, int dlq) {
+      return new Params(bootstrap, applicationId, instanceId, commitInterval, progressInterval, consumerOverrides, producerOverrides,
+          rewarded, dlq);
+    }
 
     String groupsTopic() {
       return Topics.rewardGroups(applicationId);
@@ -110,6 +107,8 @@ final class StreamWorker implements ConsumerRebalanceListener, AutoCloseable {
   private long commits;
   private long recordsSinceReport;
   private long reportStartNanos = System.nanoTime();
+  /** Whether the rollouts partitions are paused because the pending groups reached a cap. */
+  private boolean paused;
 
   StreamWorker(Params params, RewardSettings settings, RewardPipeline pipeline, RewardStream.StatusBoard status, LongSupplier clock) {
     this.params = params;
@@ -117,10 +116,10 @@ final class StreamWorker implements ConsumerRebalanceListener, AutoCloseable {
     this.pipeline = pipeline;
     this.status = status;
     this.clock = clock;
-    this.consumer = new KafkaConsumer<>(consumerProps());
-    this.restorer = new KafkaConsumer<>(readerProps());
-    this.tableTail = new KafkaConsumer<>(readerProps());
-    this.producer = new KafkaProducer<>(producerProps());
+    this.consumer = new KafkaConsumer<>(StreamClients.consumer(params));
+    this.restorer = new KafkaConsumer<>(StreamClients.reader(params));
+    this.tableTail = new KafkaConsumer<>(StreamClients.reader(params));
+    this.producer = new KafkaProducer<>(StreamClients.producer(params, settings));
   }
 
   /** Runs until {@code stop} says so (then commits what is open) or a failure ends this life. */
@@ -143,18 +142,40 @@ final class StreamWorker implements ConsumerRebalanceListener, AutoCloseable {
         begin(now);
       }
       // Per partition: its replay mark is looked up, and its position recorded, once per poll, not per record.
+      Map<TopicPartition, Long> rewind = null;
       for (TopicPartition tp : records.partitions()) {
+        List<ConsumerRecord<String, byte[]>> recs = records.records(tp);
+        if (rewind != null) {
+          rewind.put(tp, recs.get(0).offset());
+          continue;
+        }
         int p = tp.partition();
         long replayUntilOffset = replayUntil.getOrDefault(p, -1L);
         long last = -1;
-        for (ConsumerRecord<String, byte[]> rec : records.records(tp)) {
+        for (int i = 0; i < recs.size(); i++) {
+          ConsumerRecord<String, byte[]> rec = recs.get(i);
           current = rec;
           last = rec.offset();
           pipeline.process(p, last, rec.timestamp(), rec.key(), rec.value(), now, last < replayUntilOffset, sink);
+          if (pipeline.atPendingCap()) {
+            rewind = new HashMap<>();
+            if (i + 1 < recs.size()) {
+              rewind.put(tp, last + 1);
+            }
+            break;
+          }
         }
         positions.put(p, last + 1);
       }
       current = null;
+      if (rewind != null) {
+        pause(rewind);
+      } else if (paused && pipeline.belowResumeMark()) {
+        consumer.resume(consumer.paused());
+        paused = false;
+        status.backPressure(false);
+        LOG.infof("resuming the rollouts partitions: %d pending groups, %d bytes", pipeline.pendingGroups(), pipeline.pendingBytes());
+      }
       processNanos += System.nanoTime() - t1;
       if (now >= nextPunctuate) {
         pipeline.punctuate(now, sink);
@@ -169,10 +190,29 @@ final class StreamWorker implements ConsumerRebalanceListener, AutoCloseable {
         commits++;
       }
       maybeReport();
-      status.progress(pipeline.pendingGroups(), pipeline.finishedMarkers());
+      status.progress(pipeline.pendingGroups(), pipeline.finishedMarkers(), pipeline.pendingBytes());
     }
     if (inTransaction) {
       commit();
+    }
+  }
+
+  /**
+   * Back-pressure: the pending groups reached a cap, so the records fetched but not processed are given back (the
+   * consumer seeks to them) and every assigned partition is paused until timeouts or completions bring the pending
+   * groups under the resume mark. The heap holds at most the caps plus one record.
+   */
+  private void pause(Map<TopicPartition, Long> rewind) {
+    for (Map.Entry<TopicPartition, Long> e : rewind.entrySet()) {
+      consumer.seek(e.getKey(), e.getValue());
+    }
+    consumer.pause(consumer.assignment());
+    if (!paused) {
+      paused = true;
+      status.backPressure(true);
+      LOG.warnf("pausing the rollouts partitions: %d pending groups, %d bytes (caps otc.reward.limits.max-pending-groups %d,"
+              + " max-pending-bytes %d); they resume when groups complete or time out", pipeline.pendingGroups(), pipeline.pendingBytes(),
+          settings.limits().maxPendingGroups(), settings.limits().maxPendingBytes());
     }
   }
 
@@ -383,13 +423,18 @@ final class StreamWorker implements ConsumerRebalanceListener, AutoCloseable {
     public void deadLetter(Rejection rejection) {
       begin(clock.getAsLong());
       ConsumerRecord<String, byte[]> rec = current;
-      Headers h = new RecordHeaders(rec.headers().toArray());
-      put(h, DeadLetterHeaders.REASON, rejection.reason().wireName());
-      put(h, DeadLetterHeaders.DETAIL, rejection.detail());
-      put(h, DeadLetterHeaders.SOURCE_TOPIC, rec.topic());
-      put(h, DeadLetterHeaders.SOURCE_PARTITION, Integer.toString(rec.partition()));
-      put(h, DeadLetterHeaders.SOURCE_OFFSET, Long.toString(rec.offset()));
-      producer.send(new ProducerRecord<>(settings.dlqTopic(), null, rec.timestamp(), rec.key(), rec.value(), h), onSent);
+      producer.send(DeadLetters.record(settings.dlqTopic(), params.dlqRecordLimit(), rec.key(), rec.value(), rec.headers().toArray(),
+          rejection, rec.topic(), rec.partition(), rec.offset(), rec.timestamp()), onSent);
+    }
+
+    @Override
+    public void deadLetterMember(Rejection rejection, String groupId, byte[] value, GroupAssembler.MemberSource source) {
+      begin(clock.getAsLong());
+      // The member's own headers are not kept in memory while its group is pending: its contract headers are stamped again.
+      RecordHeaders own = new RecordHeaders();
+      ContractHeaders.stamp(own, ai.otc.contract.Headers.TYPE_TRAJECTORY);
+      producer.send(DeadLetters.record(settings.dlqTopic(), params.dlqRecordLimit(), groupId, value, own.toArray(), rejection,
+          settings.rolloutsTopic(), source.partition(), source.offset(), source.timestampMs()), onSent);
     }
 
     @Override
@@ -404,52 +449,6 @@ final class StreamWorker implements ConsumerRebalanceListener, AutoCloseable {
       producer.send(new ProducerRecord<>(params.optimalCallsTopic(), null, clock.getAsLong(), questionId,
           ByteBuffer.allocate(4).putInt(n).array()), onSent);
     }
-
-    private void put(Headers h, String name, String value) {
-      h.remove(name);
-      h.add(name, value.getBytes(StandardCharsets.UTF_8));
-    }
-  }
-
-  private Properties consumerProps() {
-    Properties p = ClientProps.readCommittedConsumer(params.bootstrap(), 5000);
-    p.put(ConsumerConfig.CLIENT_ID_CONFIG, params.applicationId() + "-" + params.instanceId() + "-rollouts");
-    p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
-    p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
-    p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000");
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.putAll(params.consumerOverrides());
-    // Fixed: the exactly-once contract depends on them.
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, params.applicationId());
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    return p;
-  }
-
-  private Properties readerProps() {
-    return ClientProps.readCommittedConsumer(params.bootstrap(), 10_000);
-  }
-
-  private Properties producerProps() {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, params.bootstrap());
-    p.put(ProducerConfig.CLIENT_ID_CONFIG, params.applicationId() + "-" + params.instanceId());
-    p.put(ProducerConfig.LINGER_MS_CONFIG, "10");
-    p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(512 << 10));
-    p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(128L << 20));
-    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(16 << 20));
-    p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "30000");
-    // The first send after a commit often meets CONCURRENT_TRANSACTIONS while the markers are written:
-    // retry fast (Kafka's default backoff, 100 ms growing to 1 s, stalls the loop).
-    p.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "5");
-    p.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, "20");
-    p.putAll(params.producerOverrides());
-    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, params.applicationId() + "-" + params.instanceId());
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    return p;
   }
 
   @Override

@@ -103,6 +103,11 @@ class OptimalCallsPropertyTest {
       }
 
       @Override
+      public void deadLetterMember(Rejection rejection, String groupId, byte[] value, ai.otc.reward.core.GroupAssembler.MemberSource source) {
+        dead.add(rejection);
+      }
+
+      @Override
       public void groupMarker(String groupId, int partition, byte[] value) {}
 
       @Override

@@ -15,6 +15,7 @@ import ai.otc.proto.v1.ScoredTrajectory;
 import ai.otc.proto.v1.Trajectory;
 import ai.otc.reward.core.CorrectnessSource;
 import ai.otc.reward.core.RejectReason;
+import ai.otc.reward.core.GroupAssembler;
 import ai.otc.reward.core.Rejection;
 import ai.otc.reward.core.ScoredGroupWriter;
 import ai.otc.reward.core.TimeoutPolicy;
@@ -79,9 +80,16 @@ class RewardPipelineTest {
       events.add(new Rewarded(groupId, scoredGroup, timestampMs));
     }
 
+    record MemberLetter(Rejection rejection, String groupId, byte[] value, GroupAssembler.MemberSource source) {}
+
     @Override
     public void deadLetter(Rejection rejection) {
       events.add(rejection);
+    }
+
+    @Override
+    public void deadLetterMember(Rejection rejection, String groupId, byte[] value, GroupAssembler.MemberSource source) {
+      events.add(new MemberLetter(rejection, groupId, value, source));
     }
 
     @Override

@@ -47,7 +47,14 @@ public final class RolloutFeed {
   }
 
   public static KafkaProducer<String, byte[]> producer(String bootstrap) {
+    return producer(bootstrap, 1 << 20);
+  }
+
+  /** A producer that may send records up to {@code maxRequestBytes} (Kafka's default is 1 MiB). */
+  public static KafkaProducer<String, byte[]> producer(String bootstrap, int maxRequestBytes) {
     Properties p = new Properties();
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(maxRequestBytes));
+    p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(Math.max(32L << 20, 4L * maxRequestBytes)));
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
