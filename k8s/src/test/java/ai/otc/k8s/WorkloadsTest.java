@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.node.v1.RuntimeClass;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -42,12 +43,15 @@ class WorkloadsTest {
     Workloads.templates(Rendered.overlay(overlay)).forEach((name, t) -> {
       for (Container c : t.getSpec().getContainers()) {
         String id = name + "/" + c.getName();
-        for (var probe : Map.of("startup", p(c.getStartupProbe()), "readiness", p(c.getReadinessProbe()),
-            "liveness", p(c.getLivenessProbe())).entrySet()) {
-          if (probe.getValue() == null) {
-            problems.add(id + ": no " + probe.getKey() + " probe");
+        Map<String, Probe> probes = new LinkedHashMap<>();
+        probes.put("startup", c.getStartupProbe());
+        probes.put("readiness", c.getReadinessProbe());
+        probes.put("liveness", c.getLivenessProbe());
+        probes.forEach((kind, probe) -> {
+          if (probe == null) {
+            problems.add(id + ": no " + kind + " probe");
           }
-        }
+        });
         var res = c.getResources();
         for (String r : List.of("cpu", "memory")) {
           if (res == null || res.getRequests() == null || !res.getRequests().containsKey(r)) {
@@ -70,6 +74,9 @@ class WorkloadsTest {
   void probesUseTheQuarkusHealthEndpointsAndGrpcHealthForTheGateway(String overlay) {
     Workloads.templates(Rendered.overlay(overlay)).forEach((name, t) -> {
       Container c = t.getSpec().getContainers().get(0);
+      assertThat(c.getStartupProbe()).as(name + " startup probe").isNotNull();
+      assertThat(c.getReadinessProbe()).as(name + " readiness probe").isNotNull();
+      assertThat(c.getLivenessProbe()).as(name + " liveness probe").isNotNull();
       if (name.equals("topic-exporter")) {
         assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/metrics");
         return;
@@ -201,9 +208,5 @@ class WorkloadsTest {
     assertThat(hpa.getSpec().getMetrics()).extracting(m -> m.getType()).containsExactly("Resource", "Pods");
     assertThat(hpa.getSpec().getMetrics().get(1).getPods().getMetric().getName())
         .isEqualTo("otc_gateway_in_flight_calls");
-  }
-
-  private static Probe p(Probe probe) {
-    return probe;
   }
 }
