@@ -69,23 +69,70 @@ def header(msg, key):
     return None
 
 
-def main():
-    classes = message_classes(os.environ.get("OTC_DESCRIPTOR_SET", "/app/otc-v1.desc"),
-                              ["otc.v1.StepMetrics", "otc.v1.ToolUsage"])
-    step_metrics, tool_usage = classes["otc.v1.StepMetrics"], classes["otc.v1.ToolUsage"]
-    run_labels = ["run_id", "reward"]
-    gauges = {f: Gauge(f"otc_run_{f}", f"StepMetrics.{f} of the newest step", run_labels)
-              for f in ["em", "tc", "tp", "mean_reward", "kl", "entropy", "step", "policy_version"]}
-    step_seconds = Gauge("otc_run_step_seconds", "StepMetrics.seconds of the newest step", run_labels)
-    calls = Counter("otc_tool_usage_calls", "tool calls metered on otc.tool-usage.v1, deduplicated by id",
-                    ["tenant", "tool", "status", "cache_hit"])
-    refusals = Counter("otc_tool_usage_refusals", "refused tool calls (ToolUsage.refusal set)",
-                       ["tenant", "tool", "refusal"])
-    skipped = Counter("otc_topic_exporter_skipped", "records not decoded", ["topic", "reason"])
-    newest_step = {}
-    seen = collections.OrderedDict()
-    dedupe = int(os.environ.get("DEDUPE_IDS", "1000000"))
+class Exporter:
+    """Turns records of the two topics into the Prometheus series (no Kafka here: main() feeds it)."""
 
+    def __init__(self, descriptor_set, registry=None, dedupe=1000000):
+        classes = message_classes(descriptor_set, ["otc.v1.StepMetrics", "otc.v1.ToolUsage"])
+        self.step_metrics, self.tool_usage = classes["otc.v1.StepMetrics"], classes["otc.v1.ToolUsage"]
+        kw = {"registry": registry} if registry is not None else {}
+        run_labels = ["run_id", "reward"]
+        self.gauges = {f: Gauge(f"otc_run_{f}", f"StepMetrics.{f} of the newest step", run_labels, **kw)
+                       for f in ["em", "tc", "tp", "mean_reward", "kl", "entropy", "step", "policy_version"]}
+        self.step_seconds = Gauge("otc_run_step_seconds", "StepMetrics.seconds of the newest step", run_labels, **kw)
+        self.calls = Counter("otc_tool_usage_calls", "tool calls metered on otc.tool-usage.v1, deduplicated by id",
+                             ["tenant", "tool", "status", "cache_hit"], **kw)
+        self.refusals = Counter("otc_tool_usage_refusals", "refused tool calls (ToolUsage.refusal set)",
+                                ["tenant", "tool", "refusal"], **kw)
+        self.skipped = Counter("otc_topic_exporter_skipped", "records not decoded", ["topic", "reason"], **kw)
+        self.newest_step = {}
+        self.seen = collections.OrderedDict()
+        self.dedupe = dedupe
+
+    def handle(self, topic, otc_type, value_bytes, where=""):
+        """One record: its topic, its otc-type header and its value."""
+        want = "otc.v1.StepMetrics" if topic == METRICS_TOPIC else "otc.v1.ToolUsage"
+        if otc_type != want:
+            self.skipped.labels(topic, "otc-type").inc()
+            return
+        try:
+            value = (self.step_metrics if topic == METRICS_TOPIC else self.tool_usage).FromString(value_bytes)
+        except Exception as e:  # a poison record is counted and named, never fatal
+            self.skipped.labels(topic, "undecodable").inc()
+            print(f"topic-exporter: {topic}{where} undecodable: {e}", file=sys.stderr, flush=True)
+            return
+        if topic == METRICS_TOPIC:
+            key = (value.run_id, value.reward)
+            if value.step < self.newest_step.get(key, -1):
+                return
+            self.newest_step[key] = value.step
+            for f, g in self.gauges.items():
+                if f == "tp" and not value.HasField("tp"):
+                    g.labels(*key).set(float("nan"))
+                else:
+                    g.labels(*key).set(getattr(value, f))
+            self.step_seconds.labels(*key).set(value.seconds)
+            return
+        if value.id in self.seen:
+            return
+        self.seen[value.id] = True
+        if len(self.seen) > self.dedupe:
+            self.seen.popitem(last=False)
+        tool = enum_name(self.tool_usage, "tool", value.tool)
+        status = enum_name(self.tool_usage, "status", value.status)
+        self.calls.labels(value.tenant, tool, status, str(value.cache_hit).lower()).inc()
+        if value.refusal:
+            self.refusals.labels(value.tenant, tool, value.refusal).inc()
+
+
+def enum_name(cls, field, number):
+    v = cls.DESCRIPTOR.fields_by_name[field].enum_type.values_by_number.get(number)
+    return v.name if v is not None else str(number)
+
+
+def main():
+    exporter = Exporter(os.environ.get("OTC_DESCRIPTOR_SET", "/app/otc-v1.desc"),
+                        dedupe=int(os.environ.get("DEDUPE_IDS", "1000000")))
     start_http_server(int(os.environ.get("PORT", "9400")))
     consumer = Consumer(consumer_config())
     parts = []
@@ -103,41 +150,7 @@ def main():
         if msg.error():
             print(f"topic-exporter: {msg.error()}", file=sys.stderr, flush=True)
             continue
-        topic = msg.topic()
-        want = "otc.v1.StepMetrics" if topic == METRICS_TOPIC else "otc.v1.ToolUsage"
-        if header(msg, "otc-type") != want:
-            skipped.labels(topic, "otc-type").inc()
-            continue
-        try:
-            value = (step_metrics if topic == METRICS_TOPIC else tool_usage).FromString(msg.value())
-        except Exception as e:  # a poison record is counted and named, never fatal
-            skipped.labels(topic, "undecodable").inc()
-            print(f"topic-exporter: {topic}[{msg.partition()}]@{msg.offset()} undecodable: {e}", file=sys.stderr)
-            continue
-        if topic == METRICS_TOPIC:
-            key = (value.run_id, value.reward)
-            if value.step < newest_step.get(key, -1):
-                continue
-            newest_step[key] = value.step
-            for f, g in gauges.items():
-                if f == "tp" and not value.HasField("tp"):
-                    g.labels(*key).set(float("nan"))
-                else:
-                    g.labels(*key).set(getattr(value, f))
-            step_seconds.labels(*key).set(value.seconds)
-        else:
-            if value.id in seen:
-                continue
-            seen[value.id] = True
-            if len(seen) > dedupe:
-                seen.popitem(last=False)
-            tool = tool_usage.DESCRIPTOR.fields_by_name["tool"].enum_type.values_by_number.get(value.tool)
-            status = tool_usage.DESCRIPTOR.fields_by_name["status"].enum_type.values_by_number.get(value.status)
-            tool = tool.name if tool is not None else str(value.tool)
-            status = status.name if status is not None else str(value.status)
-            calls.labels(value.tenant, tool, status, str(value.cache_hit).lower()).inc()
-            if value.refusal:
-                refusals.labels(value.tenant, tool, value.refusal).inc()
+        exporter.handle(msg.topic(), header(msg, "otc-type"), msg.value(), f"[{msg.partition()}]@{msg.offset()}")
 
 
 if __name__ == "__main__":
