@@ -20,30 +20,43 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import io.strimzi.api.kafka.model.kafka.Kafka;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Each service's KafkaUser has exactly the ACLs its configuration needs ({@link ServiceAcls}: read what it
+ * In prod, each service's KafkaUser has exactly the ACLs its configuration needs ({@link ServiceAcls}: read what it
  * consumes, write what it produces, its own group and transactional ids, nothing else), every user authenticates
  * with a TLS client certificate and has quotas, no user has cluster-level rights, and only rollout-service can write
- * otc.rollouts.v1 (the reward service trusts what it reads there).
+ * otc.rollouts.v1 (the reward service trusts what it reads there). dev has no authorizer: its users keep their
+ * certificates and carry no ACLs.
  */
 class KafkaUsersTest {
 
   static final List<String> SERVICES = List.of("tool-gateway", "reward-service", "learner-service", "rollout-service");
 
-  @ParameterizedTest
-  @ValueSource(strings = {"dev", "prod"})
-  void eachServicesAclsAreExactlyWhatItsConfigurationConsumesAndProduces(String overlay) {
-    Rendered r = Rendered.overlay(overlay);
+  @Test
+  void eachServicesAclsAreExactlyWhatItsConfigurationConsumesAndProduces() {
+    Rendered r = Rendered.overlay("prod");
     for (String service : SERVICES) {
       assertThat(acls(r.one(KafkaUser.class, service))).as(service).isEqualTo(ServiceAcls.expected(r, service));
     }
   }
 
+  @Test
+  void devHasNoAuthorizerSoItsUsersCarryNoAcls() {
+    Rendered dev = Rendered.overlay("dev");
+    assertThat(dev.one(Kafka.class, "otc").getSpec().getKafka().getAuthorization()).isNull();
+    assertThat(dev.all(KafkaUser.class)).hasSize(Rendered.overlay("prod").all(KafkaUser.class).size())
+        .allSatisfy(u -> {
+          assertThat(u.getSpec().getAuthorization()).isNull();
+          assertThat(u.getSpec().getAuthentication()).isInstanceOf(KafkaUserTlsClientAuthentication.class);
+        });
+  }
+
   @ParameterizedTest
-  @ValueSource(strings = {"dev", "prod"})
+  @ValueSource(strings = {"prod"})
   void everyUserHasACertificateQuotasAndNoClusterRights(String overlay) {
     List<KafkaUser> users = Rendered.overlay(overlay).all(KafkaUser.class);
     assertThat(users).extracting(u -> u.getMetadata().getName()).containsAll(SERVICES);
@@ -64,7 +77,7 @@ class KafkaUsersTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"dev", "prod"})
+  @ValueSource(strings = {"prod"})
   void onlyTheRolloutServiceCanWriteRollouts(String overlay) {
     List<String> writers = new ArrayList<>();
     for (KafkaUser u : Rendered.overlay(overlay).all(KafkaUser.class)) {
