@@ -38,8 +38,8 @@ rootfs() {   # name, extra packages
     mmdebstrap --quiet --mode=root --variant=minbase --include="$pkgs" \
       --customize-hook='chroot "$1" sh -c "groupadd -g 10001 otc && useradd -u 10001 -g 10001 -M -d /app -s /usr/sbin/nologin otc"' \
       --customize-hook='rm -rf "$1"/var/cache/apt/* "$1"/var/lib/apt/lists/*' \
-      bookworm "$OUT/rootfs-$name.tar.tmp"
-    mv "$OUT/rootfs-$name.tar.tmp" "$OUT/rootfs-$name.tar"
+      bookworm "$OUT/rootfs-$name.tmp.tar"   # mmdebstrap picks the format from the extension
+    mv "$OUT/rootfs-$name.tmp.tar" "$OUT/rootfs-$name.tar"
   fi
 }
 rootfs java "libstdc++6,libgomp1"
