@@ -65,7 +65,7 @@ class NetworkPoliciesTest {
       }
     }
     Set<String> kafkaClients = flows.stream().filter(f -> f.split(" ")[2].equals("kafka-brokers"))
-        .map(f -> f.split(" ")[0]).collect(Collectors.toCollection(TreeSet::new));
+        .map(f -> f.split(" ")[0]).filter(workloads::contains).collect(Collectors.toCollection(TreeSet::new));
     Set<String> labelled = new TreeSet<>();
     for (Map.Entry<String, PodTemplateSpec> e : Workloads.templates(r).entrySet()) {
       if ("true".equals(e.getValue().getMetadata().getLabels().get("otc.ai/kafka-client"))) {
