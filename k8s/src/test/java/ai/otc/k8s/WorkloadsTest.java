@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -156,6 +157,14 @@ class WorkloadsTest {
       }
     });
     assertThat(problems).as(overlay).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"dev", "prod"})
+  void theNamespaceAuditsAndWarnsAgainstRestricted(String overlay) {
+    Map<String, String> labels = Rendered.overlay(overlay).one(Namespace.class, "otc").getMetadata().getLabels();
+    assertThat(labels).containsEntry("pod-security.kubernetes.io/audit", "restricted")
+        .containsEntry("pod-security.kubernetes.io/warn", "restricted");
   }
 
   @ParameterizedTest
