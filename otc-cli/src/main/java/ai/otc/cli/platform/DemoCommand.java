@@ -37,12 +37,17 @@ import picocli.CommandLine.Option;
  * SIGTERM.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
-    description = {"The main job: trains the same warm start with the Search-R1 baseline reward (em),",
-        "OTC-GRPO and OTC-PPO on the platform (embedded Kafka, tool gateway, reward, learner and",
-        "rollout services), evaluates each final policy on the test split through the gateway,",
-        "and writes runs/ID/report.html, summary.json and plots/ from the topics (./otc report",
-        "--run ID rebuilds them). Builds the services, writes the world and trains the warm start",
-        "first when they are missing. One progress line per step, with the demo's ETA.",
+    description = {"The main job: trains the same warm start with the Search-R1 baseline",
+        "reward (em), OTC-GRPO and OTC-PPO on the platform (embedded Kafka, tool",
+        "gateway, reward, learner and rollout services), evaluates each final policy",
+        "on the test split through the gateway, and writes runs/ID/report.html,",
+        "summary.json and plots/ from the topics (./otc report --run ID rebuilds",
+        "them). Builds the services, writes the default world and trains the warm",
+        "start first when they are missing. One progress line per step, with the",
+        "demo's ETA; each phase's time at the end.",
+        "Demo defaults of the run flags below: --run-id demo-<date>-<time>, --seed 1,",
+        "16 questions x 8 per step (--quick: 8 x 4), any free ports, --ready-timeout",
+        "600, --threads 1 per service when runs share the machine.",
         PlatformExit.HELP_1, PlatformExit.HELP_2, PlatformExit.HELP_3, ""})
 public final class DemoCommand implements OtcSubcommand, OneLineUsageErrors {
   @Option(names = "--quick", description = "fewer steps and smaller batches (a few minutes with a cached warm start)")
@@ -85,6 +90,12 @@ public final class DemoCommand implements OtcSubcommand, OneLineUsageErrors {
     platform.validate();
     run.validate();
     DemoSettings settings = DemoSettings.resolve(this, spec.commandLine().getParseResult());
+    for (String flag : List.of("--bootstrap", "--reward-port", "--rollout-port", "--learner-port")) {
+      if (given(flag)) {
+        throw Refusal.usage(flag + " is not used by ./otc demo: it starts its own broker (its topics stay in runs/ID/kafka) and"
+            + " each run's services on free ports");
+      }
+    }
     if (!given("--ready-timeout")) {
       // every run's services start at once: on two busy cores, cold JVMs loading PyTorch take minutes
       platform.readyTimeout = DemoSettings.READY_TIMEOUT_SECONDS;

@@ -44,7 +44,13 @@ record DemoSettings(int steps, int questionsPerStep, int groupSize, int stalenes
     }
     LinkedHashSet<String> rewards = new LinkedHashSet<>();
     for (String r : c.rewards) {
-      if (!rewards.add(UpCommand.rewardLabel(r.trim()))) {
+      String label;
+      try {
+        label = ai.otc.core.reward.RewardKind.parse(r.trim()).cliName();
+      } catch (IllegalArgumentException e) {
+        throw Refusal.usage("--rewards: " + e.getMessage());
+      }
+      if (!rewards.add(label)) {
         throw Refusal.usage("--rewards names " + r.trim() + " twice");
       }
     }
