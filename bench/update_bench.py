@@ -42,6 +42,7 @@ def main():
         t0 = time.perf_counter()
         ref.grpo(samples, a, reference, s)
         times.append(time.perf_counter() - t0)
+        print('torch-round %.4f' % times[-1], flush=True)
     best = min(times)
     java = doc.get('java_update_seconds')
     print('update-bench: %d trajectories, PyTorch %s (%s), %d threads: best of %d %.3f s'
