@@ -46,21 +46,18 @@ TIMEFORMAT='%U %S %R'
   > "$OUT/in-process.log" 2> "$OUT/in-process.err"; } 2> "$OUT/in-process.cpu"
 
 # 2. The platform: ./otc train, rollout metrics scraped while it runs (its counters die with it).
-RUN="loop-bench-$$"
-echo "loop-bench: platform; load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 # LOOP_BENCH_SET: --set PART:KEY=VALUE flags for ./otc train. Default: the reward service commits its transaction
-# 20 ms after its first record instead of the platform's 200 ms (a K=0 step waits for that commit; see bench/README.md)
+# 20 ms after its first record instead of the platform's 200 ms (a K=0 step waits for that commit; see bench/README.md).
+# LOOP_BENCH_BASELINE_SET (when set, even empty): the platform runs twice in this command, first with these flags
+# ("baseline/"), then with LOOP_BENCH_SET ("platform/"), so a setting's effect is measured against its own baseline.
 LOOP_BENCH_SET="${LOOP_BENCH_SET---set reward:otc.reward.commit-interval=20ms}"
-# shellcheck disable=SC2086
-./otc train --reward otc-grpo --steps "$STEPS" --seed 0 --staleness 0 --group-size 8 --questions-per-step 32 \
-  --initial-policy "$POLICY" --run-id "$RUN" --rollout-port 18095 ${LOOP_BENCH_SET:-} > "$OUT/platform.log" 2>&1 &
-TRAIN=$!
-trap 'kill -INT $TRAIN 2>/dev/null || true' EXIT
+
 # CPU seconds of each part so far ("name utime+stime cutime+cstime", reaped children such as the sandboxes included)
-cpu_sample() {
-  local f="runs/$RUN/processes.json"
+cpu_sample() { # RUN DIR
+  local f="runs/$1/processes.json"
   [ -f "$f" ] || return 0
-  /usr/bin/python3 - "$f" > "$OUT/cpu-now.tmp" <<'PY' && mv "$OUT/cpu-now.tmp" "$OUT/cpu-now.txt"
+  # (after the parts stopped the sample is empty: the last full one stays)
+  /usr/bin/python3 - "$f" > "$2/cpu-now.tmp" <<'PY' && [ -s "$2/cpu-now.tmp" ] && mv "$2/cpu-now.tmp" "$2/cpu-now.txt"
 import json, os, sys
 tck = os.sysconf('SC_CLK_TCK')
 for p in json.load(open(sys.argv[1])).get('processes', []):
@@ -71,22 +68,38 @@ for p in json.load(open(sys.argv[1])).get('processes', []):
     print(p['name'], (int(f[11]) + int(f[12])) / tck, (int(f[13]) + int(f[14])) / tck)
 PY
 }
-while kill -0 $TRAIN 2>/dev/null; do
-  cpu_sample || true
-  if curl -sf http://127.0.0.1:18095/q/metrics > "$OUT/rollout-metrics.tmp" 2>/dev/null; then
-    mv "$OUT/rollout-metrics.tmp" "$OUT/rollout-metrics.txt"
-    # the counters after the first batch (the warm-up), so the means can leave it out as the in-process ones do
-    if [ ! -f "$OUT/rollout-metrics-first.txt" ] && grep -q '^otc_rollout_batches_total [1-9]' "$OUT/rollout-metrics.txt"; then
-      cp "$OUT/rollout-metrics.txt" "$OUT/rollout-metrics-first.txt"
-      [ -f "$OUT/cpu-now.txt" ] && cp "$OUT/cpu-now.txt" "$OUT/cpu-first.txt"
+
+platform() { # DIR SET-FLAGS
+  local dir="$1" run="loop-bench-$$-$(basename "$1")"
+  mkdir -p "$dir"
+  echo "loop-bench: platform $(basename "$dir") (${2:-no --set}); load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+  echo "${2:-}" > "$dir/set.txt"
+  # shellcheck disable=SC2086
+  ./otc train --reward otc-grpo --steps "$STEPS" --seed 0 --staleness 0 --group-size 8 --questions-per-step 32 \
+    --initial-policy "$POLICY" --run-id "$run" --rollout-port 18095 ${2:-} > "$dir/platform.log" 2>&1 &
+  TRAIN=$!
+  trap 'kill -INT $TRAIN 2>/dev/null || true' EXIT
+  while kill -0 $TRAIN 2>/dev/null; do
+    cpu_sample "$run" "$dir" || true
+    if curl -sf http://127.0.0.1:18095/q/metrics > "$dir/rollout-metrics.tmp" 2>/dev/null; then
+      mv "$dir/rollout-metrics.tmp" "$dir/rollout-metrics.txt"
+      # the counters after the first batch (the warm-up), so the means can leave it out as the in-process ones do
+      if [ ! -f "$dir/rollout-metrics-first.txt" ] && grep -q '^otc_rollout_batches_total [1-9]' "$dir/rollout-metrics.txt"; then
+        cp "$dir/rollout-metrics.txt" "$dir/rollout-metrics-first.txt"
+        if [ -f "$dir/cpu-now.txt" ]; then cp "$dir/cpu-now.txt" "$dir/cpu-first.txt"; fi
+      fi
     fi
-    grep -h '^otc_rollout_batches_total' "$OUT/rollout-metrics.txt" > "$OUT/cpu-batches.txt" || true
-  fi
-  sleep 0.5
-done
-wait $TRAIN || { echo "loop-bench: ./otc train failed, see $OUT/platform.log" >&2; exit 1; }
-trap - EXIT
-cp "runs/$RUN/metrics.jsonl" "$OUT/platform-metrics.jsonl"
+    sleep 0.5
+  done
+  wait $TRAIN || { echo "loop-bench: ./otc train failed, see $dir/platform.log" >&2; exit 1; }
+  trap - EXIT
+  cp "runs/$run/metrics.jsonl" "$dir/platform-metrics.jsonl"
+}
+
+if [ -n "${LOOP_BENCH_BASELINE_SET+x}" ]; then
+  platform "$OUT/baseline" "$LOOP_BENCH_BASELINE_SET"
+fi
+platform "$OUT/platform" "$LOOP_BENCH_SET"
 
 # 3. The update phase, DJL against Python PyTorch, on the batch the in-process run trained last, interleaved.
 if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
@@ -95,4 +108,7 @@ else
   echo "update-bench: skipped (no python3-torch)" > "$OUT/update-bench.txt"
 fi
 
-/usr/bin/python3 bench/loop_bench_report.py "$OUT"
+if [ -d "$OUT/baseline" ]; then
+  /usr/bin/python3 bench/loop_bench_report.py "$OUT" baseline
+fi
+/usr/bin/python3 bench/loop_bench_report.py "$OUT" platform

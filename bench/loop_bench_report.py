@@ -39,9 +39,9 @@ def cpu_table(path):
     return out
 
 
-def cpu_report(d, batches, local_step, local_steps):
+def cpu_report(d, pd, batches, local_step, local_steps):
     """CPU seconds per step of each platform part (after the first batch), beside the in-process JVM's."""
-    now, first = cpu_table(d + '/cpu-now.txt'), cpu_table(d + '/cpu-first.txt')
+    now, first = cpu_table(pd + '/cpu-now.txt'), cpu_table(pd + '/cpu-first.txt')
     if not now or not first:
         return
     parts = []
@@ -63,6 +63,8 @@ def cpu_report(d, batches, local_step, local_steps):
 
 def main():
     d = sys.argv[1]
+    # the platform run's files: in a sub-directory (platform/, baseline/) or, in older runs, in d itself
+    pd = d + '/' + sys.argv[2] if len(sys.argv) > 2 else d
     # Medians over the steps after the first (a warm-up). In process: "step N ... | gen G tools T reward R update U ms"
     local = []
     for line in open(d + '/in-process.log'):
@@ -73,7 +75,7 @@ def main():
     gen, tools, reward, update = (mean([r[i] for r in steady]) for i in range(4))
     local_step = gen + tools + reward + update
 
-    rows = [json.loads(l) for l in open(d + '/platform-metrics.jsonl') if l.strip()]
+    rows = [json.loads(l) for l in open(pd + '/platform-metrics.jsonl') if l.strip()]
     times = [r['time'] for r in rows]
     # StepMetrics.time is an RFC 3339 timestamp in JSON; the publication times give the step's wall time.
     from datetime import datetime
@@ -87,8 +89,8 @@ def main():
 
     # Rollout phases: means over the batches after the first (the counters at the end minus those after batch 0),
     # as the in-process and learner numbers leave the first step out; all batches when no snapshot was taken.
-    p = prometheus(d + '/rollout-metrics.txt')
-    first = prometheus(d + '/rollout-metrics-first.txt')
+    p = prometheus(pd + '/rollout-metrics.txt')
+    first = prometheus(pd + '/rollout-metrics-first.txt')
 
     def delta(key):
         return p.get(key, 0) - first.get(key, 0)
@@ -105,7 +107,11 @@ def main():
     accounted = r_gen + r_tools + upd
     transport = step - accounted - ckpt
     weights = store + load
-    print('\n## loop-bench (%s)\n' % d)
+    print('\n## loop-bench (%s)\n' % pd)
+    try:
+        print('platform flags: %s\n' % (open(pd + '/set.txt').read().strip() or '(none)'))
+    except OSError:
+        pass
     print('rollout: means over %s; learner and in-process: medians after the first step\n'
           % ('%d batches after the first' % batches if first else 'all %d batches (no snapshot after the first)' % batches))
     print('| phase | platform (s/step) | in process (s/step) |')
@@ -124,7 +130,7 @@ def main():
     print('platform step / in-process step: %.2fx (target <= 1.2x)' % (step / local_step))
     print('the same without the tool phase (real sandboxed python and gRPC search vs the in-process stand-ins): '
           '%.2fx' % ((step - r_tools) / (local_step - tools)))
-    cpu_report(d, batches, local_step, len(local))
+    cpu_report(d, pd, batches, local_step, len(local))
     print('load average at the end: %s' % open('/proc/loadavg').read().strip())
     print(open(d + '/update-bench.txt').read().strip())
 
