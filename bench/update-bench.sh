@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/update-bench.sh BATCH.json POLICY.zip [BLOCKS] [ROUNDS]: the update phase, DJL (learner-core's PolicyUpdater,
 # bench/UpdateBench.java) against Python PyTorch (bench/update_bench.py) on the same batch, in BLOCKS alternating blocks
-# of ROUNDS timed rounds each (default 2 x 3), so both sides see the same load on a shared machine. BATCH.json and
+# of ROUNDS timed rounds each (default 2 x 3), so both sides see the same load on a shared machine; both start from
+# POLICY.zip's weights. BATCH.json and
 # POLICY.zip come from a loop-bench run (update-batch.json, warm-start.zip). Prints the best round of each side, the
 # ratio PyTorch time / DJL time (>= 1.0: DJL at least as fast), the per-block ratios and the load average.
 # Needs Debian's python3-torch (with libopenblas0-openmp) and the built otc-loop module.
@@ -20,7 +21,7 @@ for b in $(seq 1 "$BLOCKS"); do
   java -Xss4m --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$THREADS" \
     -Dai.djl.pytorch.num_interop_threads=1 -cp "otc-loop/target/classes:$CP" bench/UpdateBench.java \
     "$BATCH" "$POLICY" "$ROUNDS" 1 2>/dev/null | sed "s/^/$b /" | tee -a "$OUT"
-  /usr/bin/python3 bench/update_bench.py "$BATCH" "$THREADS" "$ROUNDS" | grep '^torch-round' | sed "s/^/$b /" | tee -a "$OUT"
+  /usr/bin/python3 bench/update_bench.py "$BATCH" "$THREADS" "$ROUNDS" "$POLICY" | grep '^torch-round' | sed "s/^/$b /" | tee -a "$OUT"
 done
 echo "update-bench: load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
 /usr/bin/python3 - "$OUT" "$THREADS" <<'PY'
