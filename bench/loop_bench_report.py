@@ -130,9 +130,20 @@ def main():
     print('platform step / in-process step: %.2fx (target <= 1.2x)' % (step / local_step))
     print('the same without the tool phase (real sandboxed python and gRPC search vs the in-process stand-ins): '
           '%.2fx' % ((step - r_tools) / (local_step - tools)))
+    g = prometheus(pd + '/gateway-metrics.txt')
+    if g:
+        runs = sum(v for k, v in g.items() if k.startswith('otc_gateway_sandbox_runs_total'))
+        code = sum(v for k, v in g.items() if k.startswith('otc_gateway_calls_total') and 'tool="code"' in k)
+        joined = g.get('otc_gateway_code_joined_total', 0)
+        steps = len(rows)
+        print('gateway, whole run (%d batches): %.0f code calls, %.0f sandbox runs (%.1f per batch), %.0f joined a running '
+              'identical program' % (steps, code, runs, runs / max(1, steps), joined))
     cpu_report(d, pd, batches, local_step, len(local))
     print('load average at the end: %s' % open('/proc/loadavg').read().strip())
-    print(open(d + '/update-bench.txt').read().strip())
+    try:
+        print(open(d + '/update-bench.txt').read().strip())
+    except OSError:
+        print('update-bench: not run')
 
 
 if __name__ == '__main__':
