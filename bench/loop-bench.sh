@@ -56,8 +56,10 @@ LOOP_BENCH_SET="${LOOP_BENCH_SET---set reward:otc.reward.commit-interval=20ms}"
 cpu_sample() { # RUN DIR
   local f="runs/$1/processes.json"
   [ -f "$f" ] || return 0
-  # (after the parts stopped the sample is empty: the last full one stays)
-  /usr/bin/python3 - "$f" > "$2/cpu-now.tmp" <<'PY' && [ -s "$2/cpu-now.tmp" ] && mv "$2/cpu-now.tmp" "$2/cpu-now.txt"
+  # (while the parts stop, a sample lacks some of them: the last full one stays)
+  /usr/bin/python3 - "$f" > "$2/cpu-now.tmp" <<'PY' \
+    && [ "$(wc -l < "$2/cpu-now.tmp")" -ge "$(cat "$2/cpu-now.txt" 2>/dev/null | wc -l)" ] \
+    && mv "$2/cpu-now.tmp" "$2/cpu-now.txt"
 import json, os, sys
 tck = os.sysconf('SC_CLK_TCK')
 for p in json.load(open(sys.argv[1])).get('processes', []):
@@ -81,6 +83,10 @@ platform() { # DIR SET-FLAGS
   trap 'kill -INT $TRAIN 2>/dev/null || true' EXIT
   while kill -0 $TRAIN 2>/dev/null; do
     cpu_sample "$run" "$dir" || true
+    # the gateway's counters (sandbox runs, joined code calls, cache hits): how many programs really ran
+    if curl -sf http://127.0.0.1:8090/q/metrics > "$dir/gateway-metrics.tmp" 2>/dev/null; then
+      mv "$dir/gateway-metrics.tmp" "$dir/gateway-metrics.txt"
+    fi
     if curl -sf http://127.0.0.1:18095/q/metrics > "$dir/rollout-metrics.tmp" 2>/dev/null; then
       mv "$dir/rollout-metrics.tmp" "$dir/rollout-metrics.txt"
       # the counters after the first batch (the warm-up), so the means can leave it out as the in-process ones do
