@@ -19,39 +19,102 @@ mkdir -p "$OUT"
 export OPT_OUT_TRACKING=true OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 
 echo "loop-bench: building (otc-cli, the services, otc-loop)..." >&2
-./mvnw -B -q -DskipTests install -pl otc-cli,otc-loop,tool-gateway,reward-service,rollout-service,learner-service -am >&2
+# MAVEN_OPTS=-Dmaven.repo.local=DIR keeps the build in a private repository (several worktrees on one machine)
+# LOOP_BENCH_SKIP_BUILD=1: use what is built (after the same install by hand)
+[ "${LOOP_BENCH_SKIP_BUILD:-}" = 1 ] \
+  || ./mvnw -B -q -DskipTests install -pl otc-cli,otc-loop,tool-gateway,reward-service,rollout-service,learner-service -am >&2
 [ -f data/world/train.jsonl ] || ./otc world >&2
 POLICY="$OUT/warm-start.zip"
 ./otc warmstart -o "$POLICY" > "$OUT/warmstart.log" 2>&1 \
   || { echo "loop-bench: ./otc warmstart failed, see $OUT/warmstart.log" >&2; exit 1; }
 echo "loop-bench: warm start $POLICY; load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
+# LOOP_BENCH_JFR=1: a JFR profile of every JVM (the in-process one and the platform's services) under $OUT/jfr/
+JFR=()
+if [ "${LOOP_BENCH_JFR:-}" = 1 ]; then
+  mkdir -p "$OUT/jfr"
+  JFR=("-XX:StartFlightRecording=filename=$OUT/jfr/,settings=profile")
+  export OTC_SERVICE_JAVA_OPTS="${OTC_SERVICE_JAVA_OPTS:-} ${JFR[0]}"
+fi
+
 # 1. In one process: sampler + reward scoring + update, no Kafka, no gRPC (tools in process).
-CP="$(./mvnw -B -q -pl otc-loop dependency:build-classpath -Dmdep.outputFile=/dev/stdout)"
-java -Xss4m --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -Dbench-update="$OUT/update-batch.json" \
+CP="$(./mvnw -B -q -o -pl otc-loop dependency:build-classpath -Dmdep.outputFile=/dev/stdout)"
+# its CPU seconds (user, system) and wall seconds, for the CPU per step beside the platform's parts
+TIMEFORMAT='%U %S %R'
+{ time java "${JFR[@]}" -Xss4m --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -Dbench-update="$OUT/update-batch.json" \
   -cp "otc-loop/target/classes:$CP" ai.otc.loop.LocalRun data/world "$POLICY" otc-grpo "$STEPS" 0 32 8 \
-  > "$OUT/in-process.log" 2> "$OUT/in-process.err"
+  > "$OUT/in-process.log" 2> "$OUT/in-process.err"; } 2> "$OUT/in-process.cpu"
 
 # 2. The platform: ./otc train, rollout metrics scraped while it runs (its counters die with it).
-RUN="loop-bench-$$"
-./otc train --reward otc-grpo --steps "$STEPS" --seed 0 --staleness 0 --group-size 8 --questions-per-step 32 \
-  --initial-policy "$POLICY" --run-id "$RUN" --rollout-port 18095 > "$OUT/platform.log" 2>&1 &
-TRAIN=$!
-trap 'kill -INT $TRAIN 2>/dev/null || true' EXIT
-while kill -0 $TRAIN 2>/dev/null; do
-  curl -sf http://127.0.0.1:18095/q/metrics > "$OUT/rollout-metrics.tmp" 2>/dev/null \
-    && mv "$OUT/rollout-metrics.tmp" "$OUT/rollout-metrics.txt"
-  sleep 1
-done
-wait $TRAIN || { echo "loop-bench: ./otc train failed, see $OUT/platform.log" >&2; exit 1; }
-trap - EXIT
-cp "runs/$RUN/metrics.jsonl" "$OUT/platform-metrics.jsonl"
+# LOOP_BENCH_SET: --set PART:KEY=VALUE flags for ./otc train. Default: the reward service commits its transaction
+# 20 ms after its first record instead of the platform's 200 ms (a K=0 step waits for that commit; see bench/README.md).
+# LOOP_BENCH_BASELINE_SET (when set, even empty): the platform runs twice in this command, first with these flags
+# ("baseline/"), then with LOOP_BENCH_SET ("platform/"), so a setting's effect is measured against its own baseline.
+LOOP_BENCH_SET="${LOOP_BENCH_SET---set reward:otc.reward.commit-interval=20ms}"
 
-# 3. The update phase in Python PyTorch on the batch the in-process run trained last.
+# CPU seconds of each part so far ("name utime+stime cutime+cstime", reaped children such as the sandboxes included)
+cpu_sample() { # RUN DIR
+  local f="runs/$1/processes.json"
+  [ -f "$f" ] || return 0
+  # (while the parts stop, a sample lacks some of them: the last full one stays)
+  /usr/bin/python3 - "$f" > "$2/cpu-now.tmp" <<'PY' \
+    && [ "$(wc -l < "$2/cpu-now.tmp")" -ge "$(cat "$2/cpu-now.txt" 2>/dev/null | wc -l)" ] \
+    && mv "$2/cpu-now.tmp" "$2/cpu-now.txt"
+import json, os, sys
+tck = os.sysconf('SC_CLK_TCK')
+for p in json.load(open(sys.argv[1])).get('processes', []):
+    try:
+        f = open('/proc/%d/stat' % p['pid']).read().rsplit(')', 1)[1].split()
+    except OSError:
+        continue
+    print(p['name'], (int(f[11]) + int(f[12])) / tck, (int(f[13]) + int(f[14])) / tck)
+PY
+}
+
+platform() { # DIR SET-FLAGS
+  local dir="$1" run="loop-bench-$$-$(basename "$1")"
+  mkdir -p "$dir"
+  echo "loop-bench: platform $(basename "$dir") (${2:-no --set}); load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+  echo "${2:-}" > "$dir/set.txt"
+  # shellcheck disable=SC2086
+  ./otc train --reward otc-grpo --steps "$STEPS" --seed 0 --staleness 0 --group-size 8 --questions-per-step 32 \
+    --initial-policy "$POLICY" --run-id "$run" --rollout-port 18095 ${2:-} > "$dir/platform.log" 2>&1 &
+  TRAIN=$!
+  trap 'kill -INT $TRAIN 2>/dev/null || true' EXIT
+  while kill -0 $TRAIN 2>/dev/null; do
+    cpu_sample "$run" "$dir" || true
+    # the gateway's counters (sandbox runs, joined code calls, cache hits): how many programs really ran
+    if curl -sf http://127.0.0.1:8090/q/metrics > "$dir/gateway-metrics.tmp" 2>/dev/null; then
+      mv "$dir/gateway-metrics.tmp" "$dir/gateway-metrics.txt"
+    fi
+    if curl -sf http://127.0.0.1:18095/q/metrics > "$dir/rollout-metrics.tmp" 2>/dev/null; then
+      mv "$dir/rollout-metrics.tmp" "$dir/rollout-metrics.txt"
+      # the counters after the first batch (the warm-up), so the means can leave it out as the in-process ones do
+      if [ ! -f "$dir/rollout-metrics-first.txt" ] && grep -q '^otc_rollout_batches_total [1-9]' "$dir/rollout-metrics.txt"; then
+        cp "$dir/rollout-metrics.txt" "$dir/rollout-metrics-first.txt"
+        if [ -f "$dir/cpu-now.txt" ]; then cp "$dir/cpu-now.txt" "$dir/cpu-first.txt"; fi
+      fi
+    fi
+    sleep 0.5
+  done
+  wait $TRAIN || { echo "loop-bench: ./otc train failed, see $dir/platform.log" >&2; exit 1; }
+  trap - EXIT
+  cp "runs/$run/metrics.jsonl" "$dir/platform-metrics.jsonl"
+}
+
+if [ -n "${LOOP_BENCH_BASELINE_SET+x}" ]; then
+  platform "$OUT/baseline" "$LOOP_BENCH_BASELINE_SET"
+fi
+platform "$OUT/platform" "$LOOP_BENCH_SET"
+
+# 3. The update phase, DJL against Python PyTorch, on the batch the in-process run trained last, interleaved.
 if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
-  /usr/bin/python3 bench/update_bench.py "$OUT/update-batch.json" 2 3 > "$OUT/update-bench.txt"
+  bench/update-bench.sh "$OUT/update-batch.json" "$POLICY" 2 3 > "$OUT/update-bench.txt"
 else
   echo "update-bench: skipped (no python3-torch)" > "$OUT/update-bench.txt"
 fi
 
-/usr/bin/python3 bench/loop_bench_report.py "$OUT"
+if [ -d "$OUT/baseline" ]; then
+  /usr/bin/python3 bench/loop_bench_report.py "$OUT" baseline
+fi
+/usr/bin/python3 bench/loop_bench_report.py "$OUT" platform

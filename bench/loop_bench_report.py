@@ -28,8 +28,43 @@ def prometheus(path):
     return out
 
 
+def cpu_table(path):
+    out = {}
+    try:
+        for line in open(path):
+            name, own, children = line.split()
+            out[name] = (float(own), float(children))
+    except OSError:
+        pass
+    return out
+
+
+def cpu_report(d, pd, batches, local_step, local_steps):
+    """CPU seconds per step of each platform part (after the first batch), beside the in-process JVM's."""
+    now, first = cpu_table(pd + '/cpu-now.txt'), cpu_table(pd + '/cpu-first.txt')
+    if not now or not first:
+        return
+    parts = []
+    total = 0
+    for name, (own, children) in now.items():
+        o0, c0 = first.get(name, (0, 0))
+        per = (own - o0 + children - c0) / batches
+        total += per
+        parts.append('%s %.2f' % (name, per) + (' (children %.2f)' % ((children - c0) / batches) if children > c0 else ''))
+    line = 'CPU seconds per platform step (after the first): ' + ', '.join(parts) + '; total %.2f' % total
+    try:
+        user, sys_, wall = (float(x) for x in open(d + '/in-process.cpu').read().split())
+        line += '; in process: %.2f per step (whole run incl. start-up, %d steps; %.0f %% of its wall time)' % (
+            (user + sys_) / local_steps, local_steps, 100 * (user + sys_) / wall)
+    except (OSError, ValueError):
+        pass
+    print(line)
+
+
 def main():
     d = sys.argv[1]
+    # the platform run's files: in a sub-directory (platform/, baseline/) or, in older runs, in d itself
+    pd = d + '/' + sys.argv[2] if len(sys.argv) > 2 else d
     # Medians over the steps after the first (a warm-up). In process: "step N ... | gen G tools T reward R update U ms"
     local = []
     for line in open(d + '/in-process.log'):
@@ -40,7 +75,7 @@ def main():
     gen, tools, reward, update = (mean([r[i] for r in steady]) for i in range(4))
     local_step = gen + tools + reward + update
 
-    rows = [json.loads(l) for l in open(d + '/platform-metrics.jsonl') if l.strip()]
+    rows = [json.loads(l) for l in open(pd + '/platform-metrics.jsonl') if l.strip()]
     times = [r['time'] for r in rows]
     # StepMetrics.time is an RFC 3339 timestamp in JSON; the publication times give the step's wall time.
     from datetime import datetime
@@ -52,22 +87,37 @@ def main():
     store = mean([e.get('store_seconds', 0) for e in ex])
     ckpt = mean([e.get('checkpoint_seconds', 0) for e in ex])
 
-    p = prometheus(d + '/rollout-metrics.txt')
-    batches = p.get('otc_rollout_batches_total', 0) or 1
+    # Rollout phases: means over the batches after the first (the counters at the end minus those after batch 0),
+    # as the in-process and learner numbers leave the first step out; all batches when no snapshot was taken.
+    p = prometheus(pd + '/rollout-metrics.txt')
+    first = prometheus(pd + '/rollout-metrics-first.txt')
+
+    def delta(key):
+        return p.get(key, 0) - first.get(key, 0)
+
+    batches = delta('otc_rollout_batches_total') or 1
 
     def phase(name):
-        return p.get('otc_rollout_phase_seconds_sum{phase="%s"}' % name, 0) / batches
+        return delta('otc_rollout_phase_seconds_sum{phase="%s"}' % name) / batches
 
     r_gen, r_tools, r_pub = phase('generation'), phase('tools'), phase('publish')
-    load = p.get('otc_rollout_policy_load_seconds_sum', 0) / max(1, p.get('otc_rollout_policy_load_seconds_count', 1))
+    load = delta('otc_rollout_policy_load_seconds_sum') / max(1, delta('otc_rollout_policy_load_seconds_count'))
+    tokens = delta('otc_rollout_generated_tokens_total') / batches
+    calls = sum(v - first.get(k, 0) for k, v in p.items() if k.startswith('otc_rollout_tool_calls_total')) / batches
     accounted = r_gen + r_tools + upd
     transport = step - accounted - ckpt
     weights = store + load
-    print('\n## loop-bench (%s)\n' % d)
+    print('\n## loop-bench (%s)\n' % pd)
+    try:
+        print('platform flags: %s\n' % (open(pd + '/set.txt').read().strip() or '(none)'))
+    except OSError:
+        pass
+    print('rollout: means over %s; learner and in-process: medians after the first step\n'
+          % ('%d batches after the first' % batches if first else 'all %d batches (no snapshot after the first)' % batches))
     print('| phase | platform (s/step) | in process (s/step) |')
     print('|---|---|---|')
-    print('| generation | %.3f | %.3f |' % (r_gen, gen))
-    print('| tool calls | %.3f (gRPC, gateway) | %.3f (in process) |' % (r_tools, tools))
+    print('| generation | %.3f (%.0f generated tokens/batch) | %.3f |' % (r_gen, tokens, gen))
+    print('| tool calls | %.3f (gRPC, gateway; %.0f calls/batch) | %.3f (in process) |' % (r_tools, calls, tools))
     print('| reward | (in transport) | %.3f |' % reward)
     print('| update | %.3f | %.3f |' % (upd, update))
     print('| checkpoint | %.3f | - |' % ckpt)
@@ -80,8 +130,20 @@ def main():
     print('platform step / in-process step: %.2fx (target <= 1.2x)' % (step / local_step))
     print('the same without the tool phase (real sandboxed python and gRPC search vs the in-process stand-ins): '
           '%.2fx' % ((step - r_tools) / (local_step - tools)))
+    g = prometheus(pd + '/gateway-metrics.txt')
+    if g:
+        runs = sum(v for k, v in g.items() if k.startswith('otc_gateway_sandbox_runs_total'))
+        code = sum(v for k, v in g.items() if k.startswith('otc_gateway_calls_total') and 'tool="code"' in k)
+        joined = g.get('otc_gateway_code_joined_total', 0)
+        steps = len(rows)
+        print('gateway, whole run (%d batches): %.0f code calls, %.0f sandbox runs (%.1f per batch), %.0f joined a running '
+              'identical program' % (steps, code, runs, runs / max(1, steps), joined))
+    cpu_report(d, pd, batches, local_step, len(local))
     print('load average at the end: %s' % open('/proc/loadavg').read().strip())
-    print(open(d + '/update-bench.txt').read().strip())
+    try:
+        print(open(d + '/update-bench.txt').read().strip())
+    except OSError:
+        print('update-bench: not run')
 
 
 if __name__ == '__main__':

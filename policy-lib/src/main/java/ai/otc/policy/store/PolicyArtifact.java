@@ -122,6 +122,10 @@ public final class PolicyArtifact {
     try {
       ByteArrayOutputStream bos = new ByteArrayOutputStream();
       try (ZipOutputStream zip = new ZipOutputStream(bos)) {
+        // Float weights deflate by ~7 %, at ~0.1 s of CPU per write and ~0.05 s per read of a 3 MB policy (10x that
+        // on a loaded 2-core machine), on the path of every learner step (store) and rollout version load: stored
+        // blocks instead (still a plain deflate zip to every reader; older deflated artifacts read the same).
+        zip.setLevel(java.util.zip.Deflater.NO_COMPRESSION);
         put(zip, "manifest.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest()));
         put(zip, "weights.bin", weightBytes(weights));
       }

@@ -18,6 +18,9 @@ public final class KafkaClients {
     p.put("client.id", "rollout-service-" + runId + "-" + index + "-producer");
     // Kafka 4 defaults to linger.ms=5; a batch is sent at once and committed, so waiting gains nothing
     p.put("linger.ms", "1");
+    // A batch is ~256 trajectories (~0.5-1 MB) sent in a burst, then committed: 16 KiB producer batches (the default)
+    // cut it into dozens of requests, at most 5 in flight per connection, before the commit can go out.
+    p.put("batch.size", "262144");
     p.put("delivery.timeout.ms", "60000");
     p.put("request.timeout.ms", "15000");
     // how long a send, the transaction's init or commit may block while the broker is unreachable

@@ -105,12 +105,22 @@ public final class ResultCache {
   }
 
   public ExecuteCodeResponse getCode(String tenant, String program, long timeoutMs) {
-    return enabled ? code.getIfPresent(codeKey(tenant, program, timeoutMs)) : null;
+    return getCode(codeKey(tenant, program, timeoutMs));
+  }
+
+  /** The code result under a key made by {@link #codeKey}, or null. */
+  public ExecuteCodeResponse getCode(String key) {
+    return enabled ? code.getIfPresent(key) : null;
   }
 
   public void putCode(String tenant, String program, long timeoutMs, ExecuteCodeResponse r) {
+    putCode(codeKey(tenant, program, timeoutMs), r);
+  }
+
+  /** Caches a code result under a key made by {@link #codeKey}. */
+  public void putCode(String key, ExecuteCodeResponse r) {
     if (enabled) {
-      code.put(codeKey(tenant, program, timeoutMs), r);
+      code.put(key, r);
     }
   }
 
@@ -134,7 +144,8 @@ public final class ResultCache {
     return searchShared ? k : scoped(tenant, k);
   }
 
-  static String codeKey(String tenant, String program, long timeoutMs) {
+  /** The key of a code result: the tenant (length-prefixed), the time limit and the program's SHA-256. */
+  public static String codeKey(String tenant, String program, long timeoutMs) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       return scoped(tenant, timeoutMs + ":" + HexFormat.of().formatHex(md.digest(program.getBytes(StandardCharsets.UTF_8))));

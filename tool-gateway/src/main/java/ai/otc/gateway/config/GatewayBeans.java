@@ -3,6 +3,7 @@ package ai.otc.gateway.config;
 import ai.otc.contract.TopicTable;
 import ai.otc.contract.Topics;
 import ai.otc.gateway.auth.TenantDirectory;
+import ai.otc.gateway.cache.CodeFlights;
 import ai.otc.gateway.cache.IdempotencyStore;
 import ai.otc.gateway.cache.ResultCache;
 import ai.otc.gateway.domain.Tool;
@@ -14,6 +15,7 @@ import ai.otc.gateway.metering.TopicGate;
 import ai.otc.gateway.metering.UsageEvents;
 import ai.otc.gateway.metering.UsageMeter;
 import ai.otc.gateway.metrics.ToolMetrics;
+import ai.otc.proto.v1.ExecuteCodeResponse;
 import ai.otc.tools.sandbox.Sandbox;
 import ai.otc.tools.sandbox.SandboxConfig;
 import ai.otc.tools.search.SearchEngine;
@@ -156,6 +158,15 @@ public class GatewayBeans {
         k.enabled() ? "on" : "off", k.searchMaxBytes(), k.searchShared() ? "shared" : "per tenant", k.codeMaxBytes(), k.ttl(),
         c.idempotency().maxBytes(), c.idempotency().ttl());
     return new ResultCache(k.enabled(), k.searchMaxBytes(), k.codeMaxBytes(), k.searchShared(), k.ttl());
+  }
+
+  /** Single flight of identical code calls per tenant; on while the cache is (and the key allows it). */
+  @Produces
+  @ApplicationScoped
+  CodeFlights<ExecuteCodeResponse> codeFlights(GatewayConfig c, ResultCache cache) {
+    boolean on = c.cache().codeSingleFlight();
+    LOG.infof("code single flight %s", on ? "on (while the cache is on)" : "off");
+    return new CodeFlights<>(() -> on && cache.enabled());
   }
 
   @Produces

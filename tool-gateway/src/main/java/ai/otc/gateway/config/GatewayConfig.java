@@ -373,6 +373,14 @@ public interface GatewayConfig {
     @WithDefault("true")
     boolean searchShared();
 
+    /**
+     * Single flight for code: concurrent identical programs of one tenant (same code-cache key) run once,
+     * each caller still admitted, charged, metered and answered on its own (a joined call is a cache hit).
+     * Only while the cache is enabled.
+     */
+    @WithDefault("true")
+    boolean codeSingleFlight();
+
     /** How long a result stays cached. */
     @WithDefault("10m")
     @DurationMin(millis = 0)

@@ -2,6 +2,7 @@ package ai.otc.gateway.grpc;
 
 import ai.otc.contract.GrpcMetadata;
 import ai.otc.gateway.auth.Caller;
+import ai.otc.gateway.cache.CodeFlights;
 import ai.otc.gateway.cache.IdempotencyStore;
 import ai.otc.gateway.cache.ResultCache;
 import ai.otc.gateway.config.GatewayConfig;
@@ -47,6 +48,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -72,6 +74,7 @@ public class ToolGatewayService extends ToolGatewayGrpc.ToolGatewayImplBase {
   @Inject Sandbox sandbox;
   @Inject LimitService limits;
   @Inject ResultCache cache;
+  @Inject CodeFlights<ExecuteCodeResponse> flights;
   @Inject IdempotencyStore idempotency;
   @Inject UsageMeter meter;
   @Inject UsageEvents events;
@@ -281,9 +284,11 @@ public class ToolGatewayService extends ToolGatewayGrpc.ToolGatewayImplBase {
         metrics.refusal(Tool.CODE, adm.refusal(), true);
       }
       long timeoutMs = effectiveTimeoutMs(req.getTimeoutMs());
-      ExecuteCodeResponse cached = cache.getCode(tenant, req.getCode(), timeoutMs);
-      if (cached != null) {
-        ExecuteCodeResponse r = cached.toBuilder().setCacheHit(true).build();
+      String key = ResultCache.codeKey(tenant, req.getCode(), timeoutMs);
+      // Cache hit, or join the tenant's identical program already running, or lead a new run (CodeFlights).
+      CodeFlights.Seat<ExecuteCodeResponse> seat = flights.board(key, () -> cache.getCode(key));
+      if (seat.cached()) {
+        ExecuteCodeResponse r = seat.hit().toBuilder().setCacheHit(true).build();
         metrics.cacheHit(Tool.CODE);
         allowed(tenant, Tool.CODE, ctx, base, adm, r.getStatus(), true, t0);
         if (mine != null) {
@@ -293,14 +298,33 @@ public class ToolGatewayService extends ToolGatewayGrpc.ToolGatewayImplBase {
         out.onCompleted();
         return;
       }
-      Sandbox.Execution exec = sandbox.start(req.getCode(), Duration.ofMillis(timeoutMs));
+      CodeFlights.Flight<ExecuteCodeResponse> flight = seat.flight();
       ServerCallStreamObserver<ExecuteCodeResponse> sout = (ServerCallStreamObserver<ExecuteCodeResponse>) out;
-      // A cancelled call or an expired deadline kills the sandbox at once (not at its own time limit).
-      sout.setOnCancelHandler(exec::cancel);
+      // A cancelled call or an expired deadline leaves the flight; the last caller to leave kills the
+      // sandbox at once (not at its own time limit).
+      AtomicBoolean left = new AtomicBoolean();
+      Runnable leave = () -> {
+        if (left.compareAndSet(false, true)) {
+          flight.detach();
+        }
+      };
+      sout.setOnCancelHandler(leave);
       Context call = Context.current();
-      call.addListener(c -> exec.cancel(), Runnable::run);
+      call.addListener(c -> leave.run(), Runnable::run);
       handedOff = true;
-      exec.result().whenComplete((res, ex) -> finishCode(tenant, ctx, req, base, adm, mine, sout, call, res, ex, timeoutMs, t0));
+      boolean joined = !seat.leader();
+      flight.result().whenComplete((r, ex) -> finishCode(tenant, ctx, req, base, adm, mine, sout, call, r, ex, joined, t0));
+      if (seat.leader()) {
+        try {
+          Sandbox.Execution exec = sandbox.start(req.getCode(), Duration.ofMillis(timeoutMs));
+          flight.bind(exec::cancel);
+          exec.result().whenComplete((res, ex) -> land(key, flight, res, ex));
+        } catch (RuntimeException e) {
+          land(key, flight, null, e); // every boarded caller gets the failure, none waits for its deadline
+        }
+      } else {
+        metrics.codeJoined();
+      }
     } catch (StatusRuntimeException e) {
       // Metering failed before the hand-off: waiting retries of this call_id get the error too.
       if (!handedOff && mine != null && !mine.isDone()) {
@@ -314,9 +338,41 @@ public class ToolGatewayService extends ToolGatewayGrpc.ToolGatewayImplBase {
     }
   }
 
+  /** The end of a run: one response for every caller of its flight, cached first when deterministic. */
+  private void land(String key, CodeFlights.Flight<ExecuteCodeResponse> flight, SandboxResult res, Throwable ex) {
+    if (ex != null) {
+      flights.land(key, flight, null, ex);
+      return;
+    }
+    ToolStatus status = toolStatus(res);
+    metrics.sandbox(status);
+    ExecuteCodeResponse r = ExecuteCodeResponse.newBuilder()
+        .setStatus(status)
+        .setObservation(res.observation())
+        .setStdout(res.stdout())
+        .setStderr(res.stderr())
+        .setExitCode(res.exitCode())
+        .setWallMs(res.wallMs())
+        .setTruncated(res.truncated())
+        .build();
+    // A run every caller left may have been killed: its result says nothing about the program.
+    if (!flight.cancelled() && (status == ToolStatus.TOOL_STATUS_OK || status == ToolStatus.TOOL_STATUS_ERROR)) {
+      try {
+        cache.putCode(key, r);
+      } catch (RuntimeException e) {
+        LOG.warnf(e, "code result not cached");
+      }
+    }
+    flights.land(key, flight, r, null);
+  }
+
+  /**
+   * One caller's end of a code call: metered and answered on its own, whether it ran the program or
+   * {@code joined} an identical run of its tenant (then it is a cache hit, as for a cached result).
+   */
   private void finishCode(String tenant, CallContext ctx, ExecuteCodeRequest req, String base, Admission adm,
-      CompletableFuture<ExecuteCodeResponse> mine, ServerCallStreamObserver<ExecuteCodeResponse> out, Context call, SandboxResult res,
-      Throwable ex, long timeoutMs, long t0) {
+      CompletableFuture<ExecuteCodeResponse> mine, ServerCallStreamObserver<ExecuteCodeResponse> out, Context call,
+      ExecuteCodeResponse run, Throwable ex, boolean joined, long t0) {
     try {
       if (ex != null) {
         LOG.errorf(ex, "sandbox run failed for tenant %s", tenant);
@@ -328,17 +384,8 @@ public class ToolGatewayService extends ToolGatewayGrpc.ToolGatewayImplBase {
         out.onError(e);
         return;
       }
-      ToolStatus status = toolStatus(res);
-      metrics.sandbox(status);
-      ExecuteCodeResponse r = ExecuteCodeResponse.newBuilder()
-          .setStatus(status)
-          .setObservation(res.observation())
-          .setStdout(res.stdout())
-          .setStderr(res.stderr())
-          .setExitCode(res.exitCode())
-          .setWallMs(res.wallMs())
-          .setTruncated(res.truncated())
-          .build();
+      ExecuteCodeResponse r = joined ? run.toBuilder().setCacheHit(true).build() : run;
+      ToolStatus status = r.getStatus();
       if (out.isCancelled() || call.isCancelled()) {
         // The caller is gone (cancel or deadline): metered as a killed attempt, and a retry with the same
         // call_id runs for real rather than replaying a result nobody saw.
@@ -350,10 +397,10 @@ public class ToolGatewayService extends ToolGatewayGrpc.ToolGatewayImplBase {
         }
         return;
       }
-      allowed(tenant, Tool.CODE, ctx, base, adm, status, false, t0);
-      if (status == ToolStatus.TOOL_STATUS_OK || status == ToolStatus.TOOL_STATUS_ERROR) {
-        cache.putCode(tenant, req.getCode(), timeoutMs, r);
+      if (joined) {
+        metrics.cacheHit(Tool.CODE);
       }
+      allowed(tenant, Tool.CODE, ctx, base, adm, status, joined, t0);
       if (mine != null) {
         idempotency.complete(tenant, req.getCallId(), mine, r);
       }

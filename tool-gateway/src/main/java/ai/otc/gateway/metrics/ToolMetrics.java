@@ -50,6 +50,17 @@ public final class ToolMetrics {
     cacheHits.get(tool).increment();
   }
 
+  /** A code call that joined its tenant's identical program already running instead of running its own. */
+  public void codeJoined() {
+    counter("otc.gateway.code.joined", "Code calls answered by joining an identical running program of the same tenant").increment();
+  }
+
+  /** Code calls joined so far (tests, benchmark). */
+  public double codeJoinedCalls() {
+    Counter c = counters.get("otc.gateway.code.joined|");
+    return c == null ? 0 : c.count();
+  }
+
   public void sandbox(ToolStatus status) {
     counter("otc.gateway.sandbox.runs", "Sandboxed program runs by outcome", "status", statusTag(status)).increment();
   }
