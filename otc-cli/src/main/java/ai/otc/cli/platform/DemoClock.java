@@ -24,6 +24,7 @@ final class DemoClock {
   private String current;
   private String currentKind;
   private long currentStart;
+  private java.util.function.DoubleSupplier currentLeft;
 
   DemoClock() {
     this(System::nanoTime);
@@ -42,13 +43,23 @@ final class DemoClock {
   }
 
   void begin(String name) {
+    currentLeft = null;
     current = name;
     currentKind = planned.stream().filter(p -> p[0].equals(name)).map(p -> p[1]).findFirst().orElse(name);
     currentStart = nanos.getAsLong();
   }
 
+  /**
+   * What is left of the current phase, as the phase itself knows it (a training phase from its runs' paces), instead
+   * of its estimate; NaN from the supplier means "not known yet" (the estimate is used).
+   */
+  void currentLeft(java.util.function.DoubleSupplier left) {
+    this.currentLeft = left;
+  }
+
   /** Ends the current phase; returns its seconds. */
   double end() {
+    currentLeft = null;
     double s = (nanos.getAsLong() - currentStart) / 1e9;
     done.add(new Phase(current, s));
     double[] m = measuredByKind.computeIfAbsent(currentKind, k -> new double[2]);
@@ -73,7 +84,8 @@ final class DemoClock {
     for (String[] p : planned) {
       double est = estimate(p[1]);
       if (p[0].equals(current)) {
-        left += Math.max(0, est - (nanos.getAsLong() - currentStart) / 1e9);
+        double known = currentLeft == null ? Double.NaN : currentLeft.getAsDouble();
+        left += Double.isNaN(known) ? Math.max(0, est - (nanos.getAsLong() - currentStart) / 1e9) : Math.max(0, known);
       } else {
         left += est;
       }

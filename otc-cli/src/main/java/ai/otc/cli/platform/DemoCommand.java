@@ -87,7 +87,6 @@ public final class DemoCommand implements OtcSubcommand, OneLineUsageErrors {
   }
 
   private int demo() throws Refusal, IOException, InterruptedException {
-    platform.validate();
     run.validate();
     DemoSettings settings = DemoSettings.resolve(this, spec.commandLine().getParseResult());
     for (String flag : List.of("--bootstrap", "--reward-port", "--rollout-port", "--learner-port")) {
@@ -96,6 +95,12 @@ public final class DemoCommand implements OtcSubcommand, OneLineUsageErrors {
             + " each run's services on free ports");
       }
     }
+    DemoClock clock = new DemoClock();
+    World[] world = new World[1];
+    clock.begin("world");
+    // a fresh clone has no world: the default one is written first (a given --world must exist)
+    boolean wroteWorld = writeDefaultWorldIfMissing();
+    platform.validate();
     if (!given("--ready-timeout")) {
       // every run's services start at once: on two busy cores, cold JVMs loading PyTorch take minutes
       platform.readyTimeout = DemoSettings.READY_TIMEOUT_SECONDS;
@@ -108,11 +113,15 @@ public final class DemoCommand implements OtcSubcommand, OneLineUsageErrors {
     if (Files.exists(demoDir)) {
       throw Refusal.usage("run " + demoId + " exists already (" + demoDir + "): choose another --run-id or remove that folder");
     }
-    DemoClock clock = settings.plan(new DemoClock(), demoId);
+    settings.plan(clock, demoId);
+    world[0] = PlatformSupport.world(platform.world);
+    double worldSeconds = clock.end();
     Files.createDirectories(demoDir.resolve("logs"));
     out.printf(Locale.ROOT, "demo %s: %s x %d seed%s, %d steps of %d questions x %d each; files in %s%n", demoId,
         String.join(", ", settings.rewards()), settings.seeds().size(), settings.seeds().size() == 1 ? "" : "s", settings.steps(),
         settings.questionsPerStep(), settings.groupSize(), demoDir);
+    out.printf(Locale.ROOT, "%sworld: %s %s (%s)%n", clock.prefix(), wroteWorld ? "wrote the default world to" : "read", platform.world,
+        Progress.duration(Math.round(worldSeconds)));
 
     phase(clock, "build", () -> {
       var why = ServiceBuild.needed(home.root());
@@ -121,8 +130,6 @@ public final class DemoCommand implements OtcSubcommand, OneLineUsageErrors {
         ServiceBuild.build(home.root(), demoDir.resolve("logs/build.log"));
       }
     });
-    World[] world = new World[1];
-    phase(clock, "world", () -> world[0] = worldOrDefault());
     Path[] initial = new Path[1];
     phase(clock, "warm start", () -> initial[0] = PlatformSupport.initialPolicy(run, world[0], out));
     List<Question> evalQuestions = world[0].split(Split.fromLabel(evalSplit));
@@ -227,14 +234,15 @@ public final class DemoCommand implements OtcSubcommand, OneLineUsageErrors {
     }
   }
 
-  /** The world of {@code --world}; the default world is written there first when the folder has none. */
-  private World worldOrDefault() throws Refusal, IOException {
+  /** Writes the default world to the default folder when there is none there; a given {@code --world} is never written. */
+  private boolean writeDefaultWorldIfMissing() throws IOException {
     Path dir = platform.world;
-    if (!Files.exists(dir.resolve("world.json")) && !given("--world")) {
-      out.println("writing the default world to " + dir);
-      WorldIo.write(WorldGenerator.generate(WorldConfig.defaults()), dir);
+    if (given("--world") || Files.exists(dir.resolve("world.json"))) {
+      return false;
     }
-    return PlatformSupport.world(dir);
+    out.println("writing the default world to " + dir);
+    WorldIo.write(WorldGenerator.generate(WorldConfig.defaults()), dir);
+    return true;
   }
 
   boolean given(String option) {

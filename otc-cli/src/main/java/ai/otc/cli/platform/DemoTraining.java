@@ -82,12 +82,29 @@ final class DemoTraining {
       long t0 = System.nanoTime();
       start(sup);
       out.printf(Locale.ROOT, "%sthe runs' services are ready in %.1f s%n", clock.prefix(), (System.nanoTime() - t0) / 1e9);
+      // the phase's time left: the slowest run's steps left at its own pace since the services were ready
+      long ready = System.nanoTime();
+      java.util.concurrent.ConcurrentHashMap<String, Long> done = new java.util.concurrent.ConcurrentHashMap<>();
+      clock.currentLeft(() -> {
+        double left = Double.NaN;
+        for (RunConfig rc : runs) {
+          long d = done.getOrDefault(rc.runId(), 0L);
+          if (d == 0) {
+            return Double.NaN;
+          }
+          double perStep = (System.nanoTime() - ready) / 1e9 / d;
+          double l = perStep * (rc.steps() - d);
+          left = Double.isNaN(left) ? l : Math.max(left, l);
+        }
+        return left;
+      });
       List<Future<Integer>> follows = new ArrayList<>();
       for (RunConfig rc : runs) {
         Layout.Run dir = new Layout(demoDir).run(rc.runId());
         TrainCommand.writeProcesses(dir, sup);
         String label = String.format(Locale.ROOT, "%s s%d ", rc.reward(), rc.seed());
-        RunWatch watch = new RunWatch(out, rc.runId(), rc.steps(), dir, platform.world, interrupted, () -> clock.prefix() + label);
+        RunWatch watch = new RunWatch(out, rc.runId(), rc.steps(), dir, platform.world, interrupted, () -> clock.prefix() + label)
+            .onStep(step -> done.put(rc.runId(), step));
         follows.add(pool.submit(() -> watch.follow(bootstrap, sup::exited)));
       }
       int exit = PlatformExit.OK;

@@ -37,6 +37,7 @@ final class RunWatch {
   private final BooleanSupplier interrupted;
   private final Path world;
   private final java.util.function.Supplier<String> prefix;
+  private java.util.function.LongConsumer onStep = step -> {};
 
   RunWatch(PrintStream out, String runId, int steps, Layout.Run dir, Path world, BooleanSupplier interrupted) {
     this(out, runId, steps, dir, world, interrupted, () -> "");
@@ -52,6 +53,12 @@ final class RunWatch {
     this.steps = steps;
     this.dir = dir;
     this.interrupted = interrupted;
+  }
+
+  /** Called with each step's number as its metrics arrive (before its progress line). */
+  RunWatch onStep(java.util.function.LongConsumer listener) {
+    this.onStep = listener;
+    return this;
   }
 
   /**
@@ -74,6 +81,7 @@ final class RunWatch {
           metrics.write(json(m));
           metrics.newLine();
           metrics.flush();
+          onStep.accept(m.getStep());
           out.println(prefix.get() + progress.line(m, System.currentTimeMillis()));
           last = m.getStep();
         }

@@ -35,5 +35,15 @@ class DemoClockTest {
     assertThat(c.phases()).extracting(DemoClock.Phase::name).containsExactly("platform", "evaluate initial");
     assertThat(c.elapsedSeconds()).isCloseTo(37, within(1e-9));
     assertThat(c.prefix()).isEqualTo("[demo 37s, ETA 2m04s] ");
+
+    c.begin("train seed 1");
+    double[] known = {Double.NaN};
+    c.currentLeft(() -> known[0]);
+    now.addAndGet(10 * S);
+    assertThat(c.etaSeconds()).as("no pace known yet: the estimate").isCloseTo(90 + 12 + 12, within(1e-9));
+    known[0] = 300;
+    assertThat(c.etaSeconds()).as("the phase's own pace").isCloseTo(300 + 12 + 12, within(1e-9));
+    c.end();
+    assertThat(c.etaSeconds()).isCloseTo(12 + 12, within(1e-9));
   }
 }
