@@ -19,6 +19,9 @@ public enum CallStatus {
   RATE_LIMITED,
   /** The tool could not be reached (or its sandbox cannot be set up) and no retry was left. */
   UNAVAILABLE,
-  /** Counted but never sent (a search in the final turn, a program beyond the call limit). */
+  /**
+   * Counted but never sent (a search in the final turn, a program beyond the call limit, a blank search query, which a
+   * gateway client answers itself with no passages).
+   */
   NOT_EXECUTED
 }

@@ -131,8 +131,11 @@ public final class GatewayToolBackend implements ToolBackend {
     List<Integer> toSend = new ArrayList<>();
     for (int i = 0; i < calls.size(); i++) {
       if (calls.get(i).query().isBlank()) {
-        out[i] = new SearchOutcome(List.of(), CallInfo.delivered(CallStatus.OK, 0, false));
-        stats.recordCall(GatewayStats.SEARCH, CallStatus.OK, 0, false);
+        // the gateway refuses a blank query (INVALID_ARGUMENT, and a whole BatchSearch with it): it is answered here
+        // with no passages, as a search for nothing finds, and recorded as counted but never sent (not metered)
+        out[i] = new SearchOutcome(List.of(), new CallInfo(CallStatus.NOT_EXECUTED, true, 0, false, 0,
+            "a blank query is not sent to the gateway: no passages"));
+        stats.recordCall(GatewayStats.SEARCH, CallStatus.NOT_EXECUTED, 0, false);
       } else {
         toSend.add(i);
       }

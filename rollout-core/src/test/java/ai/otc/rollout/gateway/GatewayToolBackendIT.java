@@ -92,10 +92,13 @@ class GatewayToolBackendIT {
             .isEqualTo(local.searchObservation(calls.get(i).query()));
       }
       assertThat(out.getLast().hits()).as("blank query: nothing, not sent").isEmpty();
+      assertThat(out.getLast().info().delivered()).as("the empty observation is delivered: the row goes on").isTrue();
+      assertThat(out.getLast().info().status()).as("counted, never sent, never metered").isEqualTo(CallStatus.NOT_EXECUTED);
       List<SearchOutcome> again = gw.searchBatch(calls.subList(0, calls.size() - 1));
       assertThat(again).allSatisfy(o -> assertThat(o.info().cacheHit()).isTrue());
       GatewayStats.Snapshot s = gw.stats().snapshot();
-      assertThat(s.calls(GatewayStats.SEARCH, CallStatus.OK)).isEqualTo(2L * calls.size() - 1);
+      assertThat(s.calls(GatewayStats.SEARCH, CallStatus.OK)).isEqualTo(2L * (calls.size() - 1));
+      assertThat(s.calls(GatewayStats.SEARCH, CallStatus.NOT_EXECUTED)).isEqualTo(1L);
       assertThat(s.cacheHits()).isEqualTo(calls.size() - 1);
       assertThat(s.rpcs()).isEqualTo(2);
       assertThat(gw.search(WORLD.entities().get(0).name(), 1)).hasSize(1);
