@@ -3,10 +3,8 @@ package ai.otc.cli.platform;
 import ai.otc.cli.OneLineUsageErrors;
 import ai.otc.cli.OtcSubcommand;
 import ai.otc.platform.process.ChildProcess;
-import ai.otc.platform.supervisor.PartFailedException;
 import ai.otc.platform.supervisor.PartSpec;
 import ai.otc.platform.supervisor.Plan;
-import ai.otc.platform.supervisor.PortTakenException;
 import ai.otc.platform.supervisor.Supervisor;
 import ai.otc.platform.supervisor.TopicSetup;
 import ai.otc.world.Question;
@@ -81,6 +79,9 @@ public final class DemoCommand implements OtcSubcommand, OneLineUsageErrors {
     try {
       return demo();
     } catch (Refusal r) {
+      if (interrupted) {
+        return PlatformExit.INTERRUPTED; // a part that failed because Ctrl-C stopped it is not the error to report
+      }
       err.println("otc demo: " + r.getMessage());
       return r.exitCode();
     }
@@ -156,7 +157,7 @@ public final class DemoCommand implements OtcSubcommand, OneLineUsageErrors {
         settings.toJson(run), settings.rewards(), settings.seeds(), initialRun, demoDir.resolve("kafka"));
     try {
       phase(clock, "platform", () -> {
-        start(base);
+        PlatformSupport.start(base);
         TrainCommand.writeProcesses(new Layout.Run(demoDir), base);
       });
       String gateway = gatewaySpec.endpoint();
@@ -219,19 +220,6 @@ public final class DemoCommand implements OtcSubcommand, OneLineUsageErrors {
     DemoEvaluation.Outcome o = DemoEvaluation.run(policy, version, qs, runId, gateway, token, bootstrap, run.model.topK(),
         run.model.device(), n -> out.printf(Locale.ROOT, "%sevaluated %d/%d%n", clock.prefix(), n, qs.size()));
     out.printf(Locale.ROOT, "%s%s: EM %.3f  TC %.2f on %d %s questions%n", clock.prefix(), runId, o.em(), o.tc(), o.questions(), evalSplit);
-  }
-
-  private void start(Supervisor sup) throws Refusal, InterruptedException {
-    try {
-      sup.start();
-    } catch (PortTakenException e) {
-      throw PlatformSupport.portTaken(e);
-    } catch (PartFailedException e) {
-      if (interrupted) {
-        throw Refusal.failed("interrupted while starting " + e.part());
-      }
-      throw Refusal.failed(e.getMessage() + (e.logTail().isEmpty() ? "" : "; its log ends:\n" + e.logTail()));
-    }
   }
 
   /** Writes the default world to the default folder when there is none there; a given {@code --world} is never written. */

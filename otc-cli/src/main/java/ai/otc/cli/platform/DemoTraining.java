@@ -1,9 +1,7 @@
 package ai.otc.cli.platform;
 
-import ai.otc.platform.supervisor.PartFailedException;
 import ai.otc.platform.supervisor.PartSpec;
 import ai.otc.platform.supervisor.Plan;
-import ai.otc.platform.supervisor.PortTakenException;
 import ai.otc.platform.supervisor.Supervisor;
 import ai.otc.platform.supervisor.TopicSetup;
 import java.io.IOException;
@@ -80,7 +78,7 @@ final class DemoTraining {
       out.println(clock.prefix() + "starting " + specs.size() + " services for " + runs.size() + " runs: "
           + String.join(", ", runs.stream().map(RunConfig::runId).toList()));
       long t0 = System.nanoTime();
-      start(sup);
+      PlatformSupport.start(sup);
       out.printf(Locale.ROOT, "%sthe runs' services are ready in %.1f s%n", clock.prefix(), (System.nanoTime() - t0) / 1e9);
       // the phase's time left: the slowest run's steps left at its own pace since the services were ready
       long ready = System.nanoTime();
@@ -138,19 +136,9 @@ final class DemoTraining {
     }
   }
 
-  /** The part named after its run ({@code rollout otc-grpo}), so the supervisor's messages say which run's it is. */
+  /** The part named after its run ({@code rollout-otc-grpo}), so the supervisor's messages say which run's it is. */
   private static PartSpec named(PartSpec p, RunConfig rc) {
     return new PartSpec(p.name() + "-" + rc.reward(), p.kind(), p.port(), p.stage(), p.jar(), p.jvmOptions(), p.properties(), p.env(),
         p.log(), p.dataDir(), p.classPath());
-  }
-
-  private void start(Supervisor sup) throws Refusal, InterruptedException {
-    try {
-      sup.start();
-    } catch (PortTakenException e) {
-      throw PlatformSupport.portTaken(e);
-    } catch (PartFailedException e) {
-      throw Refusal.failed(e.getMessage() + (e.logTail().isEmpty() ? "" : "; its log ends:\n" + e.logTail()));
-    }
   }
 }

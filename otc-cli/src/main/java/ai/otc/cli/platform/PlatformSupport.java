@@ -1,7 +1,9 @@
 package ai.otc.cli.platform;
 
 import ai.otc.platform.supervisor.PlatformState;
+import ai.otc.platform.supervisor.PartFailedException;
 import ai.otc.platform.supervisor.PortTakenException;
+import ai.otc.platform.supervisor.Supervisor;
 import ai.otc.policy.store.PolicyArtifact;
 import ai.otc.policy.warmstart.WarmStartRunner;
 import ai.otc.world.World;
@@ -66,6 +68,17 @@ final class PlatformSupport {
     } catch (RuntimeException e) {
       throw Refusal.usage("the cached warm start in " + run.cacheDir + " cannot be used (" + e.getMessage() + "): delete the file it"
           + " names and run again, which trains it anew");
+    }
+  }
+
+  /** Starts {@code sup}'s parts; a taken port or a part that does not start becomes a refusal naming it (and its log's tail). */
+  static void start(Supervisor sup) throws Refusal, InterruptedException {
+    try {
+      sup.start();
+    } catch (PortTakenException e) {
+      throw portTaken(e);
+    } catch (PartFailedException e) {
+      throw Refusal.failed(e.getMessage() + (e.logTail().isEmpty() ? "" : "; its log ends:\n" + e.logTail()));
     }
   }
 
