@@ -95,6 +95,7 @@ class DemoIT {
       }
       // every call the trajectories sent was metered by the gateway, once per (trajectory, call index); a search in the
       // final turn is counted in m but never sent (status NOT_EXECUTED)
+      long sentInAll = 0;
       for (String id : evaluated) {
         List<Trajectory> all = new ArrayList<>(evals.get(id));
         rollouts.stream().filter(t -> t.getRunId().equals(id)).forEach(all::add);
@@ -103,8 +104,9 @@ class DemoIT {
         long metered = usage.stream().filter(u -> u.getTrajectoryId().startsWith(id + "/"))
             .map(u -> u.getTrajectoryId() + ":" + u.getCallIndex()).distinct().count();
         assertThat(metered).as("tool calls of %s metered vs sent", id).isEqualTo(sent);
-        assertThat(sent).as("%s called tools", id).isPositive();
+        sentInAll += sent;
       }
+      assertThat(sentInAll).as("the tiny policies called tools through the gateway").isPositive();
       DemoReportCheck.assertMatchesTopics(demo, metrics, evals, runIds);
     }
   }
