@@ -40,13 +40,21 @@ class DemoIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> REWARDS = List.of("em", "otc-grpo", "otc-ppo");
 
+  /**
+   * A tiny model warm-started long enough to use the tools (rollout-core's TinyPolicy settings, ~20 s, trained in the
+   * demo's warm-start phase): {@link TinyRun#MODEL}'s 4 steps give a policy that never sends a call, and metered =
+   * sent would then hold trivially.
+   */
+  private static final String[] CALLING_MODEL = {"--d-model", "32", "--layers", "2", "--heads", "2", "--ff", "64", "--context",
+      "128", "--model-seed", "7", "--warm-steps", "800", "--batch", "32", "--warmup", "20", "--threads", "1"};
+
   @TempDir Path tmp;
 
   @Test
   void quickDemoEndToEndAndTheTopicsAreTheRecord() throws Exception {
     Path shared = TinyRun.shared();
     String[] args = concat(new String[] {"demo", "--quick", "--run-id", "d1", "--steps", "2", "--world", shared.resolve("w").toString(),
-        "--cache-dir", shared.resolve("cache").toString()}, TinyRun.MODEL, TinyRun.RUN);
+        "--cache-dir", shared.resolve("cache").toString()}, CALLING_MODEL, TinyRun.RUN);
     OtcProcess.Run r = OtcProcess.run(null, tmp, TinyRun.ENV, Duration.ofMinutes(12), args);
     assertThat(r.exit()).as(r.out() + r.err()).isZero();
     assertThat(r.out()).contains("demo d1: em, otc-grpo, otc-ppo x 1 seed, 2 steps of 4 questions x 4 each").contains("phase times:")
