@@ -62,7 +62,7 @@ final class ServiceAcls {
     switch (service) {
       case "reward-service" -> {
         String app = Workloads.setting(r, service, "otc.reward.application-id").orElse(Topics.REWARD_APPLICATION_ID);
-        String worker = source("reward-service/src/main/java/ai/otc/reward/pipeline/StreamWorker.java");
+        String worker = source("reward-service/src/main/java/ai/otc/reward/pipeline/StreamClients.java");
         require(worker, "GROUP_ID_CONFIG, params.applicationId())");
         require(worker, "TRANSACTIONAL_ID_CONFIG, params.applicationId() + \"-\" + params.instanceId()");
         for (String changelog : new String[] {Topics.rewardGroups(app), Topics.rewardOptimalCalls(app)}) {
