@@ -58,6 +58,9 @@ public final class ModelOptions {
   @Option(names = "--drill-share", description = "share of copy drills (invented people: read, copy into and out of <think>) per batch (default ${DEFAULT-VALUE})")
   double drillShare = W.drillShare();
 
+  @Option(names = "--decision-share", description = "share of first-decision rows (a train question's prompt and its first action only) per batch (default ${DEFAULT-VALUE})")
+  double decisionShare = W.decisionShare();
+
   @Option(names = "--p1-oversample", description = "weight of 1p questions (default ${DEFAULT-VALUE})")
   double p1Oversample = W.p1Oversample();
 
@@ -99,7 +102,7 @@ public final class ModelOptions {
 
   /** Warm-start config from the flags, with {@code steps} optimizer steps. */
   public WarmStartConfig warm(int steps) {
-    return new WarmStartConfig(steps, batch, lr, warmup, minimalShare, factShare, drillShare, p1Oversample, topK, observationTag, warmSeed)
+    return new WarmStartConfig(steps, batch, lr, warmup, minimalShare, factShare, drillShare, decisionShare, p1Oversample, topK, observationTag, warmSeed)
         .validate();
   }
 }

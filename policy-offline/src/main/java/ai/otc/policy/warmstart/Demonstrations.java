@@ -246,6 +246,26 @@ public final class Demonstrations {
     return b.build(tag);
   }
 
+  /**
+   * The first decision of {@code q}'s demonstration alone: its prompt as context and only the first action token
+   * trained ({@code <think>} when the minimal-call style recalls the first hop, {@code <search>} otherwise). The label
+   * follows exactly the demonstration {@link #demo} would give in the same style, so these rows change no target
+   * distribution; they give the choice between answering from memory and searching more weight than the one token it
+   * holds in a whole demonstration, which is what makes that choice depend on whether the entity is known (in whole
+   * demonstrations the model learned only the average rate: the same on famous and unknown entities).
+   */
+  public Example decision(Question q, boolean minimal) {
+    if (q.kind().task() != QuestionKind.Task.SEARCH) {
+      throw new IllegalArgumentException("decision rows are for search questions, not " + q.kind().label());
+    }
+    Example whole = demo(q, minimal);
+    int promptLength = tk.encode(WorldTasks.prompt(format, q)).length;
+    int[] tokens = java.util.Arrays.copyOf(whole.tokens(), promptLength + 1);
+    float[] mask = new float[tokens.length];
+    mask[promptLength] = 1f;
+    return new Example(tokens, mask, q.kind().label() + (minimal ? "/min" : "/over") + "/decision");
+  }
+
   private void search(Builder b, String query) {
     b.model(WordTokenizer.SEARCH + " " + query + " " + WordTokenizer.SEARCH_END);
     b.context(format.searchObservation(query));

@@ -24,7 +24,8 @@ import java.util.Random;
  *
  * <p>Mixture per batch row: with probability {@code drillShare} a copy drill about invented people
  * ({@link Demonstrations#drill}: reading an observation, copying names into and answers out of {@code <think>}, with
- * nothing to memorise); with probability {@code factShare} a fact sequence of a famous entity; otherwise a train
+ * nothing to memorise); with probability {@code factShare} a fact sequence of a famous entity; with probability
+ * {@code decisionShare} the first decision of a train search question alone ({@link Demonstrations#decision}); otherwise a train
  * question (1p weighted by {@code p1Oversample}) demonstrated in the minimal-call style with probability
  * {@code minimalShare}, else in the over-use style. Held-out (dev/test) questions are never shown; their facts are
  * known only through the fact sequences. Rows are drawn several batches at a time and grouped by length, so little
@@ -120,6 +121,9 @@ public final class WarmStart {
         prefix = WorldTasks.prompt(format, about.get(rng.nextInt(about.size())));
       }
       return demos.facts(prefix, es, rels);
+    }
+    if (!trainSearch.isEmpty() && u < config.drillShare() + config.factShare() + config.decisionShare()) {
+      return demos.decision(trainSearch.get(rng.nextInt(trainSearch.size())), rng.nextDouble() < config.minimalShare());
     }
     double r = rng.nextDouble() * cumWeight[cumWeight.length - 1];
     int lo = 0;

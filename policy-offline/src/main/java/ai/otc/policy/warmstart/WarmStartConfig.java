@@ -13,13 +13,17 @@ import java.util.Locale;
  * @param minimalShare   share of question demonstrations in the minimal-call style (the rest over-use tools)
  * @param factShare      share of batch rows that are fact sequences of famous entities (parametric knowledge)
  * @param drillShare     share of batch rows that are copy drills about invented people ({@link Demonstrations#drill})
+ * @param decisionShare  share of batch rows that are first decisions of train search questions alone
+ *                       ({@link Demonstrations#decision}): the choice between answering from memory and searching,
+ *                       trained on more rows than whole demonstrations afford, so that it depends on what the model
+ *                       knows
  * @param p1Oversample   weight of 1p questions relative to other questions (the prototype used 3)
  * @param topK           passages per search observation
  * @param observationTag the observation tag name ({@code observation}, {@code information}, ...)
  * @param seed           sampling seed of the demonstration mixture
  */
 public record WarmStartConfig(int steps, int batchSize, float learningRate, int warmupSteps, double minimalShare,
-    double factShare, double drillShare, double p1Oversample, int topK, String observationTag, long seed) {
+    double factShare, double drillShare, double decisionShare, double p1Oversample, int topK, String observationTag, long seed) {
 
   /**
    * Version of the demonstration format and of the training step; part of the cache key (7: AdamW with bias
@@ -33,13 +37,13 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
    * (README, "Acceptance").
    */
   public static WarmStartConfig defaults() {
-    return new WarmStartConfig(1200, 96, 3e-3f, 60, 0.2, 0.35, 0.35, 2.0, 1, "observation", 0);
+    return new WarmStartConfig(1200, 96, 3e-3f, 60, 0.2, 0.35, 0.35, 0.0, 2.0, 1, "observation", 0);
   }
 
   /** Copy with another step count. */
   public WarmStartConfig withSteps(int s) {
-    return new WarmStartConfig(s, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, p1Oversample,
-        topK, observationTag, seed);
+    return new WarmStartConfig(s, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, decisionShare,
+        p1Oversample, topK, observationTag, seed);
   }
 
   /** Throws naming the bad flag. */
@@ -50,8 +54,10 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
     if (!(learningRate > 0)) {
       throw new IllegalArgumentException("--lr must be > 0");
     }
-    if (!(minimalShare >= 0 && minimalShare <= 1) || !(factShare >= 0) || !(drillShare >= 0) || !(factShare + drillShare < 1)) {
-      throw new IllegalArgumentException("--minimal-share must be in [0,1], --fact-share and --drill-share >= 0 with a sum < 1");
+    if (!(minimalShare >= 0 && minimalShare <= 1) || !(factShare >= 0) || !(drillShare >= 0) || !(decisionShare >= 0)
+        || !(factShare + drillShare + decisionShare < 1)) {
+      throw new IllegalArgumentException(
+          "--minimal-share must be in [0,1], --fact-share, --drill-share and --decision-share >= 0 with a sum < 1");
     }
     if (!(p1Oversample > 0) || topK < 1) {
       throw new IllegalArgumentException("--p1-oversample must be > 0 and --top-k >= 1");
@@ -61,8 +67,8 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
 
   /** Canonical form for the cache key. */
   public String canonical() {
-    return String.format(Locale.ROOT, "warm-v%d steps=%d batch=%d lr=%.6g warmup=%d minimal=%.4f fact=%.4f drill=%.4f p1=%.3f topk=%d obs=%s seed=%d",
-        FORMAT_VERSION, steps, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, p1Oversample,
-        topK, observationTag, seed);
+    return String.format(Locale.ROOT, "warm-v%d steps=%d batch=%d lr=%.6g warmup=%d minimal=%.4f fact=%.4f drill=%.4f decision=%.4f p1=%.3f topk=%d obs=%s seed=%d",
+        FORMAT_VERSION, steps, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, decisionShare,
+        p1Oversample, topK, observationTag, seed);
   }
 }

@@ -55,7 +55,7 @@ class WarmStartTest {
     World w = WorldGenerator.generate(WorldConfig.tiny(0));
     WarmStartConfig c = WarmStartConfig.defaults().withSteps(3);
     WarmStartConfig small = new WarmStartConfig(3, 8, c.learningRate(), 1, c.minimalShare(), c.factShare(), c.drillShare(),
-        c.p1Oversample(), 1, c.observationTag(), 0);
+        c.decisionShare(), c.p1Oversample(), 1, c.observationTag(), 0);
     ModelConfig m = ModelConfig.tiny(0);
     WarmStartRunner.Outcome first = WarmStartRunner.obtain(w, m, small, tmp, false, null);
     assertThat(first.cached()).isFalse();
