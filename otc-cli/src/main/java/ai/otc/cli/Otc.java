@@ -40,6 +40,9 @@ public final class Otc implements Runnable {
   }
 
   public static void main(String[] args) {
+    // Kafka's clients, Netty and DJL log through slf4j, which has no binding in the CLI (commands print their own
+    // progress): keep slf4j's "no providers" notice off every command's terminal, not only the ones that use Kafka.
+    System.setProperty("slf4j.internal.verbosity", System.getProperty("slf4j.internal.verbosity", "ERROR"));
     int code = commandLine().execute(args);
     System.exit(code);
   }

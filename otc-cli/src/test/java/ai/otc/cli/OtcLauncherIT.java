@@ -40,4 +40,18 @@ class OtcLauncherIT {
     // group g was complete when g2 started; g2 was half-read when the bad line came: not printed
     assertThat(bad.out().lines()).hasSize(2).allSatisfy(l -> assertThat(l).contains("\"group_id\":\"g\""));
   }
+
+  @Test
+  void aWarmStartPrintsItsSeedsAndNoLoggingFrameworkNotice(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+      throws Exception {
+    String world = tmp.resolve("world").toString();
+    Run w = otc("", "world", "-o", world, "--entities", "12", "--easy-arith", "4", "--hard-arith", "4");
+    assertThat(w.exit()).as(w.err()).isZero();
+    Run r = OtcProcess.run("", null, Map.of(), Duration.ofSeconds(120), "warmstart", "--world", world, "--steps", "2",
+        "--batch", "4", "--d-model", "32", "--layers", "1", "--heads", "2", "--ff", "64", "--model-seed", "5",
+        "--warm-seed", "6", "--no-check", "--cache-dir", tmp.resolve("cache").toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).contains("seeds: model 5 (--model-seed), demonstrations 6 (--warm-seed), world 0 (--world-seed)");
+    assertThat(r.out() + r.err()).as("slf4j's notice on the terminal").doesNotContain("SLF4J");
+  }
 }

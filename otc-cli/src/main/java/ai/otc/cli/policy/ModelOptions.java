@@ -61,6 +61,13 @@ public final class ModelOptions {
   @Option(names = "--decision-share", description = "share of first-decision rows (a train question's prompt and its first action only) per batch (default ${DEFAULT-VALUE})")
   double decisionShare = W.decisionShare();
 
+  @Option(names = "--decision-weight", description = "loss weight of a first-decision row's trained token (default ${DEFAULT-VALUE})")
+  double decisionWeight = W.decisionWeight();
+
+  @Option(names = "--train-read-values", arity = "1", paramLabel = "true|false",
+      description = "train the values demonstrations read from tool output (false: context, as in the copy drills) (default ${DEFAULT-VALUE})")
+  boolean trainReadValues = W.trainReadValues();
+
   @Option(names = "--p1-oversample", description = "weight of 1p questions (default ${DEFAULT-VALUE})")
   double p1Oversample = W.p1Oversample();
 
@@ -102,7 +109,7 @@ public final class ModelOptions {
 
   /** Warm-start config from the flags, with {@code steps} optimizer steps. */
   public WarmStartConfig warm(int steps) {
-    return new WarmStartConfig(steps, batch, lr, warmup, minimalShare, factShare, drillShare, decisionShare, p1Oversample, topK, observationTag, warmSeed)
+    return new WarmStartConfig(steps, batch, lr, warmup, minimalShare, factShare, drillShare, decisionShare, decisionWeight, trainReadValues, p1Oversample, topK, observationTag, warmSeed)
         .validate();
   }
 }

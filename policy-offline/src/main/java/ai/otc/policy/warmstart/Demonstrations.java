@@ -36,7 +36,22 @@ public final class Demonstrations {
   /** Expressions the world asks about (code drills avoid them). */
   private final Set<String> mathSubjects = new HashSet<>();
 
+  /**
+   * Whether a demonstration trains the values it reads from a tool's output: the answer after a search, the second
+   * hop's name in a two-hop search, the printed result in {@code \\boxed{}}. When not, they are context, as in the copy
+   * drills: on a train question the model could lower their loss by memorising the non-parametric fact instead of
+   * copying it, and a memorised fact answers a held-out question about the same entity wrongly (it searches,
+   * reads {@code job tailor} and answers {@code judge}).
+   */
+  private final boolean trainReadValues;
+
+  /** Demonstrations that train every value the model writes, including those read from tool output. */
   public Demonstrations(World world, TaskFormat format) {
+    this(world, format, true);
+  }
+
+  public Demonstrations(World world, TaskFormat format, boolean trainReadValues) {
+    this.trainReadValues = trainReadValues;
     this.world = world;
     this.format = format;
     this.tk = format.tokenizer();
@@ -209,38 +224,43 @@ public final class Demonstrations {
           String program = WordTokenizer.PYTHON + "\nprint ( " + q.subject() + " )\n" + WordTokenizer.FENCE;
           b.model(program + "\n" + WordTokenizer.OUTPUT);
           b.context(format.codeObservation("print ( " + q.subject() + " )\n"));
-          b.model("\n" + boxed(q.answer()));
+          b.model("\n" + WordTokenizer.BOXED);
+          read(b, q.answer());
+          b.model(WordTokenizer.BRACE_END);
         }
       }
       case P1, N1 -> {
         if (minimal && q.kind() == QuestionKind.P1) {
           b.model(think(recall(q.subject(), q.relation())));
+          b.model(answer(q.answer()));
         } else {
           search(b, q.subject());
+          readAnswer(b, q.answer());
         }
-        b.model(answer(q.answer()));
       }
       default -> {
         Entity x = world.entity(q.subject());
         Entity f = world.entity(q.via());
-        if (!minimal) {
+        boolean answerRead = true;
+        if (!minimal || !x.famous() && !f.famous()) {
           search(b, x.name());
+          searchRead(b, f.name());
+        } else if (x.famous() && f.famous()) {
+          b.model(think(recall(x.name(), "friend") + " . " + recall(f.name(), q.relation())));
+          answerRead = false;
+        } else if (x.famous()) {
+          b.model(think(recall(x.name(), "friend")));
           search(b, f.name());
         } else {
-          if (x.famous() && f.famous()) {
-            b.model(think(recall(x.name(), "friend") + " . " + recall(f.name(), q.relation())));
-          } else if (x.famous()) {
-            b.model(think(recall(x.name(), "friend")));
-            search(b, f.name());
-          } else if (f.famous()) {
-            search(b, x.name());
-            b.model(think(recall(f.name(), q.relation())));
-          } else {
-            search(b, x.name());
-            search(b, f.name());
-          }
+          search(b, x.name());
+          b.model(think(recall(f.name(), q.relation())));
+          answerRead = false;
         }
-        b.model(answer(q.answer()));
+        if (answerRead) {
+          readAnswer(b, q.answer());
+        } else {
+          b.model(answer(q.answer()));
+        }
       }
     }
     return b.build(tag);
@@ -252,9 +272,11 @@ public final class Demonstrations {
    * follows exactly the demonstration {@link #demo} would give in the same style, so these rows change no target
    * distribution; they give the choice between answering from memory and searching more weight than the one token it
    * holds in a whole demonstration, which is what makes that choice depend on whether the entity is known (in whole
-   * demonstrations the model learned only the average rate: the same on famous and unknown entities).
+   * demonstrations the model learned only the average rate: the same on famous and unknown entities). The trained
+   * token counts {@code weight} times in the batch loss (a mean over trained tokens): at weight 1 a decision row holds
+   * about 1 % of a batch's loss even at a 10 % row share, too little to learn the distinction in the step budget.
    */
-  public Example decision(Question q, boolean minimal) {
+  public Example decision(Question q, boolean minimal, float weight) {
     if (q.kind().task() != QuestionKind.Task.SEARCH) {
       throw new IllegalArgumentException("decision rows are for search questions, not " + q.kind().label());
     }
@@ -262,8 +284,32 @@ public final class Demonstrations {
     int promptLength = tk.encode(WorldTasks.prompt(format, q)).length;
     int[] tokens = java.util.Arrays.copyOf(whole.tokens(), promptLength + 1);
     float[] mask = new float[tokens.length];
-    mask[promptLength] = 1f;
+    mask[promptLength] = weight;
     return new Example(tokens, mask, q.kind().label() + (minimal ? "/min" : "/over") + "/decision");
+  }
+
+  /** A search whose query was read from the previous observation (the bridge entity of a two-hop question). */
+  private void searchRead(Builder b, String query) {
+    b.model(WordTokenizer.SEARCH);
+    read(b, query);
+    b.model(WordTokenizer.SEARCH_END);
+    b.context(format.searchObservation(query));
+  }
+
+  /** {@code <answer> V </answer>} where V was read from the last tool output. */
+  private void readAnswer(Builder b, String value) {
+    b.model(WordTokenizer.ANSWER);
+    read(b, value);
+    b.model(WordTokenizer.ANSWER_END);
+  }
+
+  /** A value read from tool output: trained or context, see {@link #trainReadValues}. */
+  private void read(Builder b, String value) {
+    if (trainReadValues) {
+      b.model(value);
+    } else {
+      b.context(value);
+    }
   }
 
   private void search(Builder b, String query) {

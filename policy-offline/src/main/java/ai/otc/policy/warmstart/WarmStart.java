@@ -64,7 +64,7 @@ public final class WarmStart {
   public WarmStart(World world, TaskFormat format, WarmStartConfig config) {
     this.world = world;
     this.config = config.validate();
-    this.demos = new Demonstrations(world, format);
+    this.demos = new Demonstrations(world, format, config.trainReadValues());
     this.famous = world.famous();
     this.chainable = famous.stream().filter(e -> world.entity(e.friend()).famous()).toList();
     this.format = format;
@@ -123,7 +123,8 @@ public final class WarmStart {
       return demos.facts(prefix, es, rels);
     }
     if (!trainSearch.isEmpty() && u < config.drillShare() + config.factShare() + config.decisionShare()) {
-      return demos.decision(trainSearch.get(rng.nextInt(trainSearch.size())), rng.nextDouble() < config.minimalShare());
+      return demos.decision(trainSearch.get(rng.nextInt(trainSearch.size())), rng.nextDouble() < config.minimalShare(),
+          (float) config.decisionWeight());
     }
     double r = rng.nextDouble() * cumWeight[cumWeight.length - 1];
     int lo = 0;

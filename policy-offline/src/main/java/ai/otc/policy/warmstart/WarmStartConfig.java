@@ -17,13 +17,18 @@ import java.util.Locale;
  *                       ({@link Demonstrations#decision}): the choice between answering from memory and searching,
  *                       trained on more rows than whole demonstrations afford, so that it depends on what the model
  *                       knows
+ * @param decisionWeight the weight of a decision row's one trained token in the batch loss (a weighted mean over
+ *                       trained tokens; a whole demonstration trains 15-25 tokens)
+ * @param trainReadValues whether demonstrations train the values they read from tool output (answers after a search,
+ *                       a two-hop search's second name, a program's printed result); when false those are context, as
+ *                       in the copy drills ({@link Demonstrations})
  * @param p1Oversample   weight of 1p questions relative to other questions (the prototype used 3)
  * @param topK           passages per search observation
  * @param observationTag the observation tag name ({@code observation}, {@code information}, ...)
  * @param seed           sampling seed of the demonstration mixture
  */
 public record WarmStartConfig(int steps, int batchSize, float learningRate, int warmupSteps, double minimalShare,
-    double factShare, double drillShare, double decisionShare, double p1Oversample, int topK, String observationTag, long seed) {
+    double factShare, double drillShare, double decisionShare, double decisionWeight, boolean trainReadValues, double p1Oversample, int topK, String observationTag, long seed) {
 
   /**
    * Version of the demonstration format and of the training step; part of the cache key (7: AdamW with bias
@@ -37,13 +42,13 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
    * (README, "Acceptance").
    */
   public static WarmStartConfig defaults() {
-    return new WarmStartConfig(1200, 96, 3e-3f, 60, 0.2, 0.35, 0.35, 0.0, 2.0, 1, "observation", 0);
+    return new WarmStartConfig(1200, 96, 3e-3f, 60, 0.2, 0.35, 0.35, 0.0, 1.0, true, 2.0, 1, "observation", 0);
   }
 
   /** Copy with another step count. */
   public WarmStartConfig withSteps(int s) {
     return new WarmStartConfig(s, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, decisionShare,
-        p1Oversample, topK, observationTag, seed);
+        decisionWeight, trainReadValues, p1Oversample, topK, observationTag, seed);
   }
 
   /** Throws naming the bad flag. */
@@ -59,6 +64,9 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
       throw new IllegalArgumentException(
           "--minimal-share must be in [0,1], --fact-share, --drill-share and --decision-share >= 0 with a sum < 1");
     }
+    if (!(decisionWeight > 0)) {
+      throw new IllegalArgumentException("--decision-weight must be > 0");
+    }
     if (!(p1Oversample > 0) || topK < 1) {
       throw new IllegalArgumentException("--p1-oversample must be > 0 and --top-k >= 1");
     }
@@ -67,8 +75,8 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
 
   /** Canonical form for the cache key. */
   public String canonical() {
-    return String.format(Locale.ROOT, "warm-v%d steps=%d batch=%d lr=%.6g warmup=%d minimal=%.4f fact=%.4f drill=%.4f decision=%.4f p1=%.3f topk=%d obs=%s seed=%d",
+    return String.format(Locale.ROOT, "warm-v%d steps=%d batch=%d lr=%.6g warmup=%d minimal=%.4f fact=%.4f drill=%.4f decision=%.4f dweight=%.3f%s p1=%.3f topk=%d obs=%s seed=%d",
         FORMAT_VERSION, steps, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, decisionShare,
-        p1Oversample, topK, observationTag, seed);
+        decisionWeight, trainReadValues, p1Oversample, topK, observationTag, seed);
   }
 }

@@ -36,10 +36,15 @@ public final class WarmStartRunner {
     ModelConfig mc = new ModelConfig(tk.size(), modelTemplate.dModel(), modelTemplate.layers(), modelTemplate.heads(),
         modelTemplate.ffDim(), modelTemplate.context(), modelTemplate.valueHead(), modelTemplate.device(), modelTemplate.seed());
     Path file = new WarmStartCache(cacheDir).path(world, mc, warm);
+    if (log != null) {
+      log.println("warmstart: " + seeds(world, mc, warm));
+    }
     if (!force && Files.isRegularFile(file)) {
-      PolicyArtifact.load(file); // verifies the checksum before we report a cache hit
+      PolicyArtifact cached = PolicyArtifact.load(file); // verifies the checksum before we report a cache hit
       if (log != null) {
-        log.println("warmstart: reusing cached policy " + file);
+        Map<String, Object> p = cached.provenance();
+        log.println("warmstart: reusing cached policy " + file + (p.containsKey("cpu_vector_extensions")
+            ? " (trained with " + p.get("engine_threads") + " engine threads on " + p.get("cpu_model") + ")" : ""));
       }
       return new Outcome(file, true, null);
     }
@@ -60,7 +65,10 @@ public final class WarmStartRunner {
       prov.put("train_seconds", r.seconds());
       prov.put("train_tokens_per_second", r.tokensPerSecond());
       prov.put("final_loss", r.finalLoss());
-      prov.put("cpus", java.lang.Runtime.getRuntime().availableProcessors());
+      prov.put("model_seed", mc.seed());
+      prov.put("warmstart_seed", warm.seed());
+      prov.put("world_seed", world.config().seed());
+      prov.putAll(MachineFacts.current());
       prov.put("load_average_before", loadBefore);
       prov.put("load_average_after", loadAverage());
       PolicyArtifact.of(model, tk, 0, prov).save(file);
@@ -70,6 +78,12 @@ public final class WarmStartRunner {
       }
       return new Outcome(file, false, r);
     }
+  }
+
+  /** The seeds a run uses, as {@code ./otc warmstart} prints them (the flags that change them in brackets). */
+  static String seeds(World world, ModelConfig mc, WarmStartConfig warm) {
+    return String.format(Locale.ROOT, "seeds: model %d (--model-seed), demonstrations %d (--warm-seed), world %d (--world-seed)",
+        mc.seed(), warm.seed(), world.config().seed());
   }
 
   /** The 1/5/15-minute load averages from /proc/loadavg ("?" where there is none): the speed depends on them. */

@@ -200,4 +200,36 @@ class DemonstrationsTest {
     }
     return -1;
   }
+
+  @Test
+  void decisionRowsTrainOnlyTheFirstActionAndItDependsOnWhatIsKnown() {
+    int checked = 0;
+    for (Question q : world.questions()) {
+      if (q.kind().task() != QuestionKind.Task.SEARCH || !"train".equals(q.split())) {
+        continue;
+      }
+      int promptLen = tk.encode(WorldTasks.prompt(format, q)).length;
+      for (boolean minimal : new boolean[] {false, true}) {
+        Example row = demos.decision(q, minimal, 3f);
+        assertThat(row.length()).isEqualTo(promptLen + 1);
+        for (int j = 0; j < row.length(); j++) {
+          assertThat(row.lossMask()[j]).as("only the first action is trained").isEqualTo(j == promptLen ? 3f : 0f);
+        }
+        // Written out from the world, not from demo(): a minimal answer starts by recalling exactly when the first
+        // hop's entity is famous (1p; 2h0 and 2h1 whose subject is famous); everything else starts with a search.
+        boolean recalls = minimal && world.entity(q.subject()).famous() && q.kind() != QuestionKind.N1;
+        assertThat(tk.token(row.tokens()[promptLen])).as(q.kind().label() + " " + q.subject())
+            .isEqualTo(recalls ? WordTokenizer.THINK : WordTokenizer.SEARCH);
+        checked++;
+      }
+    }
+    assertThat(checked).isGreaterThan(400);
+  }
+
+  @Test
+  void decisionRowsAreOnlyForSearchQuestions() {
+    Question code = world.questions().stream().filter(q -> q.kind().task() == QuestionKind.Task.CODE).findFirst().orElseThrow();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> demos.decision(code, true, 1f))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("search questions");
+  }
 }

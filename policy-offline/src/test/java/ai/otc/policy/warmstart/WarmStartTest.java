@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.otc.policy.generation.TaskFormat;
 import ai.otc.policy.model.ModelConfig;
 import ai.otc.policy.offline.WorldTasks;
+import ai.otc.policy.store.PolicyArtifact;
 import ai.otc.policy.tokenizer.WordTokenizer;
 import ai.otc.policy.offline.tools.InProcessTools;
 import ai.otc.world.Question;
@@ -55,7 +56,7 @@ class WarmStartTest {
     World w = WorldGenerator.generate(WorldConfig.tiny(0));
     WarmStartConfig c = WarmStartConfig.defaults().withSteps(3);
     WarmStartConfig small = new WarmStartConfig(3, 8, c.learningRate(), 1, c.minimalShare(), c.factShare(), c.drillShare(),
-        c.decisionShare(), c.p1Oversample(), 1, c.observationTag(), 0);
+        c.decisionShare(), c.decisionWeight(), c.trainReadValues(), c.p1Oversample(), 1, c.observationTag(), 0);
     ModelConfig m = ModelConfig.tiny(0);
     WarmStartRunner.Outcome first = WarmStartRunner.obtain(w, m, small, tmp, false, null);
     assertThat(first.cached()).isFalse();
@@ -67,5 +68,37 @@ class WarmStartTest {
     WarmStartRunner.Outcome other = WarmStartRunner.obtain(w, m, small.withSteps(4), tmp, false, null);
     assertThat(other.cached()).isFalse();
     assertThat(other.artifact()).isNotEqualTo(first.artifact());
+  }
+
+  @Test
+  void sameFlagsGiveBitIdenticalWeightsAndTheArtifactRecordsSeedsAndMachine() {
+    World w = WorldGenerator.generate(WorldConfig.tiny(0));
+    WarmStartConfig d = WarmStartConfig.defaults();
+    WarmStartConfig small = new WarmStartConfig(6, 8, d.learningRate(), 2, d.minimalShare(), d.factShare(), d.drillShare(),
+        0.1, 4.0, false, d.p1Oversample(), 1, d.observationTag(), 3);
+    ModelConfig m = new ModelConfig(0, 32, 2, 2, 64, 128, false, "cpu", 2);
+    PolicyArtifact a = PolicyArtifact.load(WarmStartRunner.obtain(w, m, small, tmp.resolve("a"), true, null).artifact());
+    PolicyArtifact b = PolicyArtifact.load(WarmStartRunner.obtain(w, m, small, tmp.resolve("b"), true, null).artifact());
+    assertThat(b.checksum()).as("weights of two runs with the same flags").isEqualTo(a.checksum());
+    WarmStartConfig otherSeed = new WarmStartConfig(6, 8, d.learningRate(), 2, d.minimalShare(), d.factShare(),
+        d.drillShare(), 0.1, 4.0, false, d.p1Oversample(), 1, d.observationTag(), 4);
+    PolicyArtifact c = PolicyArtifact.load(WarmStartRunner.obtain(w, m, otherSeed, tmp.resolve("c"), true, null).artifact());
+    assertThat(c.checksum()).as("another demonstration seed").isNotEqualTo(a.checksum());
+
+    Map<String, Object> p = a.provenance();
+    assertThat(p).containsEntry("model_seed", 2).containsEntry("warmstart_seed", 3).containsEntry("world_seed", 0);
+    assertThat(p).containsKeys("cpu_model", "cpu_vector_extensions", "engine_threads", "engine_interop_threads",
+        "omp_wait_policy");
+    assertThat(String.valueOf(p.get("engine_threads"))).matches("\\d+");
+  }
+
+  @Test
+  void theSeedsLineNamesEverySeedAndItsFlag() {
+    World w = WorldGenerator.generate(WorldConfig.tiny(7));
+    WarmStartConfig d = WarmStartConfig.defaults();
+    WarmStartConfig c = new WarmStartConfig(6, 8, d.learningRate(), 2, d.minimalShare(), d.factShare(), d.drillShare(),
+        d.decisionShare(), d.decisionWeight(), d.trainReadValues(), d.p1Oversample(), 1, d.observationTag(), 5);
+    assertThat(WarmStartRunner.seeds(w, new ModelConfig(0, 32, 2, 2, 64, 128, false, "cpu", 3), c))
+        .isEqualTo("seeds: model 3 (--model-seed), demonstrations 5 (--warm-seed), world 7 (--world-seed)");
   }
 }

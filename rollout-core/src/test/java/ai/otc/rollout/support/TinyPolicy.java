@@ -25,7 +25,7 @@ public final class TinyPolicy {
   static WarmStartConfig warmStart() {
     WarmStartConfig d = WarmStartConfig.defaults();
     return new WarmStartConfig(800, 32, d.learningRate(), 20, d.minimalShare(), d.factShare(), d.drillShare(),
-        d.decisionShare(), d.p1Oversample(), 1, d.observationTag(), 0);
+        d.decisionShare(), d.decisionWeight(), d.trainReadValues(), d.p1Oversample(), 1, d.observationTag(), 0);
   }
 
   /** The warm-started artifact (trained once, then loaded from the cache). */

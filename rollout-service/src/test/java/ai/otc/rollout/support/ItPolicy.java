@@ -23,7 +23,7 @@ public final class ItPolicy {
 
   /** 120 steps of 16 question demonstrations, no fact rows, no drills, always with tools. */
   public static WarmStartConfig warmStart() {
-    return new WarmStartConfig(120, 16, 3e-3f, 10, 0.0, 0.0, 0.0, 0.0, 1.0, 1, "observation", 5);
+    return new WarmStartConfig(120, 16, 3e-3f, 10, 0.0, 0.0, 0.0, 0.0, 1.0, true, 1.0, 1, "observation", 5);
   }
 
   /** The warm-started artifact (version 0), trained now or read from the cache. */
