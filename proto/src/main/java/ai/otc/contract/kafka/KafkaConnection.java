@@ -87,14 +87,26 @@ public record KafkaConnection(String bootstrap, Map<String, String> security) {
    *     {@code kafka.ssl.truststore.location}, {@code %prod.kafka.security.protocol} or {@code KAFKA_SASL_MECHANISM}
    * @param lookup the value of a {@code kafka.…} key, with profiles and expressions resolved
    *     ({@code Config.getOptionalValue(name, String.class)}); a key only an inactive profile sets has none
-   * @throws IllegalArgumentException naming the key when the address is missing or a setting is invalid
+   * @throws IllegalArgumentException naming the key when the address is missing, a setting is invalid, or a
+   *     {@code kafka.…} security key is present without a value (empty, or an expression that does not resolve)
    */
   public static KafkaConnection fromConfig(Iterable<String> names, Function<String, Optional<String>> lookup) {
     String bootstrap = lookup.apply(BOOTSTRAP_KEY).orElse(null);
     Map<String, String> security = new LinkedHashMap<>();
     for (String name : names) {
-      clientKey(name).filter(KafkaConnection::isSecuritySetting).ifPresent(key ->
-          lookup.apply(PREFIX + key).ifPresent(value -> security.put(key, value)));
+      Optional<String> key = clientKey(name).filter(KafkaConnection::isSecuritySetting);
+      if (key.isEmpty()) {
+        continue;
+      }
+      Optional<String> value = lookup.apply(PREFIX + key.get());
+      if (value.isPresent()) {
+        security.put(key.get(), value.get());
+      } else if (name.equals(PREFIX + key.get())) {
+        // MicroProfile Config answers "no value" for an empty value and for a ${…} it cannot resolve: never drop a
+        // security setting silently (the client would fall back to the plain listener's defaults).
+        throw new IllegalArgumentException(name + " is set but has no value: it is empty, or a ${…} expression in it cannot"
+            + " be resolved (an environment variable or Secret the process lacks?)");
+      }
     }
     return new KafkaConnection(bootstrap, security);
   }

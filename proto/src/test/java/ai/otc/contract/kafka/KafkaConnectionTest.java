@@ -84,6 +84,10 @@ class KafkaConnectionTest {
     // A plain listener does not open the stores (the dev profile keeps the paths but switches the protocol off).
     assertThat(read(Map.of("kafka.bootstrap.servers", "b:1", "kafka.security.protocol", "PLAINTEXT",
         "kafka.ssl.truststore.location", missing)).security()).containsKey("ssl.truststore.location");
+    // A key that is there but whose value the configuration cannot give (an unresolved ${ENV}) is never dropped.
+    assertThatThrownBy(() -> KafkaConnection.fromConfig(java.util.List.of("kafka.bootstrap.servers", "kafka.sasl.jaas.config"),
+        n -> n.equals("kafka.bootstrap.servers") ? Optional.of("b:1") : Optional.empty()))
+        .hasMessageStartingWith("kafka.sasl.jaas.config is set but has no value");
     assertThatThrownBy(() -> new KafkaConnection("b:1", Map.of("max.poll.records", "1")))
         .hasMessageContaining("kafka.max.poll.records is not a Kafka connection security setting");
   }
