@@ -30,7 +30,7 @@ final class ServiceAcls {
   /** Reads the topic table does not list, with the code that makes them. */
   static final Map<String, Map<String, String>> EXTRA_READS = Map.of(
       "learner-service", Map.of(Topics.POLICY,
-          "learner-service/src/main/java/ai/otc/learner/training/LearnerLoop.java|PolicyTopic.latestVersion(bootstrap, config.topics().policy()"));
+          "learner-service/src/main/java/ai/otc/learner/training/LearnerLoop.java|PolicyTopic.latestVersion(kafka, config.topics().policy()"));
 
   private static final Pattern DEFAULT = Pattern.compile(
       "@WithDefault\\((?:ai\\.otc\\.contract\\.)?Topics\\.([A-Z_]+)\\)[^;]*?String\\s+(\\w+)\\(\\)", Pattern.DOTALL);

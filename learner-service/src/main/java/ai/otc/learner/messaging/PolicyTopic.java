@@ -1,5 +1,6 @@
 package ai.otc.learner.messaging;
 
+import ai.otc.contract.kafka.KafkaConnection;
 import ai.otc.proto.v1.PolicyManifest;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.time.Duration;
@@ -24,16 +25,13 @@ public final class PolicyTopic {
 
   private PolicyTopic() {}
 
-  /** The highest {@code version} among the committed manifests of {@code runId}, if any. */
-  public static Optional<Long> latestVersion(String bootstrap, String topic, String runId, Duration timeout) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.CLIENT_ID_CONFIG, "otc-learner-" + runId + "-policy-check");
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+  /**
+   * The highest {@code version} among the committed manifests of {@code runId}, if any.
+   *
+   * @param kafka the broker and its security settings (this consumer carries them like every client of the service)
+   */
+  public static Optional<Long> latestVersion(KafkaConnection kafka, String topic, String runId, Duration timeout) {
+    Properties p = consumerSettings(kafka, runId);
     long deadline = System.nanoTime() + timeout.toNanos();
     Optional<Long> best = Optional.empty();
     try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
@@ -62,5 +60,18 @@ public final class PolicyTopic {
       }
     }
     return best;
+  }
+
+  /** The consumer's settings: the service's connection (address and security), then read_committed without a group. */
+  static Properties consumerSettings(KafkaConnection kafka, String runId) {
+    Properties p = new Properties();
+    p.putAll(kafka.clientSettings());
+    p.put(ConsumerConfig.CLIENT_ID_CONFIG, "otc-learner-" + runId + "-policy-check");
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    return p;
   }
 }

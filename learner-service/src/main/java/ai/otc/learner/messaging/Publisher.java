@@ -2,6 +2,7 @@ package ai.otc.learner.messaging;
 
 import ai.otc.contract.Headers;
 import ai.otc.contract.kafka.ContractHeaders;
+import ai.otc.contract.kafka.KafkaConnection;
 import ai.otc.proto.v1.PolicyManifest;
 import ai.otc.proto.v1.StepMetrics;
 import java.time.Duration;
@@ -27,24 +28,33 @@ public final class Publisher implements AutoCloseable {
   private final String metricsTopic;
   private final KafkaProducer<String, byte[]> producer;
 
-  /** @param overrides {@code otc.learner.producer.*}, applied before the fixed settings */
-  public Publisher(String bootstrap, String runId, String policyTopic, String metricsTopic, Map<String, String> overrides) {
+  /**
+   * @param kafka the broker and its security settings, under everything else
+   * @param overrides {@code otc.learner.producer.*}, applied before the fixed settings
+   */
+  public Publisher(KafkaConnection kafka, String runId, String policyTopic, String metricsTopic, Map<String, String> overrides) {
     this.policyTopic = policyTopic;
     this.metricsTopic = metricsTopic;
+    this.producer = new KafkaProducer<>(settings(kafka, runId, overrides));
+    producer.initTransactions();
+  }
+
+  /** The producer's settings: connection, defaults, {@code overrides}, then the fixed ones. */
+  static Properties settings(KafkaConnection kafka, String runId, Map<String, String> overrides) {
     Properties p = new Properties();
+    p.putAll(kafka.clientSettings());
     p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
     p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "60000");
     p.putAll(overrides);
     // Fixed: what correctness depends on.
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
     p.put(ProducerConfig.CLIENT_ID_CONFIG, "otc-learner-" + runId + "-publisher");
     p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "otc-learner-" + runId);
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    this.producer = new KafkaProducer<>(p);
-    producer.initTransactions();
+    return p;
   }
 
   /** Publishes the manifest (and the step's metrics; none for version 0) atomically; returns when committed. */

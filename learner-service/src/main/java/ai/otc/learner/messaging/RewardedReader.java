@@ -1,5 +1,6 @@
 package ai.otc.learner.messaging;
 
+import ai.otc.contract.kafka.KafkaConnection;
 import ai.otc.learner.training.BatchAssembler;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,15 +38,24 @@ public final class RewardedReader implements AutoCloseable {
   private final KafkaConsumer<String, byte[]> consumer;
   private List<TopicPartition> partitions = List.of();
 
-  /** @param overrides {@code otc.learner.consumer.*}, applied before the fixed settings */
-  public RewardedReader(String bootstrap, String topic, String runId, Map<String, String> overrides) {
+  /**
+   * @param kafka the broker and its security settings, under everything else
+   * @param overrides {@code otc.learner.consumer.*}, applied before the fixed settings
+   */
+  public RewardedReader(KafkaConnection kafka, String topic, String runId, Map<String, String> overrides) {
     this.topic = topic;
+    this.consumer = new KafkaConsumer<>(settings(kafka, runId, overrides));
+  }
+
+  /** The consumer's settings: connection, defaults, {@code overrides}, then the fixed ones. */
+  static Properties settings(KafkaConnection kafka, String runId, Map<String, String> overrides) {
     Properties p = new Properties();
+    p.putAll(kafka.clientSettings());
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
     p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
     p.putAll(overrides);
     // Fixed: what correctness depends on.
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "otc-learner-" + runId);
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, "otc-learner-" + runId + "-rewarded");
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -54,7 +64,7 @@ public final class RewardedReader implements AutoCloseable {
     p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    this.consumer = new KafkaConsumer<>(p);
+    return p;
   }
 
   /** The topic's partitions, as the broker reports them now. */

@@ -3,6 +3,7 @@ package ai.otc.learner.messaging;
 import ai.otc.contract.TopicSpec;
 import ai.otc.contract.TopicTable;
 import ai.otc.contract.Topics;
+import ai.otc.contract.kafka.KafkaConnection;
 import ai.otc.contract.kafka.TopicProvisioner;
 import ai.otc.learner.config.LearnerServiceConfig;
 import java.time.Duration;
@@ -12,7 +13,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.jboss.logging.Logger;
 
 /**
@@ -28,14 +28,19 @@ public final class TopicInitializer {
 
   private TopicInitializer() {}
 
-  /** Creates what is missing; throws naming the topics when they are absent and may not be created. */
-  public static void ensureTopics(String bootstrap, LearnerServiceConfig.TopicsConfig t) {
+  /**
+   * Creates what is missing; throws naming the topics when they are absent and may not be created.
+   *
+   * @param kafka the broker and its security settings (the Admin carries them like every client of the service)
+   */
+  public static void ensureTopics(KafkaConnection kafka, LearnerServiceConfig.TopicsConfig t) {
+    String bootstrap = kafka.bootstrap();
     List<TopicSpec> specs = List.of(
         TopicTable.get(Topics.REWARDED).withName(t.rewarded()),
         TopicTable.get(Topics.REWARDED_DLQ).withName(t.dlq()),
         TopicTable.get(Topics.POLICY).withName(t.policy()),
         TopicTable.get(Topics.METRICS).withName(t.metrics()));
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+    try (Admin admin = Admin.create(adminSettings(kafka))) {
       if (t.create()) {
         List<String> created = TopicProvisioner.createMissing(admin, specs, t.replicationFactor(), TIMEOUT);
         if (!created.isEmpty()) {
@@ -54,5 +59,10 @@ public final class TopicInitializer {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);
     }
+  }
+
+  /** The Admin's settings: the service's connection (address and security) and a client id. */
+  static Map<String, Object> adminSettings(KafkaConnection kafka) {
+    return kafka.admin(Map.of("client.id", "otc-learner-topics"));
   }
 }

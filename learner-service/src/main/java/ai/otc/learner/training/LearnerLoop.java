@@ -1,5 +1,6 @@
 package ai.otc.learner.training;
 
+import ai.otc.contract.kafka.KafkaConnection;
 import ai.otc.learner.config.LearnerServiceConfig;
 import ai.otc.learner.domain.LearnerMetrics;
 import ai.otc.learner.domain.LearnerSettings;
@@ -16,7 +17,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -43,8 +43,8 @@ public class LearnerLoop {
   @Inject LearnerMetrics metrics;
   @Inject DeadLetters deadLetters;
 
-  @ConfigProperty(name = "kafka.bootstrap.servers")
-  String bootstrap;
+  /** The broker and its security settings, carried by every Kafka client of the loop. */
+  @Inject KafkaConnection kafka;
 
   private final LearnerStatus status = new LearnerStatus();
   private volatile boolean stopping;
@@ -98,16 +98,16 @@ public class LearnerLoop {
 
   /** One life; returns true when the run is done (max-steps) or the application stops. */
   private boolean life() {
-    TopicInitializer.ensureTopics(bootstrap, config.topics());
+    TopicInitializer.ensureTopics(kafka, config.topics());
     PolicyStore store = PolicyStores.open(settings.storeRoot());
     // The publisher first: its initTransactions completes (commits or aborts) whatever transaction a dead life left
     // open, so the policy topic read next shows exactly what was published.
-    try (Publisher publisher = new Publisher(bootstrap, settings.runId(), config.topics().policy(), config.topics().metrics(),
+    try (Publisher publisher = new Publisher(kafka, settings.runId(), config.topics().policy(), config.topics().metrics(),
             config.producer());
-        RewardedReader reader = new RewardedReader(bootstrap, config.topics().rewarded(), settings.runId(), config.consumer());
+        RewardedReader reader = new RewardedReader(kafka, config.topics().rewarded(), settings.runId(), config.consumer());
         LearnerRun run = LearnerRun.open(settings, config.topics().rewarded(), store, reader, publisher::publish,
             deadLetters::send, metrics, status,
-            PolicyTopic.latestVersion(bootstrap, config.topics().policy(), settings.runId(), POLICY_READ_TIMEOUT))) {
+            PolicyTopic.latestVersion(kafka, config.topics().policy(), settings.runId(), POLICY_READ_TIMEOUT))) {
       if (done(run)) {
         return true;
       }

@@ -1,5 +1,6 @@
 package ai.otc.reward.health;
 
+import ai.otc.contract.kafka.KafkaConnection;
 import ai.otc.reward.config.RewardServiceConfig;
 import ai.otc.reward.pipeline.RewardStream;
 import jakarta.annotation.PreDestroy;
@@ -10,8 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
@@ -30,8 +29,8 @@ public class StreamReadinessCheck implements HealthCheck {
   @Inject RewardStream stream;
   @Inject RewardServiceConfig config;
 
-  @ConfigProperty(name = "kafka.bootstrap.servers")
-  String bootstrap;
+  /** The broker and its security settings: the admin client carries them like every client of the service. */
+  @Inject KafkaConnection kafka;
 
   private volatile Admin admin;
 
@@ -66,7 +65,7 @@ public class StreamReadinessCheck implements HealthCheck {
     if (a == null) {
       synchronized (this) {
         if (admin == null) {
-          admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+          admin = Admin.create(kafka.admin(Map.of("client.id", config.applicationId() + "-readiness")));
         }
         a = admin;
       }

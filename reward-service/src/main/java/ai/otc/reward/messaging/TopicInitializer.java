@@ -3,6 +3,7 @@ package ai.otc.reward.messaging;
 import ai.otc.contract.TopicSpec;
 import ai.otc.contract.TopicTable;
 import ai.otc.contract.Topics;
+import ai.otc.contract.kafka.KafkaConnection;
 import ai.otc.contract.kafka.TopicProvisioner;
 import ai.otc.reward.config.RewardServiceConfig;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,12 +17,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -50,8 +49,8 @@ public class TopicInitializer {
 
   @Inject RewardServiceConfig config;
 
-  @ConfigProperty(name = "kafka.bootstrap.servers")
-  String bootstrap;
+  /** The broker and its security settings: the admin client carries them like every client of the service. */
+  @Inject KafkaConnection kafka;
 
   /** The largest record this life writes to otc.rewarded.v1 and to the dead-letter topic, in bytes. */
   public record OutputLimits(int rewarded, int dlq) {}
@@ -65,7 +64,8 @@ public class TopicInitializer {
     RewardServiceConfig.TopicsConfig t = config.topics();
     List<TopicSpec> io = List.of(spec(Topics.ROLLOUTS, t.rollouts()), spec(Topics.REWARDED, t.rewarded()),
         spec(Topics.ROLLOUTS_DLQ, t.dlq()));
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+    String bootstrap = kafka.bootstrap();
+    try (Admin admin = Admin.create(kafka.admin(Map.of("client.id", config.applicationId() + "-topics")))) {
       if (t.create()) {
         created(TopicProvisioner.createMissing(admin, io, t.replicationFactor(), TIMEOUT));
       } else {

@@ -1,5 +1,6 @@
 package ai.otc.reward.pipeline;
 
+import ai.otc.contract.kafka.KafkaConnection;
 import ai.otc.reward.config.RewardServiceConfig;
 import ai.otc.reward.domain.RewardSettings;
 import ai.otc.reward.messaging.TopicInitializer;
@@ -149,8 +150,8 @@ public class RewardStream {
   @Inject MicrometerRewardMetrics metrics;
   @Inject TopicInitializer topics;
 
-  @ConfigProperty(name = "kafka.bootstrap.servers")
-  String bootstrap;
+  /** The broker and its security settings, carried by every client of the stream and by the broker probe. */
+  @Inject KafkaConnection kafka;
 
   @ConfigProperty(name = "quarkus.http.port")
   int httpPort;
@@ -163,7 +164,7 @@ public class RewardStream {
 
   void onStart(@Observes StartupEvent ev) {
     instanceId = config.instanceId().orElseGet(() -> hostName() + "-" + httpPort);
-    StreamWorker.Params params = new StreamWorker.Params(bootstrap, config.applicationId(), instanceId,
+    StreamWorker.Params params = new StreamWorker.Params(kafka, config.applicationId(), instanceId,
         config.commitInterval(), config.progressInterval(), config.consumer(), config.producer(), settings.limits().maxRecordBytes(),
         settings.limits().maxRecordBytes());
     LOG.infof("reward %s, timeout %s (%s), commit interval %s, topics %s -> %s (dlq %s), instance %s, consumer overrides %s,"
@@ -209,7 +210,7 @@ public class RewardStream {
         }
         // A life that failed because the broker is gone does not count towards liveness: restarting the process
         // does not bring the broker back. Readiness is DOWN meanwhile (the stream is not RUNNING).
-        boolean unreachable = !brokerReachable(params.bootstrap());
+        boolean unreachable = !brokerReachable(params.kafka());
         status.brokerUnreachable = unreachable;
         int failures = unreachable ? status.consecutiveFailures : ++status.consecutiveFailures;
         status.lastError = (unreachable ? "broker unreachable: " : "") + e;
@@ -228,16 +229,16 @@ public class RewardStream {
   }
 
   /** Whether the broker answers a metadata request within 3 s. */
-  private static boolean brokerReachable(String bootstrap) {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000))) {
+  private static boolean brokerReachable(KafkaConnection kafka) {
+    try (Admin admin = Admin.create(kafka.admin(Map.of(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000,
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000)))) {
       admin.describeCluster().nodes().get(3, TimeUnit.SECONDS);
       return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
     } catch (Exception e) {
-      LOG.debugf("broker probe of %s failed: %s", bootstrap, e);
+      LOG.debugf("broker probe of %s failed: %s", kafka.bootstrap(), e);
       return false;
     }
   }

@@ -10,7 +10,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The Kafka client settings of one {@link StreamWorker} life: the service's defaults, the operator's overrides
+ * The Kafka client settings of one {@link StreamWorker} life: the service's connection (bootstrap and the
+ * {@code kafka.security.*}, {@code kafka.sasl.*}, {@code kafka.ssl.*} settings, on every client), the service's
+ * defaults, the operator's overrides
  * ({@code otc.reward.consumer."…"}, {@code otc.reward.producer."…"}) over them, then the settings exactly-once depends
  * on (fixed) and the output size limits (the producer's {@code batch.size} capped at the smallest record limit of the
  * output topics).
@@ -21,7 +23,7 @@ final class StreamClients {
 
   /** The rollouts consumer: in the service's consumer group, read_committed, no auto-commit. */
   static Properties consumer(StreamWorker.Params params) {
-    Properties p = ClientProps.readCommittedConsumer(params.bootstrap(), 5000);
+    Properties p = connected(params, ClientProps.readCommittedConsumer(params.bootstrap(), 5000));
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, params.applicationId() + "-" + params.instanceId() + "-rollouts");
     p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
     p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
@@ -37,12 +39,12 @@ final class StreamClients {
 
   /** A changelog reader (assigned, no group): read_committed. */
   static Properties reader(StreamWorker.Params params) {
-    return ClientProps.readCommittedConsumer(params.bootstrap(), 10_000);
+    return connected(params, ClientProps.readCommittedConsumer(params.bootstrap(), 10_000));
   }
 
   /** The transactional producer: idempotent, {@code acks=all}, requests and batches within the output limits. */
   static Properties producer(StreamWorker.Params params, RewardSettings settings) {
-    Properties p = new Properties();
+    Properties p = connected(params, new Properties());
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, params.bootstrap());
     p.put(ProducerConfig.CLIENT_ID_CONFIG, params.applicationId() + "-" + params.instanceId());
     p.put(ProducerConfig.LINGER_MS_CONFIG, "10");
@@ -70,4 +72,11 @@ final class StreamClients {
     return p;
   }
 
+  /** The connection's settings under {@code defaults} (security first, so a client's own settings can refine them). */
+  private static Properties connected(StreamWorker.Params params, Properties defaults) {
+    Properties p = new Properties();
+    p.putAll(params.kafka().clientSettings());
+    p.putAll(defaults);
+    return p;
+  }
 }

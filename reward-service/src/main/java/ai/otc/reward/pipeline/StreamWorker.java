@@ -1,6 +1,7 @@
 package ai.otc.reward.pipeline;
 
 import ai.otc.contract.Topics;
+import ai.otc.contract.kafka.KafkaConnection;
 import ai.otc.contract.kafka.ContractHeaders;
 import ai.otc.reward.core.GroupAssembler;
 import ai.otc.reward.core.Rejection;
@@ -56,13 +57,17 @@ final class StreamWorker implements ConsumerRebalanceListener, AutoCloseable {
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
   /** Everything one life needs besides the pipeline. */
-  record Params(String bootstrap, String applicationId, String instanceId, Duration commitInterval, Duration progressInterval,
+  record Params(KafkaConnection kafka, String applicationId, String instanceId, Duration commitInterval, Duration progressInterval,
       Map<String, String> consumerOverrides, Map<String, String> producerOverrides, int rewardedRecordLimit, int dlqRecordLimit) {
 
     /** The same with the record limits of this life's output topics. */
     Params withRecordLimits(int rewarded, int dlq) {
-      return new Params(bootstrap, applicationId, instanceId, commitInterval, progressInterval, consumerOverrides, producerOverrides,
+      return new Params(kafka, applicationId, instanceId, commitInterval, progressInterval, consumerOverrides, producerOverrides,
           rewarded, dlq);
+    }
+
+    String bootstrap() {
+      return kafka.bootstrap();
     }
 
     String groupsTopic() {

@@ -131,6 +131,12 @@ class DeadLetterIT {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("exited with")
         .hasMessageContaining("otc.reward.groups.completed-retention");
+    // A security setting whose ${…} does not resolve (a Secret the pod lacks) is not dropped: the start stops naming it.
+    assertThatThrownBy(() -> PackagedRewardService.start("bad-kafka-secret", broker.bootstrap(), Ports.free(),
+            Map.of("kafka.security.protocol", "SASL_PLAINTEXT", "kafka.sasl.jaas.config", "${OTC_IT_UNSET_SECRET}")))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("exited with")
+        .hasMessageContaining("kafka.sasl.jaas.config is set but has no value");
   }
 
   static void assertCreatedFromTheTable(String topic, TopicSpec spec) throws Exception {

@@ -1,5 +1,6 @@
 package ai.otc.rollout.loop;
 
+import ai.otc.contract.kafka.KafkaConnection;
 import ai.otc.policy.model.DjlRuntime;
 import ai.otc.rollout.config.RolloutBeans;
 import ai.otc.rollout.config.RolloutServiceConfig;
@@ -24,7 +25,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -41,8 +41,8 @@ public class RolloutService {
   @Inject RolloutServiceConfig config;
   @Inject MicrometerRolloutMetrics metrics;
 
-  @ConfigProperty(name = "kafka.bootstrap.servers")
-  String bootstrap;
+  /** The broker and its security settings, carried by every Kafka client of the service. */
+  @Inject KafkaConnection kafka;
 
   private ManagedChannel channel;
   private GatewayToolBackend gateway;
@@ -78,9 +78,9 @@ public class RolloutService {
     channel = Grpc.newChannelBuilder(c.gateway().target(), InsecureChannelCredentials.create()).build();
     gateway = new GatewayToolBackend(channel, gatewayConfig);
     follower = new PolicyFollower(c.runId(), loader, metrics, System::nanoTime, c.backoff(), c.maxBackoff());
-    feed = new PolicyFeed(KafkaClients.consumer(bootstrap, c.runId(), c.instanceIndex(), c.consumer()), c.topics().policy(),
+    feed = new PolicyFeed(KafkaClients.consumer(kafka, c.runId(), c.instanceIndex(), c.consumer()), c.topics().policy(),
         follower, metrics);
-    publisher = new TrajectoryPublisher(KafkaClients.producer(bootstrap, c.runId(), c.instanceIndex(), c.producer()),
+    publisher = new TrajectoryPublisher(KafkaClients.producer(kafka, c.runId(), c.instanceIndex(), c.producer()),
         c.topics().rollouts(), TrajectoryPublisher.transactionalId(c.runId(), c.instanceIndex()));
     loop = new RolloutLoop(new RolloutLoop.Settings(c.runId(), c.staleness(), c.maxBatches(), c.backoff(), c.maxBackoff(),
         c.progressInterval()), follower, plan, new GatewaySampling(c.runId(), c.seed(), samplerConfig, gateway, metrics),
@@ -90,7 +90,7 @@ public class RolloutService {
             + " gateway=%s deadline=%s topics=%s,%s kafka=%s", c.runId(), c.instanceIndex(), c.instanceCount(), c.world(),
         plan.trainSize(), c.seed(), c.questionsPerStep(), c.groupSize(), plan.sharePositions().length, c.staleness(),
         c.maxBatches(), c.temperature(), c.topP(), c.maxTurns(), c.maxCodeCalls(), c.topK(), c.device(), loader.root().toUri(),
-        c.gateway().target(), c.gateway().deadline(), c.topics().rollouts(), c.topics().policy(), bootstrap);
+        c.gateway().target(), c.gateway().deadline(), c.topics().rollouts(), c.topics().policy(), kafka);
     feed.start();
     loopThread = new Thread(this::runLoop, "rollout-generation");
     loopThread.setDaemon(true);
@@ -113,7 +113,7 @@ public class RolloutService {
     long wait = 1000;
     while (!stopping) {
       try {
-        TopicInitializer.ensure(KafkaClients.admin(bootstrap, config.runId(), config.instanceIndex()), config.topics().rollouts(),
+        TopicInitializer.ensure(KafkaClients.admin(kafka, config.runId(), config.instanceIndex()), config.topics().rollouts(),
             config.topics().policy(), config.topics().create(), config.topics().replicationFactor());
         break;
       } catch (RuntimeException e) {

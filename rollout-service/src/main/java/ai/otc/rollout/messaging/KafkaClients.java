@@ -1,10 +1,13 @@
 package ai.otc.rollout.messaging;
 
+import ai.otc.contract.kafka.KafkaConnection;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The Kafka client settings of the service: the service's defaults, then the user's {@code otc.rollout.producer.*} /
+ * The Kafka client settings of the service: the connection (bootstrap address and {@code kafka.security.protocol},
+ * {@code kafka.sasl.*}, {@code kafka.ssl.*}, the same for every client, the Admin included), the service's defaults,
+ * then the user's {@code otc.rollout.producer.*} /
  * {@code otc.rollout.consumer.*} overrides, then (in {@link TrajectoryPublisher} and {@code PolicyFeed}) the settings
  * correctness depends on, which no override can change. {@code client.id} names the service, run, instance and role.
  */
@@ -12,9 +15,8 @@ public final class KafkaClients {
   private KafkaClients() {}
 
   /** The trajectory producer's settings before the fixed ones (idempotence, acks, transactional id). */
-  public static Map<String, Object> producer(String bootstrap, String runId, int index, Map<String, String> overrides) {
-    Map<String, Object> p = new HashMap<>();
-    p.put("bootstrap.servers", bootstrap);
+  public static Map<String, Object> producer(KafkaConnection kafka, String runId, int index, Map<String, String> overrides) {
+    Map<String, Object> p = new HashMap<>(kafka.clientSettings());
     p.put("client.id", "rollout-service-" + runId + "-" + index + "-producer");
     // Kafka 4 defaults to linger.ms=5; a batch is sent at once and committed, so waiting gains nothing
     p.put("linger.ms", "1");
@@ -31,19 +33,17 @@ public final class KafkaClients {
   }
 
   /** The policy consumer's settings before the fixed ones (no group, read_committed, no auto-commit). */
-  public static Map<String, Object> consumer(String bootstrap, String runId, int index, Map<String, String> overrides) {
-    Map<String, Object> p = new HashMap<>();
-    p.put("bootstrap.servers", bootstrap);
+  public static Map<String, Object> consumer(KafkaConnection kafka, String runId, int index, Map<String, String> overrides) {
+    Map<String, Object> p = new HashMap<>(kafka.clientSettings());
     p.put("client.id", "rollout-service-" + runId + "-" + index + "-policy");
     p.put("fetch.max.wait.ms", "100");
     p.putAll(overrides);
     return p;
   }
 
-  /** Admin client settings. */
-  public static Map<String, Object> admin(String bootstrap, String runId, int index) {
-    Map<String, Object> p = new HashMap<>();
-    p.put("bootstrap.servers", bootstrap);
+  /** Admin client settings (the topic check): the connection, a client id and timeouts. */
+  public static Map<String, Object> admin(KafkaConnection kafka, String runId, int index) {
+    Map<String, Object> p = new HashMap<>(kafka.clientSettings());
     p.put("client.id", "rollout-service-" + runId + "-" + index + "-admin");
     p.put("request.timeout.ms", "10000");
     p.put("default.api.timeout.ms", "15000");

@@ -2,6 +2,7 @@ package ai.otc.gateway.config;
 
 import ai.otc.contract.TopicTable;
 import ai.otc.contract.Topics;
+import ai.otc.contract.kafka.KafkaConnection;
 import ai.otc.gateway.auth.TenantDirectory;
 import ai.otc.gateway.cache.CodeFlights;
 import ai.otc.gateway.cache.IdempotencyStore;
@@ -26,12 +27,13 @@ import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 /**
@@ -178,14 +180,33 @@ public class GatewayBeans {
   @Produces
   @ApplicationScoped
   @Startup
-  UsageMeter meter(GatewayConfig c, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
-    Map<String, Object> props = new LinkedHashMap<>(c.metering().producer());
-    props.put("bootstrap.servers", bootstrap);
-    props.putIfAbsent("client.id", "tool-gateway-metering");
+  UsageMeter meter(GatewayConfig c, KafkaConnection kafka) {
+    Map<String, Object> props = meteringClientSettings(kafka, c.metering().producer());
     TopicGate gate = new TopicGate(props, TopicTable.get(Topics.TOOL_USAGE).withName(c.metering().topic()),
         c.metering().createTopic(), c.metering().replicationFactor(), c.metering().resendInterval());
     return new UsageMeter(props, gate, c.metering().spoolDir(), c.metering().resendInterval(), c.metering().segmentEvents(),
         c.metering().maxQueuedSends());
+  }
+
+  /**
+   * The metering clients' settings (the producer, and the usage topic gate's Admin, which takes the address and the
+   * {@code security.*}, {@code sasl.*}, {@code ssl.*} keys of these): the service's connection
+   * ({@code kafka.bootstrap.servers}, {@code kafka.security.protocol}, {@code kafka.sasl.*}, {@code kafka.ssl.*}), then
+   * {@code otc.gateway.metering.producer."…"}; the address is always {@code kafka.bootstrap.servers}.
+   */
+  static Map<String, Object> meteringClientSettings(KafkaConnection kafka, Map<String, String> producerOverrides) {
+    Map<String, Object> props = new LinkedHashMap<>(kafka.clientSettings());
+    props.putAll(producerOverrides);
+    props.put("bootstrap.servers", kafka.bootstrap());
+    props.putIfAbsent("client.id", "tool-gateway-metering");
+    return props;
+  }
+
+  /** The broker connection of the service, read once; a bad value stops the start naming its key. */
+  @Produces
+  @Singleton
+  KafkaConnection kafkaConnection(Config config) {
+    return KafkaConnection.fromConfig(config.getPropertyNames(), name -> config.getOptionalValue(name, String.class));
   }
 
   void closeMeter(@Disposes UsageMeter m) {
