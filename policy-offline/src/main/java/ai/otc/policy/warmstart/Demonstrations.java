@@ -267,14 +267,13 @@ public final class Demonstrations {
   }
 
   /**
-   * The first decision of {@code q}'s demonstration alone: its prompt as context and only the first action token
-   * trained ({@code <think>} when the minimal-call style recalls the first hop, {@code <search>} otherwise). The label
-   * follows exactly the demonstration {@link #demo} would give in the same style, so these rows change no target
-   * distribution; they give the choice between answering from memory and searching more weight than the one token it
-   * holds in a whole demonstration, which is what makes that choice depend on whether the entity is known (in whole
-   * demonstrations the model learned only the average rate: the same on famous and unknown entities). The trained
-   * token counts {@code weight} times in the batch loss (a mean over trained tokens): at weight 1 a decision row holds
-   * about 1 % of a batch's loss even at a 10 % row share, too little to learn the distinction in the step budget.
+   * The action choices of {@code q}'s demonstration alone: the whole demonstration as context, and trained only the
+   * tokens that choose the next action ({@code <think>} to recall, {@code <search>} to call, {@code <answer>} to stop)
+   * right after the prompt, after an observation and after a recall. The labels are exactly those {@link #demo} gives
+   * in the same style, so these rows change no target distribution; they give each choice between answering from
+   * memory and searching the weight of a whole demonstration ({@code weight}: the batch loss is a weighted mean over
+   * trained tokens), which is what makes the choice depend on whether the entity is known. In whole demonstrations the
+   * model learned only the average rate: the same on famous and unknown entities.
    */
   public Example decision(Question q, boolean minimal, float weight) {
     if (q.kind().task() != QuestionKind.Task.SEARCH) {
@@ -282,10 +281,21 @@ public final class Demonstrations {
     }
     Example whole = demo(q, minimal);
     int promptLength = tk.encode(WorldTasks.prompt(format, q)).length;
-    int[] tokens = java.util.Arrays.copyOf(whole.tokens(), promptLength + 1);
-    float[] mask = new float[tokens.length];
-    mask[promptLength] = weight;
-    return new Example(tokens, mask, q.kind().label() + (minimal ? "/min" : "/over") + "/decision");
+    int[] t = whole.tokens();
+    float[] mask = new float[t.length];
+    int think = tk.id(WordTokenizer.THINK);
+    int search = tk.id(WordTokenizer.SEARCH);
+    int answer = tk.id(WordTokenizer.ANSWER);
+    int thinkEnd = tk.id(WordTokenizer.THINK_END);
+    int obsClose = tk.id(tk.observationClose());
+    for (int j = promptLength; j < t.length; j++) {
+      boolean action = t[j] == think || t[j] == search || t[j] == answer;
+      boolean afterTurn = j == promptLength || t[j - 1] == thinkEnd || t[j - 1] == obsClose;
+      if (action && afterTurn) {
+        mask[j] = weight;
+      }
+    }
+    return new Example(t, mask, q.kind().label() + (minimal ? "/min" : "/over") + "/decision");
   }
 
   /** A search whose query was read from the previous observation (the bridge entity of a two-hop question). */

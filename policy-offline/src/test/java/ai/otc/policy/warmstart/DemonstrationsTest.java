@@ -202,7 +202,7 @@ class DemonstrationsTest {
   }
 
   @Test
-  void decisionRowsTrainOnlyTheFirstActionAndItDependsOnWhatIsKnown() {
+  void decisionRowsTrainOnlyTheActionChoicesAndTheFirstDependsOnWhatIsKnown() {
     int checked = 0;
     for (Question q : world.questions()) {
       if (q.kind().task() != QuestionKind.Task.SEARCH || !"train".equals(q.split())) {
@@ -211,15 +211,25 @@ class DemonstrationsTest {
       int promptLen = tk.encode(WorldTasks.prompt(format, q)).length;
       for (boolean minimal : new boolean[] {false, true}) {
         Example row = demos.decision(q, minimal, 3f);
-        assertThat(row.length()).isEqualTo(promptLen + 1);
+        assertThat(row.tokens()).isEqualTo(demos.demo(q, minimal).tokens());
+        java.util.List<String> trained = new java.util.ArrayList<>();
         for (int j = 0; j < row.length(); j++) {
-          assertThat(row.lossMask()[j]).as("only the first action is trained").isEqualTo(j == promptLen ? 3f : 0f);
+          if (row.lossMask()[j] != 0f) {
+            assertThat(row.lossMask()[j]).isEqualTo(3f);
+            assertThat(j).isGreaterThanOrEqualTo(promptLen);
+            trained.add(tk.token(row.tokens()[j]));
+          }
         }
-        // Written out from the world, not from demo(): a minimal answer starts by recalling exactly when the first
-        // hop's entity is famous (1p; 2h0 and 2h1 whose subject is famous); everything else starts with a search.
+        // Written out from the world, not from demo(): the choices are one per turn (a recall, each search, the
+        // answer); the first recalls exactly when the minimal style may and the first hop's entity is famous.
         boolean recalls = minimal && world.entity(q.subject()).famous() && q.kind() != QuestionKind.N1;
-        assertThat(tk.token(row.tokens()[promptLen])).as(q.kind().label() + " " + q.subject())
+        assertThat(trained.get(0)).as(q.kind().label() + " " + q.subject())
             .isEqualTo(recalls ? WordTokenizer.THINK : WordTokenizer.SEARCH);
+        assertThat(trained.get(trained.size() - 1)).isEqualTo(WordTokenizer.ANSWER);
+        boolean twoHop = q.kind() != QuestionKind.P1 && q.kind() != QuestionKind.N1;
+        int turns = !minimal ? (twoHop ? 3 : 2) : q.kind() == QuestionKind.H2_0 || q.kind() == QuestionKind.P1 ? 2
+            : q.kind() == QuestionKind.N1 ? 2 : 3;
+        assertThat(trained).as(q.kind().label() + (minimal ? " minimal" : " over-use")).hasSize(turns);
         checked++;
       }
     }

@@ -101,4 +101,42 @@ class WarmStartTest {
     assertThat(WarmStartRunner.seeds(w, new ModelConfig(0, 32, 2, 2, 64, 128, false, "cpu", 3), c))
         .isEqualTo("seeds: model 3 (--model-seed), demonstrations 5 (--warm-seed), world 7 (--world-seed)");
   }
+
+  @Test
+  void decisionRowsDrawQuestionsAboutFamiliarUnknownsThreeTimesAsOften() {
+    World w = WorldGenerator.generate(WorldConfig.defaults());
+    WordTokenizer tk = WorldTasks.tokenizer();
+    WarmStartConfig d = WarmStartConfig.defaults();
+    WarmStartConfig c = new WarmStartConfig(10, 8, d.learningRate(), 1, d.minimalShare(), 0.1, 0.1, 0.7, 16,
+        true, d.p1Oversample(), 1, d.observationTag(), 0);
+    WarmStart ws = new WarmStart(w, new TaskFormat(tk, new InProcessTools(w.corpus()), 1), c);
+    Set<String> familiar = w.famous().stream().map(ai.otc.world.Entity::friend)
+        .filter(n -> !w.entity(n).famous()).collect(Collectors.toSet());
+    // expected share, from the train split: weight 3 for a non-famous subject that is a famous entity's friend
+    double weightFamiliar = 0;
+    double weightAll = 0;
+    for (Question q : w.split(Split.TRAIN)) {
+      if (q.kind().task() == ai.otc.world.QuestionKind.Task.SEARCH) {
+        double wt = familiar.contains(q.subject()) ? 3 : 1;
+        weightAll += wt;
+        weightFamiliar += familiar.contains(q.subject()) ? wt : 0;
+      }
+    }
+    Random rng = new Random(2);
+    int decisions = 0;
+    int aboutFamiliar = 0;
+    for (int i = 0; i < 20_000; i++) {
+      Example ex = ws.draw(rng);
+      if (!ex.tag().endsWith("/decision")) {
+        continue;
+      }
+      decisions++;
+      String[] words = tk.decode(ex.tokens()).split(" \\? ")[0].split(" ");
+      String subject = words[words.length - 2] + " " + words[words.length - 1];
+      aboutFamiliar += familiar.contains(subject) ? 1 : 0;
+    }
+    assertThat(decisions / 20_000.0).isCloseTo(0.7, org.assertj.core.data.Offset.offset(0.02));
+    assertThat(familiar).isNotEmpty();
+    assertThat(aboutFamiliar / (double) decisions).isCloseTo(weightFamiliar / weightAll, org.assertj.core.data.Offset.offset(0.02));
+  }
 }
