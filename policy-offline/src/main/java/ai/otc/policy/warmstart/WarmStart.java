@@ -138,18 +138,7 @@ public final class WarmStart {
     if (!trainSearch.isEmpty() && u < config.drillShare() + config.factShare() + config.decisionShare()) {
       return demos.decision(decisionQuestion(rng), rng.nextDouble() < config.minimalShare(), (float) config.decisionWeight());
     }
-    double r = rng.nextDouble() * cumWeight[cumWeight.length - 1];
-    int lo = 0;
-    int hi = cumWeight.length - 1;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (cumWeight[mid] > r) {
-        hi = mid;
-      } else {
-        lo = mid + 1;
-      }
-    }
-    return demos.demo(train.get(lo), rng.nextDouble() < config.minimalShare());
+    return demos.demo(train.get(weighted(cumWeight, rng)), rng.nextDouble() < config.minimalShare());
   }
 
   /**
@@ -160,9 +149,23 @@ public final class WarmStart {
    * 8 % of the others).
    */
   private Question decisionQuestion(Random rng) {
-    double r = rng.nextDouble() * decisionCum[decisionCum.length - 1];
-    int i = java.util.Arrays.binarySearch(decisionCum, r);
-    return trainSearch.get(Math.min(trainSearch.size() - 1, i < 0 ? -i - 1 : i + 1));
+    return trainSearch.get(weighted(decisionCum, rng));
+  }
+
+  /** An index drawn with probability proportional to its weight, given the cumulative weights {@code cum}. */
+  private static int weighted(double[] cum, Random rng) {
+    double r = rng.nextDouble() * cum[cum.length - 1];
+    int lo = 0;
+    int hi = cum.length - 1;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (cum[mid] > r) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return lo;
   }
 
   /** Summary of a finished run. */
