@@ -247,6 +247,13 @@ public final class GatewayToolBackend implements ToolBackend {
   }
 
   private CodeOutcome runProgram(CodeCall c) {
+    if (c.program().isBlank()) {
+      // the gateway refuses an empty program (INVALID_ARGUMENT, no usage event): it is answered here as python runs
+      // it (no output, exit 0) and recorded as counted but never sent (not metered), like a blank search query
+      stats.recordCall(GatewayStats.CODE, CallStatus.NOT_EXECUTED, 0, false);
+      return new CodeOutcome(new Execution("", "", 0, false), new CallInfo(CallStatus.NOT_EXECUTED, true, 0, false, 0,
+          "an empty program is not sent to the gateway: no output"));
+    }
     long t0 = System.nanoTime();
     RetryRules rules = new RetryRules(config.retry(), () -> ThreadLocalRandom.current().nextDouble());
     ExecuteCodeRequest.Builder req = ExecuteCodeRequest.newBuilder().setCode(c.program())
@@ -321,6 +328,9 @@ public final class GatewayToolBackend implements ToolBackend {
   private static CallStatus failedStatus(RetryRules.Decision decision, Status.Code fallback) {
     Status.Code code = decision instanceof RetryRules.Decision.GiveUp g ? g.code() : fallback;
     return switch (code) {
+      // the gateway validates before a request becomes a tool call: a refused one is never metered (no usage event),
+      // so the trajectory must not count it as sent
+      case INVALID_ARGUMENT -> CallStatus.NOT_EXECUTED;
       case RESOURCE_EXHAUSTED -> CallStatus.RATE_LIMITED;
       case DEADLINE_EXCEEDED -> CallStatus.TIMEOUT;
       default -> CallStatus.UNAVAILABLE;

@@ -137,6 +137,14 @@ class GatewayToolBackendIT {
       assertThat(bad.info().delivered()).isTrue();
       assertThat(bad.info().status()).isEqualTo(CallStatus.ERROR);
       assertThat(format.codeObservation(bad.execution())).contains("ZeroDivisionError");
+      // refused before they become tool calls (the gateway makes no usage event): counted in m, never sent or metered
+      List<CodeOutcome> refused = gw.executeBatch(List.of(new CodeCall(" \n", ref("empty", 0)),
+          new CodeCall("print ( 1 )\n" + "#".repeat(70_000), ref("huge", 0))));
+      assertThat(refused).allSatisfy(o -> assertThat(o.info().status()).isEqualTo(CallStatus.NOT_EXECUTED));
+      assertThat(refused.get(0).info().delivered()).as("an empty program's empty output is delivered").isTrue();
+      assertThat(refused.get(0).execution().stdout()).isEmpty();
+      assertThat(refused.get(0).execution().exitCode()).isZero();
+      assertThat(gw.stats().snapshot().calls(GatewayStats.CODE, CallStatus.NOT_EXECUTED)).isEqualTo(2L);
     }
   }
 
