@@ -58,10 +58,10 @@ public final class ModelOptions {
   @Option(names = "--drill-share", description = "share of copy drills (invented people: read, copy into and out of <think>) per batch (default ${DEFAULT-VALUE})")
   double drillShare = W.drillShare();
 
-  @Option(names = "--decision-share", description = "share of first-decision rows (a train question's prompt and its first action only) per batch (default ${DEFAULT-VALUE})")
+  @Option(names = "--decision-share", description = "share of decision rows (a train question's demonstration with only its action choices trained) per batch (default ${DEFAULT-VALUE})")
   double decisionShare = W.decisionShare();
 
-  @Option(names = "--decision-weight", description = "loss weight of a first-decision row's trained token (default ${DEFAULT-VALUE})")
+  @Option(names = "--decision-weight", description = "loss weight of each action-choice token of a decision row (default ${DEFAULT-VALUE})")
   double decisionWeight = W.decisionWeight();
 
   @Option(names = "--train-read-values", arity = "1", paramLabel = "true|false",

@@ -45,13 +45,14 @@ public final class Acceptance {
    */
   public static Result measure(Evaluator ev, List<Question> questions, int samples, long seed) {
     EvalReport greedy = new EvalReport("greedy", ev.run(questions, SamplingConfig.greedy(), false));
-    List<Question> direct = filter(questions, q -> q.kind() == QuestionKind.P1 || q.kind() == QuestionKind.H2_0
+    // sampled: where a direct answer is right (1p, 2h0) and where it can only be a guess (1n)
+    List<Question> sampledSet = filter(questions, q -> q.kind() == QuestionKind.P1 || q.kind() == QuestionKind.H2_0
         || q.kind() == QuestionKind.N1);
     List<Question> recallSet = filter(questions, q -> q.kind().directlyAnswerable());
     EvalReport forced = new EvalReport("forced-recall", ev.run(recallSet, SamplingConfig.greedy(), true));
     List<Question> repeated = new ArrayList<>();
     for (int i = 0; i < samples; i++) {
-      repeated.addAll(direct);
+      repeated.addAll(sampledSet);
     }
     EvalReport sampled = new EvalReport("t=1", ev.run(repeated, SamplingConfig.sample(1f, 1f, seed), false));
 

@@ -25,7 +25,7 @@ import java.util.Random;
  * <p>Mixture per batch row: with probability {@code drillShare} a copy drill about invented people
  * ({@link Demonstrations#drill}: reading an observation, copying names into and answers out of {@code <think>}, with
  * nothing to memorise); with probability {@code factShare} a fact sequence of a famous entity; with probability
- * {@code decisionShare} the first decision of a train search question alone ({@link Demonstrations#decision}); otherwise a train
+ * {@code decisionShare} the action choices of a train search question alone ({@link Demonstrations#decision}); otherwise a train
  * question (1p weighted by {@code p1Oversample}) demonstrated in the minimal-call style with probability
  * {@code minimalShare}, else in the over-use style. Held-out (dev/test) questions are never shown; their facts are
  * known only through the fact sequences. Rows are drawn several batches at a time and grouped by length, so little

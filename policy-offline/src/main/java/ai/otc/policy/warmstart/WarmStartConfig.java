@@ -13,11 +13,11 @@ import java.util.Locale;
  * @param minimalShare   share of question demonstrations in the minimal-call style (the rest over-use tools)
  * @param factShare      share of batch rows that are fact sequences of famous entities (parametric knowledge)
  * @param drillShare     share of batch rows that are copy drills about invented people ({@link Demonstrations#drill})
- * @param decisionShare  share of batch rows that are first decisions of train search questions alone
+ * @param decisionShare  share of batch rows that are the action choices of train search questions alone
  *                       ({@link Demonstrations#decision}): the choice between answering from memory and searching,
  *                       trained on more rows than whole demonstrations afford, so that it depends on what the model
  *                       knows
- * @param decisionWeight the weight of a decision row's one trained token in the batch loss (a weighted mean over
+ * @param decisionWeight the weight of each action-choice token of a decision row in the batch loss (a weighted mean over
  *                       trained tokens; a whole demonstration trains 15-25 tokens)
  * @param trainReadValues whether demonstrations train the values they read from tool output (answers after a search,
  *                       a two-hop search's second name, a program's printed result); when false those are context, as
