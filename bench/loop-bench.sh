@@ -46,11 +46,12 @@ TIMEFORMAT='%U %S %R'
   > "$OUT/in-process.log" 2> "$OUT/in-process.err"; } 2> "$OUT/in-process.cpu"
 
 # 2. The platform: ./otc train, rollout metrics scraped while it runs (its counters die with it).
-# LOOP_BENCH_SET: --set PART:KEY=VALUE flags for ./otc train. Default: the reward service commits its transaction
-# 20 ms after its first record instead of the platform's 200 ms (a K=0 step waits for that commit; see bench/README.md).
+# LOOP_BENCH_SET: --set PART:KEY=VALUE flags for ./otc train (default none). A K=0 step waits for the reward service's
+# commit; it commits as soon as its input is drained (otc.reward.commit-when-idle, see bench/README.md); A/B it with
+# LOOP_BENCH_BASELINE_SET="--set reward:otc.reward.commit-when-idle=false".
 # LOOP_BENCH_BASELINE_SET (when set, even empty): the platform runs twice in this command, first with these flags
 # ("baseline/"), then with LOOP_BENCH_SET ("platform/"), so a setting's effect is measured against its own baseline.
-LOOP_BENCH_SET="${LOOP_BENCH_SET---set reward:otc.reward.commit-interval=20ms}"
+LOOP_BENCH_SET="${LOOP_BENCH_SET-}"
 
 # CPU seconds of each part so far ("name utime+stime cutime+cstime", reaped children such as the sandboxes included)
 cpu_sample() { # RUN DIR

@@ -5,7 +5,8 @@ import ai.djl.engine.Engine;
 
 /**
  * Engine setup shared by everything that touches DJL: offline mode and telemetry off (STACK.md), the PyTorch thread
- * counts (must be set before the engine loads), and device resolution from config.
+ * counts (must be set before the engine loads), OpenMP's wait policy and oneMKL's code path ({@link MklCodePath}), and
+ * device resolution from config.
  */
 public final class DjlRuntime {
   private static volatile boolean initialised;
@@ -28,6 +29,7 @@ public final class DjlRuntime {
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
       }
       ompWaitPolicy();
+      MklCodePath.applyBeforeEngineLoads();
       initialised = true;
     }
     return Engine.getEngine("PyTorch");

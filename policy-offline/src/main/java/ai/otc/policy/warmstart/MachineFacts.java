@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
 /**
  * What decides a warm start's numerics besides its flags, recorded in every artifact's provenance: the CPU's vector
  * extensions (libtorch's MKL and oneDNN pick their kernels, and so their rounding, from them), the CPU model, the
- * engine's intra- and inter-op thread counts and the OpenMP wait policy. Two machines that train the same flags to
- * different weights can then be told apart by their artifacts.
+ * engine's intra- and inter-op thread counts, the OpenMP wait policy and the code path libtorch's oneMKL selected.
+ * Two machines that train the same flags to different weights can then be told apart by their artifacts.
  */
 public final class MachineFacts {
   /** The flags of {@code /proc/cpuinfo} that select a kernel family (SIMD width and fused instructions). */
@@ -33,6 +33,7 @@ public final class MachineFacts {
     String wait = System.getenv("OMP_WAIT_POLICY");
     m.put("omp_wait_policy", wait == null ? System.getProperty("otc.omp.wait_policy", "PASSIVE") + " (set by DjlRuntime)" : wait);
     m.put("os_arch", System.getProperty("os.arch"));
+    m.put("mkl_code_path", ai.otc.policy.model.MklCodePath.describe());
     return m;
   }
 

@@ -83,6 +83,15 @@ public interface RewardServiceConfig {
   @DurationMin(millis = 1)
   Duration commitInterval();
 
+  /**
+   * Whether an open transaction also commits as soon as the rollouts input is drained (a 5 ms poll comes back empty)
+   * rather than only when {@code commit-interval} has passed. A synchronous trainer (staleness 0) waits for the last
+   * group of its batch, so this takes the interval off every step; under a continuous stream the input is never
+   * drained and commits stay one per interval. {@code false}: commit by the interval only.
+   */
+  @WithDefault("true")
+  boolean commitWhenIdle();
+
   /** How often the stream logs a progress line (rate, where the loop's time went, pending groups, lag) while it has work. */
   @WithDefault("30s")
   @DurationMin(millis = 100)

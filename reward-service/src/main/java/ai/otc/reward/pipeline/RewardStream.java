@@ -165,11 +165,11 @@ public class RewardStream {
   void onStart(@Observes StartupEvent ev) {
     instanceId = config.instanceId().orElseGet(() -> hostName() + "-" + httpPort);
     StreamWorker.Params params = new StreamWorker.Params(kafka, config.applicationId(), instanceId,
-        config.commitInterval(), config.progressInterval(), config.consumer(), config.producer(), settings.limits().maxRecordBytes(),
+        config.commitInterval(), config.commitWhenIdle(), config.progressInterval(), config.consumer(), config.producer(), settings.limits().maxRecordBytes(),
         settings.limits().maxRecordBytes());
-    LOG.infof("reward %s, timeout %s (%s), commit interval %s, topics %s -> %s (dlq %s), instance %s, consumer overrides %s,"
+    LOG.infof("reward %s, timeout %s (%s), commit interval %s (when idle: %s), topics %s -> %s (dlq %s), instance %s, consumer overrides %s,"
             + " producer overrides %s", settings.reward().label(), settings.groupTimeout(), settings.timeoutPolicy().cliName(),
-        config.commitInterval(), settings.rolloutsTopic(), settings.rewardedTopic(), settings.dlqTopic(), instanceId,
+        config.commitInterval(), config.commitWhenIdle(), settings.rolloutsTopic(), settings.rewardedTopic(), settings.dlqTopic(), instanceId,
         config.consumer(), config.producer());
     metrics.observe(status, table);
     thread = new Thread(() -> runLives(params), "reward-stream");

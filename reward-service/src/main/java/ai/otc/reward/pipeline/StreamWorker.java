@@ -53,17 +53,23 @@ final class StreamWorker implements ConsumerRebalanceListener, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(StreamWorker.class);
   private static final String HW = "hw=";
   private static final Duration POLL = Duration.ofMillis(100);
+  /**
+   * The poll while a transaction is open and {@code commitWhenIdle} is on: an empty answer this short means the input
+   * is drained for now, and the transaction commits at once instead of at the end of the commit interval.
+   */
+  private static final Duration IDLE_PROBE_POLL = Duration.ofMillis(5);
   private static final Duration RESTORE_POLL = Duration.ofMillis(200);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
   /** Everything one life needs besides the pipeline. */
-  record Params(KafkaConnection kafka, String applicationId, String instanceId, Duration commitInterval, Duration progressInterval,
-      Map<String, String> consumerOverrides, Map<String, String> producerOverrides, int rewardedRecordLimit, int dlqRecordLimit) {
+  record Params(KafkaConnection kafka, String applicationId, String instanceId, Duration commitInterval, boolean commitWhenIdle,
+      Duration progressInterval, Map<String, String> consumerOverrides, Map<String, String> producerOverrides, int rewardedRecordLimit,
+      int dlqRecordLimit) {
 
     /** The same with the record limits of this life's output topics. */
     Params withRecordLimits(int rewarded, int dlq) {
-      return new Params(kafka, applicationId, instanceId, commitInterval, progressInterval, consumerOverrides, producerOverrides,
-          rewarded, dlq);
+      return new Params(kafka, applicationId, instanceId, commitInterval, commitWhenIdle, progressInterval, consumerOverrides,
+          producerOverrides, rewarded, dlq);
     }
 
     String bootstrap() {
@@ -138,7 +144,8 @@ final class StreamWorker implements ConsumerRebalanceListener, AutoCloseable {
     long nextPunctuate = clock.getAsLong() + settings.punctuateInterval().toMillis();
     while (!stop.getAsBoolean()) {
       long t0 = System.nanoTime();
-      ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
+      boolean probing = inTransaction && params.commitWhenIdle();
+      ConsumerRecords<String, byte[]> records = consumer.poll(probing ? IDLE_PROBE_POLL : POLL);
       long t1 = System.nanoTime();
       pollNanos += t1 - t0;
       recordsSinceReport += records.count();
@@ -188,7 +195,9 @@ final class StreamWorker implements ConsumerRebalanceListener, AutoCloseable {
         status.lag(lag());
         nextPunctuate = now + settings.punctuateInterval().toMillis();
       }
-      if (inTransaction && now - transactionStartMs >= params.commitInterval().toMillis()) {
+      // A drained input commits at once: a synchronous trainer waits for exactly this transaction (its last group).
+      boolean idle = probing && records.isEmpty();
+      if (inTransaction && (idle || now - transactionStartMs >= params.commitInterval().toMillis())) {
         long c0 = System.nanoTime();
         commit();
         commitNanos += System.nanoTime() - c0;

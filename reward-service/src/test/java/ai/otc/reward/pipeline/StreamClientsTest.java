@@ -33,7 +33,7 @@ class StreamClientsTest {
 
   static StreamWorker.Params params(KafkaConnection kafka, Map<String, String> consumerOverrides, Map<String, String> producerOverrides,
       int rewarded, int dlq) {
-    return new StreamWorker.Params(kafka, "app", "i1", Duration.ofMillis(100), Duration.ofSeconds(30), consumerOverrides,
+    return new StreamWorker.Params(kafka, "app", "i1", Duration.ofMillis(100), true, Duration.ofSeconds(30), consumerOverrides,
         producerOverrides, rewarded, dlq);
   }
 
