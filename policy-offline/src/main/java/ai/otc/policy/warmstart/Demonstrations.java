@@ -33,6 +33,8 @@ public final class Demonstrations {
 
   /** Names that belong to no entity and no passage of the world: the subjects of copy drills. */
   private final List<String> drillNames;
+  /** The names of the world's non-famous entities: the subjects of real-name drills ({@link #drill(Drill, Random, boolean)}). */
+  private final List<String> realNames;
   /** Expressions the world asks about (code drills avoid them). */
   private final Set<String> mathSubjects = new HashSet<>();
 
@@ -59,6 +61,7 @@ public final class Demonstrations {
     world.entities().forEach(e -> used.add(e.name()));
     world.corpus().forEach(p -> used.add(p.title()));
     this.drillNames = WorldGenerator.allNames().stream().filter(n -> !used.contains(n)).toList();
+    this.realNames = world.entities().stream().filter(e -> !e.famous()).map(Entity::name).toList();
     world.questions().stream().filter(q -> q.kind().task() == QuestionKind.Task.CODE).forEach(q -> mathSubjects.add(q.subject()));
   }
 
@@ -87,13 +90,24 @@ public final class Demonstrations {
    * choice between searching and answering directly: the demonstrations alone set that.
    */
   public Example drill(Drill kind, Random rng) {
+    return drill(kind, rng, false);
+  }
+
+  /**
+   * A copy drill as {@link #drill(Drill, Random)}; with {@code realNames} its people carry the names of the world's
+   * non-famous entities (fresh random attributes all the same: a counterfactual observation). A name the model has
+   * met in train questions then predicts nothing about the value, so the answer can only be copied from the
+   * observation, as on a held-out question about that entity. Code drills ignore the flag.
+   */
+  public Example drill(Drill kind, Random rng, boolean realNames) {
     if (kind == Drill.CODE) {
       return codeDrill(rng);
     }
-    String n = drillNames.get(rng.nextInt(drillNames.size()));
-    String m = drillNames.get(rng.nextInt(drillNames.size()));
+    List<String> pool = realNames && this.realNames.size() >= 3 ? this.realNames : drillNames;
+    String n = pool.get(rng.nextInt(pool.size()));
+    String m = pool.get(rng.nextInt(pool.size()));
     while (m.equals(n)) {
-      m = drillNames.get(rng.nextInt(drillNames.size()));
+      m = pool.get(rng.nextInt(pool.size()));
     }
     Map<String, String> an = WorldGenerator.randomAttributes(rng);
     Map<String, String> am = WorldGenerator.randomAttributes(rng);
@@ -111,7 +125,7 @@ public final class Demonstrations {
         b.model(n + " " + WordTokenizer.SEARCH_END);
         b.context(invented(pn, n));
         if (twoHop) {
-          String friendOfM = drillNames.get(rng.nextInt(drillNames.size()));
+          String friendOfM = pool.get(rng.nextInt(pool.size()));
           String pm = WorldGenerator.passageText(m, am, friendOfM, world.config(), rng);
           b.model(WordTokenizer.SEARCH + " " + m + " " + WordTokenizer.SEARCH_END);
           b.context(invented(pm, m));
@@ -135,7 +149,7 @@ public final class Demonstrations {
     } else {
       b.model(answer(v));
     }
-    return b.build("drill/" + kind.name().toLowerCase(java.util.Locale.ROOT));
+    return b.build("drill/" + kind.name().toLowerCase(java.util.Locale.ROOT) + (pool == drillNames ? "" : "/real"));
   }
 
   private Example codeDrill(Random rng) {

@@ -108,7 +108,8 @@ public final class WarmStart {
       Demonstrations.Drill kind = k < 0.3 ? Demonstrations.Drill.READ_ONE_HOP : k < 0.45 ? Demonstrations.Drill.READ_TWO_HOP
           : k < 0.65 ? Demonstrations.Drill.THINK_ONE_HOP : k < 0.85 ? Demonstrations.Drill.THINK_TWO_HOP
           : Demonstrations.Drill.CODE;
-      return demos.drill(kind, rng);
+      // (no extra draw when the share is 0: configurations from before the flag keep their random streams)
+      return demos.drill(kind, rng, config.drillRealShare() > 0 && rng.nextDouble() < config.drillRealShare());
     }
     if (!famous.isEmpty() && u < config.drillShare() + config.factShare()) {
       int n = 1 + rng.nextInt(MAX_FACTS_PER_ROW);

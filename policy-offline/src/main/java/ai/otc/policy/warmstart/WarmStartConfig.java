@@ -13,6 +13,9 @@ import java.util.Locale;
  * @param minimalShare   share of question demonstrations in the minimal-call style (the rest over-use tools)
  * @param factShare      share of batch rows that are fact sequences of famous entities (parametric knowledge)
  * @param drillShare     share of batch rows that are copy drills about invented people ({@link Demonstrations#drill})
+ * @param drillRealShare share of those drills whose people carry the names of the world's non-famous entities, with
+ *                       fresh random attributes (counterfactual observations): the name can then predict nothing, so
+ *                       the answer after a search must come from the observation even for a name the model has seen
  * @param decisionShare  share of batch rows that are the action choices of train search questions alone
  *                       ({@link Demonstrations#decision}): the choice between answering from memory and searching,
  *                       trained on more rows than whole demonstrations afford, so that it depends on what the model
@@ -28,7 +31,16 @@ import java.util.Locale;
  * @param seed           sampling seed of the demonstration mixture
  */
 public record WarmStartConfig(int steps, int batchSize, float learningRate, int warmupSteps, double minimalShare,
-    double factShare, double drillShare, double decisionShare, double decisionWeight, boolean trainReadValues, double p1Oversample, int topK, String observationTag, long seed) {
+    double factShare, double drillShare, double drillRealShare, double decisionShare, double decisionWeight, boolean trainReadValues,
+    double p1Oversample, int topK, String observationTag, long seed) {
+
+  /** The settings without real-name drills ({@code drillRealShare} 0), as before that flag existed. */
+  public WarmStartConfig(int steps, int batchSize, float learningRate, int warmupSteps, double minimalShare, double factShare,
+      double drillShare, double decisionShare, double decisionWeight, boolean trainReadValues, double p1Oversample, int topK,
+      String observationTag, long seed) {
+    this(steps, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, 0.0, decisionShare, decisionWeight,
+        trainReadValues, p1Oversample, topK, observationTag, seed);
+  }
 
   /**
    * Version of the demonstration format and of the training step; part of the cache key (7: AdamW with bias
@@ -49,7 +61,7 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
 
   /** Copy with another step count. */
   public WarmStartConfig withSteps(int s) {
-    return new WarmStartConfig(s, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, decisionShare,
+    return new WarmStartConfig(s, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, drillRealShare, decisionShare,
         decisionWeight, trainReadValues, p1Oversample, topK, observationTag, seed);
   }
 
@@ -66,6 +78,9 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
       throw new IllegalArgumentException(
           "--minimal-share must be in [0,1], --fact-share, --drill-share and --decision-share >= 0 with a sum < 1");
     }
+    if (!(drillRealShare >= 0 && drillRealShare <= 1)) {
+      throw new IllegalArgumentException("--drill-real-share must be in [0,1]");
+    }
     if (!(decisionWeight > 0)) {
       throw new IllegalArgumentException("--decision-weight must be > 0");
     }
@@ -79,6 +94,8 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
   public String canonical() {
     return String.format(Locale.ROOT, "warm-v%d steps=%d batch=%d lr=%.6g warmup=%d minimal=%.4f fact=%.4f drill=%.4f decision=%.4f dweight=%.3f%s p1=%.3f topk=%d obs=%s seed=%d",
         FORMAT_VERSION, steps, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, decisionShare,
-        decisionWeight, trainReadValues, p1Oversample, topK, observationTag, seed);
+        decisionWeight, trainReadValues, p1Oversample, topK, observationTag, seed)
+        // absent when 0, so the keys (and cached artifacts) of configurations from before the flag stay valid
+        + (drillRealShare > 0 ? String.format(Locale.ROOT, " realdrill=%.4f", drillRealShare) : "");
   }
 }
