@@ -61,6 +61,9 @@ public final class ModelOptions {
   @Option(names = "--drill-real-share", description = "share of copy drills about the world's non-famous entities (their names, random attributes: counterfactual observations) instead of invented names (default ${DEFAULT-VALUE})")
   double drillRealShare = W.drillRealShare();
 
+  @Option(names = "--drill-shuffle-share", description = "share of reading drills whose passage lists its relations in a random order, so the copy cannot rely on a value's position (default ${DEFAULT-VALUE})")
+  double drillShuffleShare = W.drillShuffleShare();
+
   @Option(names = "--decision-share", description = "share of decision rows (a train question's demonstration with only its action choices trained) per batch (default ${DEFAULT-VALUE})")
   double decisionShare = W.decisionShare();
 
@@ -112,7 +115,7 @@ public final class ModelOptions {
 
   /** Warm-start config from the flags, with {@code steps} optimizer steps. */
   public WarmStartConfig warm(int steps) {
-    return new WarmStartConfig(steps, batch, lr, warmup, minimalShare, factShare, drillShare, drillRealShare, decisionShare, decisionWeight, trainReadValues, p1Oversample, topK, observationTag, warmSeed)
+    return new WarmStartConfig(steps, batch, lr, warmup, minimalShare, factShare, drillShare, drillRealShare, drillShuffleShare, decisionShare, decisionWeight, trainReadValues, p1Oversample, topK, observationTag, warmSeed)
         .validate();
   }
 }

@@ -100,6 +100,15 @@ public final class Demonstrations {
    * observation, as on a held-out question about that entity. Code drills ignore the flag.
    */
   public Example drill(Drill kind, Random rng, boolean realNames) {
+    return drill(kind, rng, realNames, false);
+  }
+
+  /**
+   * A copy drill as {@link #drill(Drill, Random, boolean)}; with {@code shuffled} a reading drill's passages list their
+   * relations (attributes and friend) in a random order, so a value is at no fixed position and only "find the
+   * relation's word, copy what follows" answers it.
+   */
+  public Example drill(Drill kind, Random rng, boolean realNames, boolean shuffled) {
     if (kind == Drill.CODE) {
       return codeDrill(rng);
     }
@@ -120,13 +129,14 @@ public final class Demonstrations {
     b.context(WordTokenizer.QA + " " + q);
     switch (kind) {
       case READ_ONE_HOP, READ_TWO_HOP -> {
-        String pn = WorldGenerator.passageText(n, an, m, world.config(), rng);
+        String pn = shuffled ? shuffledPassage(n, an, m, rng) : WorldGenerator.passageText(n, an, m, world.config(), rng);
         b.context(WordTokenizer.SEARCH);
         b.model(n + " " + WordTokenizer.SEARCH_END);
         b.context(invented(pn, n));
         if (twoHop) {
           String friendOfM = pool.get(rng.nextInt(pool.size()));
-          String pm = WorldGenerator.passageText(m, am, friendOfM, world.config(), rng);
+          String pm = shuffled ? shuffledPassage(m, am, friendOfM, rng)
+              : WorldGenerator.passageText(m, am, friendOfM, world.config(), rng);
           b.model(WordTokenizer.SEARCH + " " + m + " " + WordTokenizer.SEARCH_END);
           b.context(invented(pm, m));
         }
@@ -150,6 +160,18 @@ public final class Demonstrations {
       b.model(answer(v));
     }
     return b.build("drill/" + kind.name().toLowerCase(java.util.Locale.ROOT) + (pool == drillNames ? "" : "/real"));
+  }
+
+  /** A passage as {@link WorldGenerator#passageText} writes it, with its relation-value pairs in a random order. */
+  private String shuffledPassage(String name, Map<String, String> attrs, String friend, Random rng) {
+    List<String> pairs = new ArrayList<>();
+    attrs.forEach((k, v) -> pairs.add(k + " " + v));
+    pairs.add("friend " + friend);
+    java.util.Collections.shuffle(pairs, rng);
+    String shuffled = WorldGenerator.passageText(name, Map.of(), "", world.config(), rng);
+    // passageText(name, {}, "") is "name friend " + the filler: keep its filler, put the shuffled pairs in front of it
+    String filler = shuffled.substring((name + " friend ").length());
+    return name + " " + String.join(" ", pairs) + (filler.isEmpty() ? "" : " " + filler.strip());
   }
 
   private Example codeDrill(Random rng) {

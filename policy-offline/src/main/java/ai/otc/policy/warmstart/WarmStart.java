@@ -109,7 +109,9 @@ public final class WarmStart {
           : k < 0.65 ? Demonstrations.Drill.THINK_ONE_HOP : k < 0.85 ? Demonstrations.Drill.THINK_TWO_HOP
           : Demonstrations.Drill.CODE;
       // (no extra draw when the share is 0: configurations from before the flag keep their random streams)
-      return demos.drill(kind, rng, config.drillRealShare() > 0 && rng.nextDouble() < config.drillRealShare());
+      boolean real = config.drillRealShare() > 0 && rng.nextDouble() < config.drillRealShare();
+      boolean shuffled = config.drillShuffleShare() > 0 && rng.nextDouble() < config.drillShuffleShare();
+      return demos.drill(kind, rng, real, shuffled);
     }
     if (!famous.isEmpty() && u < config.drillShare() + config.factShare()) {
       int n = 1 + rng.nextInt(MAX_FACTS_PER_ROW);

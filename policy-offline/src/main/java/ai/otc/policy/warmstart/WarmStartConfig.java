@@ -16,6 +16,10 @@ import java.util.Locale;
  * @param drillRealShare share of those drills whose people carry the names of the world's non-famous entities, with
  *                       fresh random attributes (counterfactual observations): the name can then predict nothing, so
  *                       the answer after a search must come from the observation even for a name the model has seen
+ * @param drillShuffleShare share of reading drills whose invented passage lists its relations in a random order: the
+ *                       value of a relation is then at no fixed position, so the model must find the relation's word
+ *                       in the observation and copy what follows it, one skill for every relation and passage layout,
+ *                       instead of a separate positional shortcut per relation that forms (or not) on its own
  * @param decisionShare  share of batch rows that are the action choices of train search questions alone
  *                       ({@link Demonstrations#decision}): the choice between answering from memory and searching,
  *                       trained on more rows than whole demonstrations afford, so that it depends on what the model
@@ -31,14 +35,14 @@ import java.util.Locale;
  * @param seed           sampling seed of the demonstration mixture
  */
 public record WarmStartConfig(int steps, int batchSize, float learningRate, int warmupSteps, double minimalShare,
-    double factShare, double drillShare, double drillRealShare, double decisionShare, double decisionWeight, boolean trainReadValues,
+    double factShare, double drillShare, double drillRealShare, double drillShuffleShare, double decisionShare, double decisionWeight, boolean trainReadValues,
     double p1Oversample, int topK, String observationTag, long seed) {
 
-  /** The settings without real-name drills ({@code drillRealShare} 0), as before that flag existed. */
+  /** The settings without real-name or shuffled drills (both shares 0), as before those flags existed. */
   public WarmStartConfig(int steps, int batchSize, float learningRate, int warmupSteps, double minimalShare, double factShare,
       double drillShare, double decisionShare, double decisionWeight, boolean trainReadValues, double p1Oversample, int topK,
       String observationTag, long seed) {
-    this(steps, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, 0.0, decisionShare, decisionWeight,
+    this(steps, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, 0.0, 0.0, decisionShare, decisionWeight,
         trainReadValues, p1Oversample, topK, observationTag, seed);
   }
 
@@ -61,7 +65,7 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
 
   /** Copy with another step count. */
   public WarmStartConfig withSteps(int s) {
-    return new WarmStartConfig(s, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, drillRealShare, decisionShare,
+    return new WarmStartConfig(s, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, drillRealShare, drillShuffleShare, decisionShare,
         decisionWeight, trainReadValues, p1Oversample, topK, observationTag, seed);
   }
 
@@ -78,8 +82,8 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
       throw new IllegalArgumentException(
           "--minimal-share must be in [0,1], --fact-share, --drill-share and --decision-share >= 0 with a sum < 1");
     }
-    if (!(drillRealShare >= 0 && drillRealShare <= 1)) {
-      throw new IllegalArgumentException("--drill-real-share must be in [0,1]");
+    if (!(drillRealShare >= 0 && drillRealShare <= 1) || !(drillShuffleShare >= 0 && drillShuffleShare <= 1)) {
+      throw new IllegalArgumentException("--drill-real-share and --drill-shuffle-share must be in [0,1]");
     }
     if (!(decisionWeight > 0)) {
       throw new IllegalArgumentException("--decision-weight must be > 0");
@@ -96,6 +100,7 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
         FORMAT_VERSION, steps, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, decisionShare,
         decisionWeight, trainReadValues, p1Oversample, topK, observationTag, seed)
         // absent when 0, so the keys (and cached artifacts) of configurations from before the flag stay valid
-        + (drillRealShare > 0 ? String.format(Locale.ROOT, " realdrill=%.4f", drillRealShare) : "");
+        + (drillRealShare > 0 ? String.format(Locale.ROOT, " realdrill=%.4f", drillRealShare) : "")
+        + (drillShuffleShare > 0 ? String.format(Locale.ROOT, " shuffledrill=%.4f", drillShuffleShare) : "");
   }
 }
