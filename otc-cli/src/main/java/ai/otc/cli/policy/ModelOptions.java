@@ -64,6 +64,9 @@ public final class ModelOptions {
   @Option(names = "--drill-shuffle-share", description = "share of reading drills whose passage lists its relations in a random order, so the copy cannot rely on a value's position (default ${DEFAULT-VALUE})")
   double drillShuffleShare = W.drillShuffleShare();
 
+  @Option(names = "--copy-curriculum", negatable = true, description = "reading drills ask the relations whose copy from an observation has not formed yet more often, measured every 100 steps (default ${DEFAULT-VALUE})")
+  boolean copyCurriculum = W.copyCurriculum();
+
   @Option(names = "--decision-share", description = "share of decision rows (a train question's demonstration with only its action choices trained) per batch (default ${DEFAULT-VALUE})")
   double decisionShare = W.decisionShare();
 
@@ -115,7 +118,7 @@ public final class ModelOptions {
 
   /** Warm-start config from the flags, with {@code steps} optimizer steps. */
   public WarmStartConfig warm(int steps) {
-    return new WarmStartConfig(steps, batch, lr, warmup, minimalShare, factShare, drillShare, drillRealShare, drillShuffleShare, decisionShare, decisionWeight, trainReadValues, p1Oversample, topK, observationTag, warmSeed)
+    return new WarmStartConfig(steps, batch, lr, warmup, minimalShare, factShare, drillShare, drillRealShare, drillShuffleShare, copyCurriculum, decisionShare, decisionWeight, trainReadValues, p1Oversample, topK, observationTag, warmSeed)
         .validate();
   }
 }

@@ -92,6 +92,16 @@ public final class Acceptance {
     extra.put("t=1 direct-answer rate, 1p", direct1p);
     extra.put("t=1 direct-answer rate, 1n", direct1n);
     extra.put("t=1 EM of direct answers, 1p+2h0", shareValue(sampled.outcomes(), known.and(o -> o.toolCalls() == 0), QuestionOutcome::correct));
+    // The copy from an observation, per relation: greedy 1n answers after a search. Each relation's copy forms on its
+    // own during the warm start (issue 11: year and friend at ~1.0 while color and job stay near 0.5 on one seed), so
+    // the single-hop number alone hides which skill is missing.
+    java.util.TreeSet<String> relations = new java.util.TreeSet<>();
+    greedy.outcomes().stream().filter(o -> o.question().kind() == QuestionKind.N1).forEach(o -> relations.add(o.question().relation()));
+    for (String rel : relations) {
+      extra.put("greedy EM after a search, 1n, " + rel, shareValue(greedy.outcomes(),
+          o -> o.question().kind() == QuestionKind.N1 && rel.equals(o.question().relation()) && o.toolCalls() > 0,
+          QuestionOutcome::correct));
+    }
     extra.put("greedy code-call rate, easy arithmetic", shareValue(greedy.outcomes(), o -> o.question().kind() == QuestionKind.EASY, o -> o.toolCalls() > 0));
     return new Result(checks, extra, greedy, forced, sampled);
   }

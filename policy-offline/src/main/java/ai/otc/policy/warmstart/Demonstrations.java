@@ -35,6 +35,8 @@ public final class Demonstrations {
   private final List<String> drillNames;
   /** The names of the world's non-famous entities: the subjects of real-name drills ({@link #drill(Drill, Random, boolean)}). */
   private final List<String> realNames;
+  /** Reading drills' relation weights, set by the copy curriculum; null = uniform. */
+  private volatile Map<String, Double> readWeights;
   /** Expressions the world asks about (code drills avoid them). */
   private final Set<String> mathSubjects = new HashSet<>();
 
@@ -109,6 +111,42 @@ public final class Demonstrations {
    * relation's word, copy what follows" answers it.
    */
   public Example drill(Drill kind, Random rng, boolean realNames, boolean shuffled) {
+    return drill(kind, rng, realNames, shuffled, null);
+  }
+
+  /** A {@code READ_ONE_HOP} drill about invented people asking {@code relation} (the copy curriculum's probes). */
+  Example readDrill(String relation, Random rng) {
+    return drill(Drill.READ_ONE_HOP, rng, false, false, relation);
+  }
+
+  /**
+   * Weights of the relations asked by reading drills ({@link CopyCurriculum}); {@code null}: uniform, drawn as before
+   * the curriculum existed. Relations missing from the map weigh 1.
+   */
+  void readWeights(Map<String, Double> weights) {
+    this.readWeights = weights == null ? null : Map.copyOf(weights);
+  }
+
+  private String relation(List<String> choices, Random rng, boolean reading) {
+    Map<String, Double> w = readWeights;
+    if (!reading || w == null) {
+      return choices.get(rng.nextInt(choices.size()));
+    }
+    double total = 0;
+    for (String c : choices) {
+      total += w.getOrDefault(c, 1.0);
+    }
+    double u = rng.nextDouble() * total;
+    for (String c : choices) {
+      u -= w.getOrDefault(c, 1.0);
+      if (u < 0) {
+        return c;
+      }
+    }
+    return choices.get(choices.size() - 1);
+  }
+
+  private Example drill(Drill kind, Random rng, boolean realNames, boolean shuffled, String forcedRelation) {
     if (kind == Drill.CODE) {
       return codeDrill(rng);
     }
@@ -121,8 +159,9 @@ public final class Demonstrations {
     Map<String, String> an = WorldGenerator.randomAttributes(rng);
     Map<String, String> am = WorldGenerator.randomAttributes(rng);
     boolean twoHop = kind == Drill.READ_TWO_HOP || kind == Drill.THINK_TWO_HOP;
-    String rel = twoHop ? WorldGenerator.ATTRIBUTES.get(rng.nextInt(WorldGenerator.ATTRIBUTES.size()))
-        : WorldGenerator.RELATIONS.get(rng.nextInt(WorldGenerator.RELATIONS.size()));
+    boolean reading = kind == Drill.READ_ONE_HOP || kind == Drill.READ_TWO_HOP;
+    String rel = forcedRelation != null ? forcedRelation
+        : relation(twoHop ? WorldGenerator.ATTRIBUTES : WorldGenerator.RELATIONS, rng, reading);
     String v = twoHop ? am.get(rel) : "friend".equals(rel) ? m : an.get(rel);
     String q = twoHop ? WorldGenerator.twoHopText(n, rel) : WorldGenerator.singleHopText(n, rel);
     Builder b = new Builder();

@@ -188,7 +188,16 @@ public final class WarmStart {
     double emaLoss = Double.NaN;
     List<List<Example>> pending = new ArrayList<>();
     float loss = Float.NaN;
+    CopyCurriculum curriculum = config.copyCurriculum() ? new CopyCurriculum(demos, format.tokenizer(), config.seed()) : null;
     for (int step = 1; step <= config.steps(); step++) {
+      if (curriculum != null && step % CopyCurriculum.INTERVAL == 1 && step > 1) {
+        // examples already drawn into the pending buckets keep the old weights; the next pool uses the new ones
+        demos.readWeights(curriculum.update(model));
+        if (log != null) {
+          log.printf(Locale.ROOT, "warmstart step %d/%d  copy from an observation, p per relation: %s%n", step, config.steps(),
+              curriculum.describe());
+        }
+      }
       if (pending.isEmpty()) {
         List<Example> pool = new ArrayList<>();
         for (int i = 0; i < BUCKET * config.batchSize(); i++) {

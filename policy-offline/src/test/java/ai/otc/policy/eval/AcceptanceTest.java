@@ -16,7 +16,11 @@ class AcceptanceTest {
   private static int ids;
 
   private static QuestionOutcome outcome(QuestionKind kind, boolean correct, int calls) {
-    Question q = new Question("q" + ids++, "?", List.of("x"), "world", kind, 0, "test", "a", "city", null);
+    return outcome(kind, correct, calls, "city");
+  }
+
+  private static QuestionOutcome outcome(QuestionKind kind, boolean correct, int calls, String relation) {
+    Question q = new Question("q" + ids++, "?", List.of("x"), "world", kind, 0, "test", "a", relation, null);
     return new QuestionOutcome(q, "", "x", correct, calls, true);
   }
 
@@ -82,5 +86,21 @@ class AcceptanceTest {
         report(many(1, QuestionKind.P1, true, 0)), true);
     assertThat(byName(r).get("greedy EM, hard arithmetic").met()).isFalse();
     assertThat(r.allMet()).isFalse();
+  }
+
+  @Test
+  void theCopyFromAnObservationIsReportedPerRelationOverSearched1nAnswers() {
+    List<QuestionOutcome> g = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      g.add(outcome(QuestionKind.N1, true, 1, "year"));
+      g.add(outcome(QuestionKind.N1, i < 2, 1, "color"));
+    }
+    g.add(outcome(QuestionKind.N1, false, 0, "color")); // answered without a search: not a copy, left out
+    g.add(outcome(QuestionKind.P1, false, 1, "job")); // not 1n
+    Acceptance.Result r = Acceptance.judge(new EvalReport("g", g), report(many(1, QuestionKind.P1, true, 0)),
+        report(many(1, QuestionKind.P1, true, 0)), false);
+    assertThat(r.extra().get("greedy EM after a search, 1n, year")).isEqualTo(1.0);
+    assertThat(r.extra().get("greedy EM after a search, 1n, color")).isEqualTo(0.5);
+    assertThat(r.extra()).doesNotContainKey("greedy EM after a search, 1n, job");
   }
 }

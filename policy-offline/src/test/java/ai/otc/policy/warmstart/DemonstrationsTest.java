@@ -242,4 +242,76 @@ class DemonstrationsTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> demos.decision(code, true, 1f))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("search questions");
   }
+
+  @Test
+  void realNameDrillsAreAboutNonFamousEntitiesWithCounterfactualAttributes() {
+    java.util.Set<String> nonFamous = new java.util.HashSet<>();
+    world.entities().stream().filter(e -> !e.famous()).forEach(e -> nonFamous.add(e.name()));
+    java.util.Random rng = new java.util.Random(4);
+    int differsFromTheWorld = 0;
+    for (int i = 0; i < 200; i++) {
+      Example ex = demos.drill(Demonstrations.Drill.READ_ONE_HOP, rng, true);
+      String text = tk.decode(ex.tokens());
+      String name = text.replaceFirst("^<qa> (what|who) is the [a-z]+ of ", "").replaceFirst(" \\?.*$", "");
+      assertThat(nonFamous).as(text).contains(name);
+      assertThat(ex.tag()).isEqualTo("drill/read_one_hop/real");
+      String passage = text.substring(text.indexOf("<observation> ") + 14, text.indexOf(" </observation>"));
+      String truth = world.corpus().stream().filter(d -> d.title().equals(name)).findFirst().orElseThrow().text();
+      differsFromTheWorld += passage.equals(truth) ? 0 : 1;
+    }
+    assertThat(differsFromTheWorld).as("fresh random attributes, not the corpus").isGreaterThan(190);
+  }
+
+  @Test
+  void shuffledDrillsListTheSameRelationsInRandomOrders() {
+    java.util.Random rng = new java.util.Random(5);
+    java.util.Set<String> orders = new java.util.HashSet<>();
+    for (int i = 0; i < 100; i++) {
+      String text = tk.decode(demos.drill(Demonstrations.Drill.READ_ONE_HOP, rng, false, true).tokens());
+      String passage = text.substring(text.indexOf("<observation> ") + 14, text.indexOf(" </observation>"));
+      String[] w = passage.split(" ");
+      StringBuilder order = new StringBuilder();
+      for (String t : w) {
+        if (WorldGenerator.RELATIONS.contains(t)) {
+          order.append(t).append(' ');
+        }
+      }
+      assertThat(order.toString().trim().split(" ")).as(passage).containsExactlyInAnyOrderElementsOf(WorldGenerator.RELATIONS);
+      orders.add(order.toString());
+      // the answer is still the value that follows the asked relation's word
+      String rel = text.replaceFirst("^<qa> (what|who) is the ", "").replaceFirst(" .*$", "");
+      String answer = text.replaceFirst("^.*<answer> ", "").replaceFirst(" </answer>$", "");
+      assertThat(passage).as(text).contains(rel + " " + answer);
+    }
+    assertThat(orders.size()).isGreaterThan(30);
+  }
+
+  @Test
+  void readingDrillWeightsSteerTheAskedRelationAndOnlyForReadingDrills() {
+    Demonstrations weighted = new Demonstrations(world, format);
+    weighted.readWeights(java.util.Map.of("city", 0.0, "year", 0.0, "color", 0.0, "job", 1.0, "friend", 0.0));
+    java.util.Random rng = new java.util.Random(6);
+    java.util.Map<String, Integer> asked = new java.util.TreeMap<>();
+    for (int i = 0; i < 100; i++) {
+      String text = tk.decode(weighted.drill(Demonstrations.Drill.READ_ONE_HOP, rng).tokens());
+      asked.merge(text.replaceFirst("^<qa> (what|who) is the ", "").replaceFirst(" .*$", ""), 1, Integer::sum);
+    }
+    assertThat(asked).containsExactly(java.util.Map.entry("job", 100));
+    java.util.Set<String> thinkAsked = new java.util.HashSet<>();
+    for (int i = 0; i < 100; i++) {
+      String text = tk.decode(weighted.drill(Demonstrations.Drill.THINK_ONE_HOP, rng).tokens());
+      thinkAsked.add(text.replaceFirst("^<qa> (what|who) is the ", "").replaceFirst(" .*$", ""));
+    }
+    assertThat(thinkAsked).as("recall drills stay uniform").hasSize(WorldGenerator.RELATIONS.size());
+  }
+
+  @Test
+  void theCopyCurriculumWeighsUnformedRelationsUp() {
+    java.util.Map<String, Double> p = new java.util.LinkedHashMap<>();
+    p.put("year", 1.0);
+    p.put("job", 0.0);
+    java.util.Map<String, Double> w = CopyCurriculum.weights(p);
+    assertThat(w.get("year") + w.get("job")).isCloseTo(2.0, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(w.get("job") / w.get("year")).isCloseTo(11.0, org.assertj.core.data.Offset.offset(1e-9));
+  }
 }
