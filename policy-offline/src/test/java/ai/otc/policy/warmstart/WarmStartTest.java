@@ -93,6 +93,24 @@ class WarmStartTest {
   }
 
   @Test
+  void theCopyCurriculumMeasuresEveryHundredStepsAndStaysBitReproducible() {
+    World w = WorldGenerator.generate(WorldConfig.tiny(0));
+    WarmStartConfig d = WarmStartConfig.defaults();
+    assertThat(d.copyCurriculum()).as("on by default").isTrue();
+    WarmStartConfig curriculum = new WarmStartConfig(102, 8, d.learningRate(), 2, d.minimalShare(), 0.1, 0.8, 0.0, 0.0,
+        true, 0.0, 1.0, true, d.p1Oversample(), 1, d.observationTag(), 3);
+    ModelConfig m = new ModelConfig(0, 16, 1, 2, 32, 128, false, "cpu", 2);
+    java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+    PolicyArtifact a = PolicyArtifact.load(WarmStartRunner.obtain(w, m, curriculum, tmp.resolve("cc-a"), true,
+        new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8)).artifact());
+    assertThat(log.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .containsPattern("warmstart step 101/102  copy from an observation, p per relation: city [0-9.]+ year [0-9.]+ color [0-9.]+ job [0-9.]+ friend [0-9.]+");
+    PolicyArtifact b = PolicyArtifact.load(WarmStartRunner.obtain(w, m, curriculum, tmp.resolve("cc-b"), true, null).artifact());
+    assertThat(b.checksum()).as("the curriculum's measurement is deterministic").isEqualTo(a.checksum());
+    assertThat(curriculum.canonical()).endsWith(" copycurriculum");
+  }
+
+  @Test
   void theSeedsLineNamesEverySeedAndItsFlag() {
     World w = WorldGenerator.generate(WorldConfig.tiny(7));
     WarmStartConfig d = WarmStartConfig.defaults();
