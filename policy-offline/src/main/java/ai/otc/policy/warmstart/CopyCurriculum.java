@@ -20,6 +20,10 @@ import java.util.Random;
  * {@link #INTERVAL} steps this measures, on a fixed set of held-out reading drills (invented people), the probability the
  * model gives the value tokens after {@code <answer>} per relation, and sets the weight of each relation in the next
  * reading drills to {@code FLOOR + (1 - p)}: a formed copy keeps a small share, one that has not gets most of them.
+ * The drill kinds are weighted the same way ({@code FLOOR + (1 - p)} over the non-code kinds, scaled to mean 1): reading
+ * kinds by the probability of the answer's value, recall kinds ({@code <think> the R of N is}) by the probability of
+ * everything they train, so a recall whose copy of a name into the next statement has not formed (a held-out 2h0
+ * recall writing {@code the color of zi is} for {@code zi mi}) gets more of its drills.
  * The measurement is deterministic (a fixed drill set, no sampling), so a run stays bit-reproducible.
  */
 final class CopyCurriculum {
@@ -30,6 +34,12 @@ final class CopyCurriculum {
   private static final int PER_RELATION = 24;
 
   private final Map<String, List<int[]>> probes = new LinkedHashMap<>();
+  /** Held-out drills of the other non-code kinds, with their loss masks (what they train). */
+  private final Map<Demonstrations.Drill, List<Example>> kindProbes = new LinkedHashMap<>();
+  private Map<Demonstrations.Drill, Double> lastKinds = Map.of();
+
+  /** New weights: of the relations in reading drills, and of the drill kinds (code drills keep their base share). */
+  record Weights(Map<String, Double> relations, Map<Demonstrations.Drill, Double> kinds) {}
   private final int answerId;
   private Map<String, Double> last = Map.of();
 
@@ -43,12 +53,21 @@ final class CopyCurriculum {
       }
       probes.put(rel, rows);
     }
+    for (Demonstrations.Drill kind : List.of(Demonstrations.Drill.READ_TWO_HOP, Demonstrations.Drill.THINK_ONE_HOP,
+        Demonstrations.Drill.THINK_TWO_HOP)) {
+      List<Example> rows = new ArrayList<>();
+      for (int i = 0; i < PER_RELATION * 2; i++) {
+        rows.add(demos.drill(kind, rng));
+      }
+      kindProbes.put(kind, rows);
+    }
   }
 
-  /** Measures the model and returns the new reading-drill weights per relation (mean 1). */
-  Map<String, Double> update(PolicyModel model) {
+  /** Measures the model and returns the new weights (relations of reading drills, drill kinds; each mean 1). */
+  Weights update(PolicyModel model) {
     List<int[]> all = new ArrayList<>();
     probes.values().forEach(all::addAll);
+    kindProbes.values().forEach(l -> l.forEach(x -> all.add(x.tokens())));
     float[][] lps = SequenceScorer.logProbs(model, all, 1f);
     Map<String, Double> p = new LinkedHashMap<>();
     int r = 0;
@@ -59,15 +78,37 @@ final class CopyCurriculum {
       }
       p.put(e.getKey(), sum / e.getValue().size());
     }
+    Map<Demonstrations.Drill, Double> pk = new LinkedHashMap<>();
+    pk.put(Demonstrations.Drill.READ_ONE_HOP, p.values().stream().mapToDouble(Double::doubleValue).average().orElse(1));
+    for (Map.Entry<Demonstrations.Drill, List<Example>> e : kindProbes.entrySet()) {
+      double sum = 0;
+      for (Example x : e.getValue()) {
+        float[] lp = lps[r++];
+        sum += e.getKey() == Demonstrations.Drill.READ_TWO_HOP ? valueProbability(x.tokens(), lp) : trainedProbability(x, lp);
+      }
+      pk.put(e.getKey(), sum / e.getValue().size());
+    }
     last = p;
-    return weights(p);
+    lastKinds = pk;
+    return new Weights(weights(p), weights(pk));
   }
 
-  /** The weights {@code FLOOR + (1 - p)} per relation, scaled to mean 1. */
-  static Map<String, Double> weights(Map<String, Double> copyProbability) {
-    Map<String, Double> w = new LinkedHashMap<>();
+  /** The product of the probabilities of every trained token (loss mask above 0) of a drill. */
+  static double trainedProbability(Example x, float[] logProbs) {
+    double lp = 0;
+    for (int j = 1; j < x.tokens().length; j++) {
+      if (x.lossMask()[j] > 0) {
+        lp += logProbs[j];
+      }
+    }
+    return Math.exp(lp);
+  }
+
+  /** The weights {@code FLOOR + (1 - p)} per key, scaled to mean 1. */
+  static <K> Map<K, Double> weights(Map<K, Double> copyProbability) {
+    Map<K, Double> w = new LinkedHashMap<>();
     double total = 0;
-    for (Map.Entry<String, Double> e : copyProbability.entrySet()) {
+    for (Map.Entry<K, Double> e : copyProbability.entrySet()) {
       double v = FLOOR + (1 - Math.max(0, Math.min(1, e.getValue())));
       w.put(e.getKey(), v);
       total += v;
@@ -93,10 +134,12 @@ final class CopyCurriculum {
     return Math.exp(lp);
   }
 
-  /** The last measurement as a short line ({@code city 0.98 year 1.00 ...}). */
+  /** The last measurement as a short line ({@code city 0.98 year 1.00 ...; drill kinds read_one_hop 0.97 ...}). */
   String describe() {
     StringBuilder sb = new StringBuilder();
     last.forEach((k, v) -> sb.append(sb.isEmpty() ? "" : " ").append(String.format(Locale.ROOT, "%s %.2f", k, v)));
+    sb.append("; drill kinds");
+    lastKinds.forEach((k, v) -> sb.append(String.format(Locale.ROOT, " %s %.2f", k.name().toLowerCase(Locale.ROOT), v)));
     return sb.toString();
   }
 }

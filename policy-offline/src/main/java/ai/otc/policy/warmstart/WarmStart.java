@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Random;
 
@@ -99,15 +100,42 @@ public final class WarmStart {
     return demos;
   }
 
+  /** Base shares of the drill kinds: read 1-hop 0.30, read 2-hop 0.15, think 1-hop 0.20, think 2-hop 0.20, code 0.15. */
+  static final double[] DRILL_KIND_SHARES = {0.30, 0.15, 0.20, 0.20, 0.15};
+  /** The cumulative drill-kind shares in use: the base ones, or those the copy curriculum last set. */
+  private double[] drillKindCum = cumulative(DRILL_KIND_SHARES, null);
+
+  /** The drill kind at {@code u} in [0,1) of the cumulative shares. */
+  private Demonstrations.Drill drillKind(double u) {
+    Demonstrations.Drill[] kinds = Demonstrations.Drill.values();
+    for (int i = 0; i < kinds.length - 1; i++) {
+      if (u < drillKindCum[i]) {
+        return kinds[i];
+      }
+    }
+    return kinds[kinds.length - 1];
+  }
+
+  /** The cumulative shares, each base share times its weight (missing: 1), normalised to end at 1. */
+  static double[] cumulative(double[] base, Map<Demonstrations.Drill, Double> weights) {
+    Demonstrations.Drill[] kinds = Demonstrations.Drill.values();
+    double[] cum = new double[base.length];
+    double acc = 0;
+    for (int i = 0; i < base.length; i++) {
+      acc += base[i] * (weights == null ? 1.0 : weights.getOrDefault(kinds[i], 1.0));
+      cum[i] = acc;
+    }
+    for (int i = 0; i < cum.length; i++) {
+      cum[i] /= acc;
+    }
+    return cum;
+  }
+
   /** Draws one example of the mixture. */
   Example draw(Random rng) {
     double u = rng.nextDouble();
     if (u < config.drillShare()) {
-      double k = rng.nextDouble();
-      // weights: read 1-hop 0.30, read 2-hop 0.15, think 1-hop 0.20, think 2-hop 0.20, code 0.15
-      Demonstrations.Drill kind = k < 0.3 ? Demonstrations.Drill.READ_ONE_HOP : k < 0.45 ? Demonstrations.Drill.READ_TWO_HOP
-          : k < 0.65 ? Demonstrations.Drill.THINK_ONE_HOP : k < 0.85 ? Demonstrations.Drill.THINK_TWO_HOP
-          : Demonstrations.Drill.CODE;
+      Demonstrations.Drill kind = drillKind(rng.nextDouble());
       // (no extra draw when the share is 0: configurations from before the flag keep their random streams)
       boolean real = config.drillRealShare() > 0 && rng.nextDouble() < config.drillRealShare();
       boolean shuffled = config.drillShuffleShare() > 0 && rng.nextDouble() < config.drillShuffleShare();
@@ -192,7 +220,9 @@ public final class WarmStart {
     for (int step = 1; step <= config.steps(); step++) {
       if (curriculum != null && step % CopyCurriculum.INTERVAL == 1 && step > 1) {
         // examples already drawn into the pending buckets keep the old weights; the next pool uses the new ones
-        demos.readWeights(curriculum.update(model));
+        CopyCurriculum.Weights w = curriculum.update(model);
+        demos.readWeights(w.relations());
+        drillKindCum = cumulative(DRILL_KIND_SHARES, w.kinds());
         if (log != null) {
           log.printf(Locale.ROOT, "warmstart step %d/%d  copy from an observation, p per relation: %s%n", step, config.steps(),
               curriculum.describe());

@@ -51,9 +51,10 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
 
   /**
    * Version of the demonstration format and of the training step; part of the cache key (7: AdamW with bias
-   * correction and global-norm clip 1, replacing the swapped-rate update with an element clip).
+   * correction and global-norm clip 1, replacing the swapped-rate update with an element clip; 8: the copy curriculum
+   * also weights the drill kinds).
    */
-  public static final int FORMAT_VERSION = 7;
+  public static final int FORMAT_VERSION = 8;
 
   /**
    * The default warm start (issue 11): 1,600 steps; 40 % copy drills, 30 % fact rows, 10 % decision rows (every action
