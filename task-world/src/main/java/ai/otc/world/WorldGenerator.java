@@ -225,8 +225,18 @@ public final class WorldGenerator {
       sb.append(' ').append(e.getKey()).append(' ').append(e.getValue());
     }
     sb.append(" friend ").append(friend);
+    String filler = fillerText(config, rng);
+    if (!filler.isEmpty()) {
+      sb.append(' ').append(filler);
+    }
+    return sb.toString();
+  }
+
+  /** The filler words that end a passage ({@code config.fillerWords()} of them, space-separated; empty when none). */
+  public static String fillerText(WorldConfig config, Random rng) {
+    StringBuilder sb = new StringBuilder();
     for (int i = 0; i < config.fillerWords(); i++) {
-      sb.append(' ').append(FILLER.get(rng.nextInt(FILLER.size())));
+      sb.append(i == 0 ? "" : " ").append(FILLER.get(rng.nextInt(FILLER.size())));
     }
     return sb.toString();
   }

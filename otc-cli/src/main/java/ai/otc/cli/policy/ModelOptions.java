@@ -64,7 +64,7 @@ public final class ModelOptions {
   @Option(names = "--drill-shuffle-share", description = "share of reading drills whose passage lists its relations in a random order, so the copy cannot rely on a value's position (default ${DEFAULT-VALUE})")
   double drillShuffleShare = W.drillShuffleShare();
 
-  @Option(names = "--copy-curriculum", negatable = true, description = "reading drills ask the relations whose copy from an observation has not formed yet more often, measured every 100 steps (default ${DEFAULT-VALUE})")
+  @Option(names = "--copy-curriculum", negatable = true, description = "every 100 steps, re-weight the drills (relations asked by reading drills, drill kinds) towards the copies that have not formed yet, measured on fixed drills (default ${DEFAULT-VALUE})")
   boolean copyCurriculum = W.copyCurriculum();
 
   @Option(names = "--decision-share", description = "share of decision rows (a train question's demonstration with only its action choices trained) per batch (default ${DEFAULT-VALUE})")

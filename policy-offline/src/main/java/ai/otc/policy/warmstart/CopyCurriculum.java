@@ -33,15 +33,16 @@ final class CopyCurriculum {
   static final double FLOOR = 0.1;
   private static final int PER_RELATION = 24;
 
-  private final Map<String, List<int[]>> probes = new LinkedHashMap<>();
-  /** Held-out drills of the other non-code kinds, with their loss masks (what they train). */
-  private final Map<Demonstrations.Drill, List<Example>> kindProbes = new LinkedHashMap<>();
-  private Map<Demonstrations.Drill, Double> lastKinds = Map.of();
-
   /** New weights: of the relations in reading drills, and of the drill kinds (code drills keep their base share). */
   record Weights(Map<String, Double> relations, Map<Demonstrations.Drill, Double> kinds) {}
+
+  /** Fixed one-hop reading drills per relation. */
+  private final Map<String, List<int[]>> probes = new LinkedHashMap<>();
+  /** Fixed drills of the other non-code kinds, with their loss masks (what they train). */
+  private final Map<Demonstrations.Drill, List<Example>> kindProbes = new LinkedHashMap<>();
   private final int answerId;
   private Map<String, Double> last = Map.of();
+  private Map<Demonstrations.Drill, Double> lastKinds = Map.of();
 
   CopyCurriculum(Demonstrations demos, WordTokenizer tk, long seed) {
     this.answerId = tk.id(WordTokenizer.ANSWER);

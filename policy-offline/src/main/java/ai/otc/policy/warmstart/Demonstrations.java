@@ -207,10 +207,8 @@ public final class Demonstrations {
     attrs.forEach((k, v) -> pairs.add(k + " " + v));
     pairs.add("friend " + friend);
     java.util.Collections.shuffle(pairs, rng);
-    String shuffled = WorldGenerator.passageText(name, Map.of(), "", world.config(), rng);
-    // passageText(name, {}, "") is "name friend " + the filler: keep its filler, put the shuffled pairs in front of it
-    String filler = shuffled.substring((name + " friend ").length());
-    return name + " " + String.join(" ", pairs) + (filler.isEmpty() ? "" : " " + filler.strip());
+    String filler = WorldGenerator.fillerText(world.config(), rng);
+    return name + " " + String.join(" ", pairs) + (filler.isEmpty() ? "" : " " + filler);
   }
 
   private Example codeDrill(Random rng) {

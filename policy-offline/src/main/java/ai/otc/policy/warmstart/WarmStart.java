@@ -100,7 +100,10 @@ public final class WarmStart {
     return demos;
   }
 
-  /** Base shares of the drill kinds: read 1-hop 0.30, read 2-hop 0.15, think 1-hop 0.20, think 2-hop 0.20, code 0.15. */
+  /**
+   * Base shares of the drill kinds, in {@link Demonstrations.Drill}'s order: read 1-hop 0.30, read 2-hop 0.15, think
+   * 1-hop 0.20, think 2-hop 0.20, code 0.15.
+   */
   static final double[] DRILL_KIND_SHARES = {0.30, 0.15, 0.20, 0.20, 0.15};
   /** The cumulative drill-kind shares in use: the base ones, or those the copy curriculum last set. */
   private double[] drillKindCum = cumulative(DRILL_KIND_SHARES, null);

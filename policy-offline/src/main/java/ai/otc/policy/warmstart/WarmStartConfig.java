@@ -20,8 +20,9 @@ import java.util.Locale;
  *                       value of a relation is then at no fixed position, so the model must find the relation's word
  *                       in the observation and copy what follows it, one skill for every relation and passage layout,
  *                       instead of a separate positional shortcut per relation that forms (or not) on its own
- * @param copyCurriculum whether reading drills ask the relations whose copy has not formed yet more often, measured every
- *                       100 steps on held-out drills ({@link CopyCurriculum})
+ * @param copyCurriculum whether the drills are re-weighted every 100 steps, measured on fixed drills, towards the copies
+ *                       that have not formed yet: the relations asked by reading drills, and the drill kinds
+ *                       ({@link CopyCurriculum})
  * @param decisionShare  share of batch rows that are the action choices of train search questions alone
  *                       ({@link Demonstrations#decision}): the choice between answering from memory and searching,
  *                       trained on more rows than whole demonstrations afford, so that it depends on what the model
@@ -41,7 +42,7 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
     double decisionShare, double decisionWeight, boolean trainReadValues,
     double p1Oversample, int topK, String observationTag, long seed) {
 
-  /** The settings without real-name or shuffled drills (both shares 0), as before those flags existed. */
+  /** The settings without real-name or shuffled drills (both shares 0) and without the copy curriculum, as before those flags existed. */
   public WarmStartConfig(int steps, int batchSize, float learningRate, int warmupSteps, double minimalShare, double factShare,
       double drillShare, double decisionShare, double decisionWeight, boolean trainReadValues, double p1Oversample, int topK,
       String observationTag, long seed) {
