@@ -39,8 +39,10 @@ public interface LearnerServiceConfig {
   String runId();
 
   /**
-   * The reward label written into manifests and step metrics (e.g. {@code otc-grpo}); unset: the reward of the
-   * consumed groups ({@code <name>:<version>} of their {@code RewardSpec}). It does not change what is trained.
+   * The reward this run trains on ({@code em}, {@code otc-grpo} or {@code otc-ppo}), also its label in manifests and
+   * step metrics: groups of the run scored with another reward (another reward service on the same rollouts) are
+   * skipped and counted ({@code groups_other_reward}). Unset: the reward of the run's first group, labelled
+   * {@code <name>:<version>} of its {@code RewardSpec}.
    */
   Optional<@Pattern(regexp = ID, message = "must be letters, digits, '.', '_' or '-'") String> reward();
 

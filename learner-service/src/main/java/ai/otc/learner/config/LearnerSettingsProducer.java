@@ -111,6 +111,7 @@ public class LearnerSettingsProducer {
       case CPU -> "cpu";
       default -> DeviceSelector.select(c.device(), gpuCount.getAsInt(), engineInfo.get());
     };
+    c.reward().ifPresent(ai.otc.learner.domain.RewardSelector::parse);
     return new LearnerSettings(c.runId(), c.reward(), c.initialPolicy(), storeRoot, ckpt, c.groupsPerStep(), c.staleness(),
         stale, device, c.maxSteps(), c.startFrom(), update, c.seed(), c.dedupeSteps());
   }
@@ -146,6 +147,7 @@ public class LearnerSettingsProducer {
     LOG.infof("run %s: device %s, B %d, K %d (%s), max steps %d, start from %s, dedupe window %d steps, store %s, checkpoints %s,"
             + " reward label %s, update %s", s.runId(), s.device(), s.groupsPerStep(), s.staleness(), c(s.stalePolicy()), s.maxSteps(),
         s.startFrom().wireName(), s.dedupeSteps(), s.storeRoot(), s.checkpointDir(), s.rewardLabel().orElse("(the groups')"), s.update());
+    LOG.infof("engine: %s", DjlRuntime.describe());
     return s;
   }
 

@@ -15,6 +15,8 @@ public enum GroupDecision {
   DUPLICATE("duplicate"),
   /** A group of another run. */
   OTHER_RUN("other-run"),
+  /** A group of this run scored with another reward than the run's ({@link RewardSelector}). */
+  OTHER_REWARD("other-reward"),
   /** Undecodable or untrainable: sent to the dead-letter topic. */
   DEAD_LETTER("dead-letter");
 

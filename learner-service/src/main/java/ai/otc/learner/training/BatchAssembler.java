@@ -3,6 +3,7 @@ package ai.otc.learner.training;
 import ai.otc.learner.batch.Sample;
 import ai.otc.learner.batch.StalenessGate;
 import ai.otc.learner.domain.GroupDecision;
+import ai.otc.learner.domain.RewardSelector;
 import ai.otc.proto.v1.ScoredGroup;
 import ai.otc.proto.v1.ScoredTrajectory;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -21,6 +22,8 @@ import java.util.Optional;
  * <ol>
  *   <li>a value that does not decode as a {@code ScoredGroup} → dead letter {@code undecodable};</li>
  *   <li>another run's group → skipped ({@code other-run});</li>
+ *   <li>a group of this run scored with another reward than the run's ({@link RewardSelector}) → skipped
+ *       ({@code other-reward});</li>
  *   <li>an id already decided (in the ledger's window or this batch) → skipped ({@code duplicate});</li>
  *   <li>a group that cannot be trained (no members, bad lengths, token ids outside the vocabulary, longer than the
  *       model's context) → dead letter {@code invalid-group};</li>
@@ -65,6 +68,7 @@ public final class BatchAssembler {
   public record Limits(int vocabSize, int context) {}
 
   private final String runId;
+  private final RewardSelector rewards;
   private final int groupsPerStep;
   private final StalenessGate gate;
   private final Limits limits;
@@ -75,10 +79,20 @@ public final class BatchAssembler {
   private final List<String> dropped = new ArrayList<>();
   private final Map<GroupDecision, Long> counts = new EnumMap<>(GroupDecision.class);
 
-  /** @param offsets the next offset per partition at which reading starts (from the checkpoint) */
+  /** An assembler that trains on the reward of the run's first group ({@link RewardSelector#firstSeen()}). */
   public BatchAssembler(String runId, int groupsPerStep, StalenessGate gate, Limits limits, GroupLedger ledger,
       Map<Integer, Long> offsets) {
+    this(runId, RewardSelector.firstSeen(), groupsPerStep, gate, limits, ledger, offsets);
+  }
+
+  /**
+   * @param rewards which reward's groups are trained
+   * @param offsets the next offset per partition at which reading starts (from the checkpoint)
+   */
+  public BatchAssembler(String runId, RewardSelector rewards, int groupsPerStep, StalenessGate gate, Limits limits,
+      GroupLedger ledger, Map<Integer, Long> offsets) {
     this.runId = runId;
+    this.rewards = rewards;
     this.groupsPerStep = groupsPerStep;
     this.gate = gate;
     this.limits = limits;
@@ -143,6 +157,9 @@ public final class BatchAssembler {
     }
     if (!runId.equals(g.getRunId())) {
       return GroupDecision.OTHER_RUN;
+    }
+    if (!rewards.accepts(g.getReward())) {
+      return GroupDecision.OTHER_REWARD;
     }
     if (ledger.seen(g.getId())) {
       return GroupDecision.DUPLICATE;

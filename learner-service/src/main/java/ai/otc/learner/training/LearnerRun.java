@@ -4,6 +4,7 @@ import ai.otc.learner.batch.StalenessGate;
 import ai.otc.learner.batch.TrainingBatch;
 import ai.otc.learner.checkpoint.LearnerCheckpoint;
 import ai.otc.learner.domain.LearnerMetrics;
+import ai.otc.learner.domain.RewardSelector;
 import ai.otc.learner.domain.LearnerSettings;
 import ai.otc.learner.messaging.RewardedReader;
 import ai.otc.learner.update.Algorithm;
@@ -166,7 +167,11 @@ public final class LearnerRun implements AutoCloseable {
     ledger = new GroupLedger(settings.dedupeSteps(), state.ledger());
     reader.assign(offsets);
     status.partitions(reader.assigned());
-    assembler = new BatchAssembler(settings.runId(), settings.groupsPerStep(),
+    RewardSelector rewards = RewardSelector.of(settings.rewardLabel());
+    LOG.infof("run %s trains on %s; groups of the run scored with another reward are skipped (groups_other_reward)",
+        settings.runId(), rewards.configured() ? "the groups scored with " + settings.rewardLabel().get() + " (otc.learner.reward)"
+            : "the reward of its first group (otc.learner.reward unset)");
+    assembler = new BatchAssembler(settings.runId(), rewards, settings.groupsPerStep(),
         new StalenessGate(settings.staleness(), settings.stalePolicy()),
         new BatchAssembler.Limits(modelConfig.vocabSize(), modelConfig.context()), ledger, offsets);
   }
@@ -312,7 +317,7 @@ public final class LearnerRun implements AutoCloseable {
       return settings.rewardLabel().get();
     }
     ScoredGroup g = batch.groups().getFirst().group();
-    String name = g.getReward().getName().name().replace("REWARD_NAME_", "").toLowerCase(Locale.ROOT).replace('_', '-');
+    String name = RewardSelector.label(g.getReward().getName());
     return g.getReward().getVersion().isEmpty() ? name : name + ":" + g.getReward().getVersion();
   }
 

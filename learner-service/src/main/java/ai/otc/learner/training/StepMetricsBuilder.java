@@ -27,7 +27,7 @@ import java.util.TreeMap;
  *       call count is known), {@link UpdateStats#toExtra()} ({@code pg_loss}, {@code lr}, {@code groups_skipped}, …);
  *       the decisions taken while the batch was assembled: {@code groups}, {@code groups_fresh},
  *       {@code groups_stale_corrected}, {@code groups_stale_dropped}, {@code groups_duplicate},
- *       {@code groups_other_run}, {@code groups_dead_letter}; {@code staleness_mean} and {@code staleness_max}
+ *       {@code groups_other_run}, {@code groups_other_reward}, {@code groups_dead_letter}; {@code staleness_mean} and {@code staleness_max}
  *       (versions behind the learner) of the batch's groups; the time split {@code wait_seconds} (waiting for
  *       groups), {@code update_seconds}, {@code checkpoint_seconds}, {@code store_seconds}.</li>
  * </ul>

@@ -48,6 +48,61 @@ class BatchAssemblerTest {
     return new BatchAssembler("r", b, new StalenessGate(k, p), LIMITS, ledger, Map.of(0, 0L, 1, 0L));
   }
 
+  /** {@code g} as another reward service scores it: the same group id under reward {@code name}. */
+  private static ScoredGroup scoredWith(ScoredGroup g, ai.otc.proto.v1.RewardName name) {
+    String label = ai.otc.learner.domain.RewardSelector.label(name);
+    return g.toBuilder().setId(g.getGroupId() + "@" + label + ":v1")
+        .setReward(g.getReward().toBuilder().setName(name)).build();
+  }
+
+  @Test
+  void trainsOnlyTheConfiguredRewardWhenSeveralRewardServicesScoreTheSameGroups() {
+    BatchAssembler a = new BatchAssembler("r", ai.otc.learner.domain.RewardSelector.of("em"), 2,
+        new StalenessGate(1, StalenessGate.Policy.DROP), LIMITS, new GroupLedger(10, List.of()), Map.of(0, 0L, 1, 0L));
+    Collect sink = new Collect();
+    ScoredGroup q1 = Groups.group("r", 0, 1, 4, 0, V, 1);
+    ScoredGroup q2 = Groups.group("r", 0, 2, 4, 0, V, 1);
+    // the OTC-GRPO service's record of q1 arrives first, then the EM service's, then both of q2 the other way round
+    a.add(rec(0, 0, q1));
+    a.add(rec(1, 0, scoredWith(q1, ai.otc.proto.v1.RewardName.REWARD_NAME_EM)));
+    a.add(rec(1, 1, scoredWith(q2, ai.otc.proto.v1.RewardName.REWARD_NAME_EM)));
+    a.add(rec(0, 1, scoredWith(q2, ai.otc.proto.v1.RewardName.REWARD_NAME_OTC_PPO)));
+    a.add(rec(0, 2, q2));
+    assertThat(a.fill(0, sink)).isTrue();
+    BatchAssembler.Batch b = a.take();
+    assertThat(b.groups()).extracting(x -> x.group().getReward().getName())
+        .containsOnly(ai.otc.proto.v1.RewardName.REWARD_NAME_EM);
+    assertThat(b.groups()).extracting(x -> x.group().getGroupId()).containsExactly(q1.getGroupId(), q2.getGroupId());
+    assertThat(b.decisions()).containsEntry(GroupDecision.FRESH, 2L).containsEntry(GroupDecision.OTHER_REWARD, 1L);
+    assertThat(a.queued()).as("decided up to the batch's last group").isEqualTo(2);
+    a.fill(1, sink);
+    assertThat(sink.decided).isEqualTo(Map.of(GroupDecision.FRESH, 2, GroupDecision.OTHER_REWARD, 3));
+  }
+
+  @Test
+  void withoutAConfiguredRewardTheFirstGroupFixesIt() {
+    BatchAssembler a = assembler(2, 1, StalenessGate.Policy.DROP, new GroupLedger(10, List.of()));
+    Collect sink = new Collect();
+    ScoredGroup q1 = Groups.group("r", 0, 1, 4, 0, V, 1);
+    a.add(rec(0, 0, Groups.group("other", 0, 9, 4, 0, V, 1)));   // another run's reward does not count
+    a.add(rec(0, 1, scoredWith(q1, ai.otc.proto.v1.RewardName.REWARD_NAME_EM)));
+    a.add(rec(0, 2, q1));
+    a.add(rec(0, 3, scoredWith(Groups.group("r", 0, 2, 4, 0, V, 1), ai.otc.proto.v1.RewardName.REWARD_NAME_EM)));
+    assertThat(a.fill(0, sink)).isTrue();
+    assertThat(a.take().groups()).extracting(x -> x.group().getReward().getName())
+        .containsExactly(ai.otc.proto.v1.RewardName.REWARD_NAME_EM, ai.otc.proto.v1.RewardName.REWARD_NAME_EM);
+    assertThat(sink.decided).isEqualTo(Map.of(GroupDecision.FRESH, 2, GroupDecision.OTHER_RUN, 1, GroupDecision.OTHER_REWARD, 1));
+  }
+
+  @Test
+  void aRewardThatIsNotInTheContractIsRefusedNamingTheKey() {
+    assertThat(ai.otc.learner.domain.RewardSelector.parse("otc-grpo")).isEqualTo(ai.otc.proto.v1.RewardName.REWARD_NAME_OTC_GRPO);
+    assertThat(ai.otc.learner.domain.RewardSelector.parse("OTC-PPO")).isEqualTo(ai.otc.proto.v1.RewardName.REWARD_NAME_OTC_PPO);
+    assertThat(ai.otc.learner.domain.RewardSelector.parse("em:v1")).isEqualTo(ai.otc.proto.v1.RewardName.REWARD_NAME_EM);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ai.otc.learner.domain.RewardSelector.parse("f1"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("otc.learner.reward").hasMessageContaining("f1");
+  }
+
   @Test
   void filtersOtherRunsDedupesAndFillsExactlyBGroups() {
     GroupLedger ledger = new GroupLedger(10, List.of());

@@ -35,6 +35,21 @@ public final class DjlRuntime {
     return Engine.getEngine("PyTorch");
   }
 
+  /**
+   * One line for a service's start-up log, so that a speed difference between two processes or machines can be
+   * explained: engine and version, intra-op and inter-op threads, OpenMP's wait policy, oneMKL's code path. Loads the
+   * engine.
+   */
+  public static String describe() {
+    Engine e = engine();
+    String omp = System.getenv("OMP_WAIT_POLICY") != null ? System.getenv("OMP_WAIT_POLICY") + " (environment)"
+        : System.getenv("GOMP_SPINCOUNT") != null ? "GOMP_SPINCOUNT " + System.getenv("GOMP_SPINCOUNT") + " (environment)"
+        : System.getProperty("otc.omp.wait_policy", "PASSIVE");
+    return e.getEngineName() + " " + e.getVersion() + ", " + System.getProperty("ai.djl.pytorch.num_threads") + " intra-op / "
+        + System.getProperty("ai.djl.pytorch.num_interop_threads") + " inter-op threads, OMP_WAIT_POLICY " + omp + ", "
+        + MklCodePath.describe();
+  }
+
   /** The libc call used to set OpenMP's environment before libtorch (and its libgomp) is loaded. */
   interface LibC extends com.sun.jna.Library {
     int setenv(String name, String value, int overwrite);

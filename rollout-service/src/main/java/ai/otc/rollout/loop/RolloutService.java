@@ -91,6 +91,7 @@ public class RolloutService {
         plan.trainSize(), c.seed(), c.questionsPerStep(), c.groupSize(), plan.sharePositions().length, c.staleness(),
         c.maxBatches(), c.temperature(), c.topP(), c.maxTurns(), c.maxCodeCalls(), c.topK(), c.device(), loader.root().toUri(),
         c.gateway().target(), c.gateway().deadline(), c.topics().rollouts(), c.topics().policy(), kafka);
+    LOG.infof("engine: %s", DjlRuntime.describe());
     feed.start();
     loopThread = new Thread(this::runLoop, "rollout-generation");
     loopThread.setDaemon(true);
