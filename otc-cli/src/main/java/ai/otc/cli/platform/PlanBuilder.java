@@ -68,6 +68,8 @@ final class PlanBuilder {
     p.put("otc.reward.kind", run.reward());
     p.put("otc.reward.application-id", run.rewardApplicationId());
     p.put("otc.reward.instance-id", run.runId() + "-reward-0");
+    // this run's trajectories only: runs side by side share otc.rollouts.v1, and n is kept per question
+    p.put("otc.reward.run-ids", run.runId());
     p.put("otc.reward.commit-interval", "200ms");
     p.putAll(overrides.getOrDefault("reward", Map.of()));
     return PartSpec.quarkus("reward", port, 1, home.jar(Home.REWARD), jvm("-Xmx512m", "-XX:+UseSerialGC"), p, Map.of(), log.toAbsolutePath());

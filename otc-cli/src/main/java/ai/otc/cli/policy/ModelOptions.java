@@ -67,6 +67,9 @@ public final class ModelOptions {
   @Option(names = "--copy-curriculum", negatable = true, description = "every 100 steps, re-weight the drills (relations asked by reading drills, drill kinds) towards the copies that have not formed yet, measured on fixed drills (default ${DEFAULT-VALUE})")
   boolean copyCurriculum = W.copyCurriculum();
 
+  @Option(names = "--mixed-drills", negatable = true, description = "copy drills of the mixed two-hop paths too: a search after a recalled bridge, a recall after a search (default ${DEFAULT-VALUE})")
+  boolean mixedDrills = W.mixedDrills();
+
   @Option(names = "--decision-share", description = "share of decision rows (a train question's demonstration with only its action choices trained) per batch (default ${DEFAULT-VALUE})")
   double decisionShare = W.decisionShare();
 
@@ -118,7 +121,7 @@ public final class ModelOptions {
 
   /** Warm-start config from the flags, with {@code steps} optimizer steps. */
   public WarmStartConfig warm(int steps) {
-    return new WarmStartConfig(steps, batch, lr, warmup, minimalShare, factShare, drillShare, drillRealShare, drillShuffleShare, copyCurriculum, decisionShare, decisionWeight, trainReadValues, p1Oversample, topK, observationTag, warmSeed)
+    return new WarmStartConfig(steps, batch, lr, warmup, minimalShare, factShare, drillShare, drillRealShare, drillShuffleShare, copyCurriculum, mixedDrills, decisionShare, decisionWeight, trainReadValues, p1Oversample, topK, observationTag, warmSeed)
         .validate();
   }
 }

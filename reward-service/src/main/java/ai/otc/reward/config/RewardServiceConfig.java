@@ -14,6 +14,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import java.time.Duration;
 import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import org.hibernate.validator.constraints.time.DurationMin;
 
@@ -91,6 +92,14 @@ public interface RewardServiceConfig {
    */
   @WithDefault("true")
   boolean commitWhenIdle();
+
+  /**
+   * Only trajectories of these runs are scored; the others are skipped and counted
+   * ({@code otc_reward_other_run_total}). Unset: every run's. The optimal-call table is kept per question, so one
+   * service that scores several runs estimates each question's n over all of their policies: a service per run
+   * ({@code ./otc train}, the demo) names its run here.
+   */
+  Optional<List<@Pattern(regexp = "[A-Za-z0-9._-]+", message = "must be letters, digits, '.', '_' or '-'") String>> runIds();
 
   /** How often the stream logs a progress line (rate, where the loop's time went, pending groups, lag) while it has work. */
   @WithDefault("30s")

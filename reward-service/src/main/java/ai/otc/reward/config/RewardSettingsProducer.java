@@ -35,7 +35,8 @@ public class RewardSettingsProducer {
         c.groups().timeoutPolicy(),
         c.groups().punctuateInterval(),
         c.groups().completedRetention(),
-        limits);
+        limits,
+        java.util.Set.copyOf(c.runIds().orElse(java.util.List.of())));
   }
 
   /** The limits, with their rules across keys: pending bytes hold at least one largest group; the producer can send the largest record. */

@@ -23,6 +23,9 @@ public interface RewardMetrics {
   /** A member of an already completed (or dropped) group arrived. */
   void lateMemberIgnored();
 
+  /** A trajectory of a run this service does not score ({@code otc.reward.run-ids}) was skipped. */
+  void otherRunSkipped();
+
   /** A rollout record went to the dead-letter topic. */
   void deadLettered(RejectReason reason);
 
@@ -39,6 +42,7 @@ public interface RewardMetrics {
     @Override public void groupTimedOut(TimeoutPolicy policy, int present, int expected) {}
     @Override public void duplicateIgnored() {}
     @Override public void lateMemberIgnored() {}
+    @Override public void otherRunSkipped() {}
     @Override public void deadLettered(RejectReason reason) {}
     @Override public void groupScored(ScoredGroupWriter.Result group, boolean partial, boolean otcGrpo) {}
   };

@@ -5,6 +5,7 @@ import ai.otc.reward.core.CorrectnessSource;
 import ai.otc.reward.core.TimeoutPolicy;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Everything the reward pipeline needs, independent of how it was configured (the service builds
@@ -20,6 +21,7 @@ import java.util.Objects;
  * @param punctuateInterval how often timeouts and expired markers are checked (wall clock)
  * @param completedRetention how long a completed group's marker is kept to ignore late members
  * @param limits record sizes, the group-size cap and the caps on pending groups
+ * @param runIds the runs whose trajectories are scored; empty: every run's
  */
 public record RewardSettings(
     String rolloutsTopic,
@@ -31,7 +33,15 @@ public record RewardSettings(
     TimeoutPolicy timeoutPolicy,
     Duration punctuateInterval,
     Duration completedRetention,
-    RewardLimits limits) {
+    RewardLimits limits,
+    Set<String> runIds) {
+
+  /** Settings that score every run. */
+  public RewardSettings(String rolloutsTopic, String rewardedTopic, String dlqTopic, RewardConfig reward, CorrectnessSource correctness,
+      Duration groupTimeout, TimeoutPolicy timeoutPolicy, Duration punctuateInterval, Duration completedRetention, RewardLimits limits) {
+    this(rolloutsTopic, rewardedTopic, dlqTopic, reward, correctness, groupTimeout, timeoutPolicy, punctuateInterval, completedRetention,
+        limits, Set.of());
+  }
 
   /** Settings with the default {@link RewardLimits}. */
   public RewardSettings(String rolloutsTopic, String rewardedTopic, String dlqTopic, RewardConfig reward, CorrectnessSource correctness,
@@ -42,6 +52,7 @@ public record RewardSettings(
 
   public RewardSettings {
     Objects.requireNonNull(limits, "limits");
+    runIds = Set.copyOf(Objects.requireNonNull(runIds, "runIds"));
     Objects.requireNonNull(rolloutsTopic, "rolloutsTopic");
     Objects.requireNonNull(rewardedTopic, "rewardedTopic");
     Objects.requireNonNull(dlqTopic, "dlqTopic");
@@ -56,7 +67,18 @@ public record RewardSettings(
   /** The same settings with other limits. */
   public RewardSettings withLimits(RewardLimits newLimits) {
     return new RewardSettings(rolloutsTopic, rewardedTopic, dlqTopic, reward, correctness, groupTimeout, timeoutPolicy, punctuateInterval,
-        completedRetention, newLimits);
+        completedRetention, newLimits, runIds);
+  }
+
+  /** The same settings scoring only {@code ids}' trajectories (empty: every run's). */
+  public RewardSettings withRunIds(Set<String> ids) {
+    return new RewardSettings(rolloutsTopic, rewardedTopic, dlqTopic, reward, correctness, groupTimeout, timeoutPolicy, punctuateInterval,
+        completedRetention, limits, ids);
+  }
+
+  /** Whether trajectories of run {@code runId} are scored. */
+  public boolean scores(String runId) {
+    return runIds.isEmpty() || runIds.contains(runId);
   }
 
   private static void requirePositive(Duration d, String name) {

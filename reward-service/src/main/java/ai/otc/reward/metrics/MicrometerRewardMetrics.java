@@ -32,6 +32,7 @@ public class MicrometerRewardMetrics implements RewardMetrics {
   private final Counter scoredPartial;
   private final Counter duplicates;
   private final Counter late;
+  private final Counter otherRun;
   private final Map<RejectReason, Counter> deadLetters = new EnumMap<>(RejectReason.class);
   private final DistributionSummary reward;
   private final DistributionSummary n;
@@ -51,6 +52,8 @@ public class MicrometerRewardMetrics implements RewardMetrics {
     scoredPartial = Counter.builder("otc.reward.groups.scored").tag("partial", "true").description("Groups produced to the rewarded topic").register(registry);
     duplicates = Counter.builder("otc.reward.duplicates.ignored").description("Trajectories whose id was already in their pending group").register(registry);
     late = Counter.builder("otc.reward.late.members.ignored").description("Trajectories of groups already finished").register(registry);
+    otherRun = Counter.builder("otc.reward.other.run").description("Trajectories of runs not in otc.reward.run-ids, skipped")
+        .register(registry);
     for (RejectReason r : RejectReason.values()) {
       deadLetters.put(r, Counter.builder("otc.reward.dead.letters").tag("reason", r.wireName())
           .description("Rollout records sent to the dead-letter topic").register(registry));
@@ -100,6 +103,11 @@ public class MicrometerRewardMetrics implements RewardMetrics {
   @Override
   public void lateMemberIgnored() {
     late.increment();
+  }
+
+  @Override
+  public void otherRunSkipped() {
+    otherRun.increment();
   }
 
   @Override

@@ -113,6 +113,12 @@ public final class RewardPipeline {
       return;
     }
     TrajectoryView t = ((GroupRules.Accepted) decoded).trajectory();
+    if (!settings.scores(t.runId())) {
+      if (!replay) {
+        metrics.otherRunSkipped();
+      }
+      return;
+    }
     switch (assembler.add(t, partition, offset, timestampMs, nowMs)) {
       case GroupAssembler.Pending p -> { }
       case GroupAssembler.Completed c -> {

@@ -151,6 +151,10 @@ class RewardPipelineTest {
       calls.add("late");
     }
 
+    @Override public void otherRunSkipped() {
+      calls.add("other-run");
+    }
+
     @Override public void deadLettered(RejectReason reason) {
       calls.add("dead " + reason.wireName());
     }
@@ -360,6 +364,26 @@ class RewardPipelineTest {
     assertThat(metrics.calls).containsExactly("completed 3", "scored 3 grpo");
     assertThat(pipeline.pendingGroups()).isZero();
     assertThat(pipeline.finishedMarkers()).isEqualTo(1);
+  }
+
+  @Test
+  void aServiceForOneRunSkipsOtherRunsAndKeepsTheirCallsOutOfN() {
+    start(RewardKind.OTC_GRPO, TimeoutPolicy.SCORE_PARTIAL);
+    pipeline = new RewardPipeline(new RewardSettings(Topics.ROLLOUTS, Topics.REWARDED, Topics.ROLLOUTS_DLQ, config,
+        CorrectnessSource.RECOMPUTE, TIMEOUT, policy, Duration.ofSeconds(1), RETENTION, ai.otc.reward.domain.RewardLimits.DEFAULTS,
+        java.util.Set.of("run-a")), metrics, table);
+    // another run answers q1 correctly with 0 calls: it must not lower this run's n
+    send(t("g0", "t1", "q1", 2, 0, true).toBuilder().setRunId("run-b").build());
+    send(t("g0", "t2", "q1", 2, 0, true).toBuilder().setRunId("run-b").build());
+    assertThat(sink.events).isEmpty();
+    Trajectory a1 = t("g1", "t1", "q1", 2, 1, true).toBuilder().setRunId("run-a").build();
+    Trajectory a2 = t("g1", "t2", "q1", 2, 2, true).toBuilder().setRunId("run-a").build();
+    send(a1);
+    send(a2);
+    assertThat(sink.rewarded()).hasSize(1);
+    assertThat(sink.rewarded().get(0).key()).isEqualTo("g1");
+    assertThat(table.get("q1")).hasValue(1);
+    assertThat(metrics.calls).containsExactly("other-run", "other-run", "completed 2", "scored 2 grpo");
   }
 
   @Test
