@@ -45,6 +45,11 @@ final class CopyCurriculum {
   private Map<Demonstrations.Drill, Double> lastKinds = Map.of();
 
   CopyCurriculum(Demonstrations demos, WordTokenizer tk, long seed) {
+    this(demos, tk, seed, false);
+  }
+
+  /** With {@code mixedDrills}, the two mixed two-hop drill kinds are measured and weighted too (probes drawn last). */
+  CopyCurriculum(Demonstrations demos, WordTokenizer tk, long seed, boolean mixedDrills) {
     this.answerId = tk.id(WordTokenizer.ANSWER);
     Random rng = new Random(seed ^ 0x5EED_C0B1L);
     for (String rel : WorldGenerator.RELATIONS) {
@@ -61,6 +66,15 @@ final class CopyCurriculum {
         rows.add(demos.drill(kind, rng));
       }
       kindProbes.put(kind, rows);
+    }
+    if (mixedDrills) {
+      for (Demonstrations.Drill kind : List.of(Demonstrations.Drill.READ_AFTER_THINK, Demonstrations.Drill.THINK_AFTER_READ)) {
+        List<Example> rows = new ArrayList<>();
+        for (int i = 0; i < PER_RELATION * 2; i++) {
+          rows.add(demos.drill(kind, rng));
+        }
+        kindProbes.put(kind, rows);
+      }
     }
   }
 

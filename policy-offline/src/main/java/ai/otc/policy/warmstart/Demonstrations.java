@@ -68,7 +68,7 @@ public final class Demonstrations {
   }
 
   /** Kinds of copy drill (see {@link #drill}). */
-  public enum Drill { READ_ONE_HOP, READ_TWO_HOP, THINK_ONE_HOP, THINK_TWO_HOP, CODE }
+  public enum Drill { READ_ONE_HOP, READ_TWO_HOP, THINK_ONE_HOP, THINK_TWO_HOP, READ_AFTER_THINK, THINK_AFTER_READ, CODE }
 
   /**
    * A copy drill: a question about invented people (names of no entity, fresh random attributes on every draw), so
@@ -84,6 +84,13 @@ public final class Demonstrations {
    *       </answer>}: the name is copied into the recall statement and the answer is copied out of it;</li>
    *   <li>{@code THINK_TWO_HOP}: {@code the friend of N is} | M | {@code . the R of M is} | V |
    *       {@code </think> <answer> V </answer>}: the bridge entity is copied into the second statement.</li>
+   *   <li>{@code READ_AFTER_THINK} (the mixed path of a 2h1 question whose subject is famous): {@code <think>} |
+   *       {@code the friend of N is} | {@code M </think> <search>} | {@code M </search>} | M's observation |
+   *       {@code <answer> V </answer>}: the bridge is copied into the query and the value out of the observation;</li>
+   *   <li>{@code THINK_AFTER_READ} (the mixed path of a 2h1 question whose friend is famous): {@code <search>} |
+   *       {@code N </search>} | N's observation, friend M | {@code <think>} | {@code the R of M is} | V |
+   *       {@code </think> <answer> V </answer>}: the friend is copied out of the observation, the value out of the
+   *       statement;</li>
    *   <li>{@code CODE}: {@code <math> what is A * B ?} (A, B drawn, never a question of the world) | the program |
    *       its output | {@code \\boxed{ V }}: the answer is copied from the tool output.</li>
    * </ul>
@@ -158,8 +165,8 @@ public final class Demonstrations {
     }
     Map<String, String> an = WorldGenerator.randomAttributes(rng);
     Map<String, String> am = WorldGenerator.randomAttributes(rng);
-    boolean twoHop = kind == Drill.READ_TWO_HOP || kind == Drill.THINK_TWO_HOP;
-    boolean reading = kind == Drill.READ_ONE_HOP || kind == Drill.READ_TWO_HOP;
+    boolean twoHop = kind != Drill.READ_ONE_HOP && kind != Drill.THINK_ONE_HOP;
+    boolean reading = kind == Drill.READ_ONE_HOP || kind == Drill.READ_TWO_HOP || kind == Drill.READ_AFTER_THINK;
     String rel = forcedRelation != null ? forcedRelation
         : relation(twoHop ? WorldGenerator.ATTRIBUTES : WorldGenerator.RELATIONS, rng, reading);
     String v = twoHop ? am.get(rel) : "friend".equals(rel) ? m : an.get(rel);
@@ -192,8 +199,26 @@ public final class Demonstrations {
         b.model(". the " + rel + " of " + m + " is");
         b.context(v);
       }
+      case READ_AFTER_THINK -> {
+        // the choices (recall the bridge, then search it) are context: drills teach copies, demonstrations decisions
+        b.context(WordTokenizer.THINK);
+        b.model("the friend of " + n + " is");
+        b.context(m + " " + WordTokenizer.THINK_END + " " + WordTokenizer.SEARCH);
+        b.model(m + " " + WordTokenizer.SEARCH_END);
+        String friendOfM = pool.get(rng.nextInt(pool.size()));
+        b.context(invented(WorldGenerator.passageText(m, am, friendOfM, world.config(), rng), m));
+      }
+      case THINK_AFTER_READ -> {
+        b.context(WordTokenizer.SEARCH);
+        b.model(n + " " + WordTokenizer.SEARCH_END);
+        b.context(invented(WorldGenerator.passageText(n, an, m, world.config(), rng), n));
+        b.context(WordTokenizer.THINK);
+        b.model("the " + rel + " of " + m + " is");
+        b.context(v);
+      }
+      case CODE -> throw new IllegalStateException("code drills are built above");
     }
-    if (kind == Drill.THINK_ONE_HOP || kind == Drill.THINK_TWO_HOP) {
+    if (kind == Drill.THINK_ONE_HOP || kind == Drill.THINK_TWO_HOP || kind == Drill.THINK_AFTER_READ) {
       b.model(WordTokenizer.THINK_END + " " + answer(v));
     } else {
       b.model(answer(v));

@@ -70,6 +70,8 @@ public final class WarmStart {
     this.world = world;
     this.config = config.validate();
     this.demos = new Demonstrations(world, format, config.trainReadValues());
+    this.drillKindShares = config.mixedDrills() ? MIXED_DRILL_KIND_SHARES : DRILL_KIND_SHARES;
+    this.drillKindCum = cumulative(drillKindShares, null);
     this.famous = world.famous();
     this.chainable = famous.stream().filter(e -> world.entity(e.friend()).famous()).toList();
     this.format = format;
@@ -102,11 +104,15 @@ public final class WarmStart {
 
   /**
    * Base shares of the drill kinds, in {@link Demonstrations.Drill}'s order: read 1-hop 0.30, read 2-hop 0.15, think
-   * 1-hop 0.20, think 2-hop 0.20, code 0.15.
+   * 1-hop 0.20, think 2-hop 0.20, the mixed paths 0 (without {@code --mixed-drills}), code 0.15.
    */
-  static final double[] DRILL_KIND_SHARES = {0.30, 0.15, 0.20, 0.20, 0.15};
+  static final double[] DRILL_KIND_SHARES = {0.30, 0.15, 0.20, 0.20, 0.0, 0.0, 0.15};
+  /** Base shares with {@code --mixed-drills}: 0.10 more for each mixed path (normalised: 1.2 in all). */
+  static final double[] MIXED_DRILL_KIND_SHARES = {0.30, 0.15, 0.20, 0.20, 0.10, 0.10, 0.15};
+  /** The base drill-kind shares of this run. */
+  private final double[] drillKindShares;
   /** The cumulative drill-kind shares in use: the base ones, or those the copy curriculum last set. */
-  private double[] drillKindCum = cumulative(DRILL_KIND_SHARES, null);
+  private double[] drillKindCum;
 
   /** The drill kind at {@code u} in [0,1) of the cumulative shares. */
   private Demonstrations.Drill drillKind(double u) {
@@ -219,13 +225,13 @@ public final class WarmStart {
     double emaLoss = Double.NaN;
     List<List<Example>> pending = new ArrayList<>();
     float loss = Float.NaN;
-    CopyCurriculum curriculum = config.copyCurriculum() ? new CopyCurriculum(demos, format.tokenizer(), config.seed()) : null;
+    CopyCurriculum curriculum = config.copyCurriculum() ? new CopyCurriculum(demos, format.tokenizer(), config.seed(), config.mixedDrills()) : null;
     for (int step = 1; step <= config.steps(); step++) {
       if (curriculum != null && step % CopyCurriculum.INTERVAL == 1 && step > 1) {
         // examples already drawn into the pending buckets keep the old weights; the next pool uses the new ones
         CopyCurriculum.Weights w = curriculum.update(model);
         demos.readWeights(w.relations());
-        drillKindCum = cumulative(DRILL_KIND_SHARES, w.kinds());
+        drillKindCum = cumulative(drillKindShares, w.kinds());
         if (log != null) {
           log.printf(Locale.ROOT, "warmstart step %d/%d  copy from an observation, p per relation: %s%n", step, config.steps(),
               curriculum.describe());

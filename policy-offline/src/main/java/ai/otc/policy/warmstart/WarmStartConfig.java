@@ -23,6 +23,10 @@ import java.util.Locale;
  * @param copyCurriculum whether the drills are re-weighted every 100 steps, measured on fixed drills, towards the copies
  *                       that have not formed yet: the relations asked by reading drills, and the drill kinds
  *                       ({@link CopyCurriculum})
+ * @param mixedDrills    whether the copy drills include the two mixed two-hop paths ({@link Demonstrations.Drill}):
+ *                       reading an observation after a recalled bridge, and copying a recalled value out of a
+ *                       {@code <think>} after an observation; without them a year copied in those contexts fails
+ *                       at temperature 1 (a digit off) far more often than on the drilled paths
  * @param decisionShare  share of batch rows that are the action choices of train search questions alone
  *                       ({@link Demonstrations#decision}): the choice between answering from memory and searching,
  *                       trained on more rows than whole demonstrations afford, so that it depends on what the model
@@ -39,21 +43,32 @@ import java.util.Locale;
  */
 public record WarmStartConfig(int steps, int batchSize, float learningRate, int warmupSteps, double minimalShare,
     double factShare, double drillShare, double drillRealShare, double drillShuffleShare, boolean copyCurriculum,
-    double decisionShare, double decisionWeight, boolean trainReadValues,
+    boolean mixedDrills, double decisionShare, double decisionWeight, boolean trainReadValues,
     double p1Oversample, int topK, String observationTag, long seed) {
 
-  /** The settings without real-name or shuffled drills (both shares 0) and without the copy curriculum, as before those flags existed. */
+  /** The settings without the mixed two-hop drills, as before that flag existed. */
+  public WarmStartConfig(int steps, int batchSize, float learningRate, int warmupSteps, double minimalShare, double factShare,
+      double drillShare, double drillRealShare, double drillShuffleShare, boolean copyCurriculum, double decisionShare,
+      double decisionWeight, boolean trainReadValues, double p1Oversample, int topK, String observationTag, long seed) {
+    this(steps, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, drillRealShare, drillShuffleShare,
+        copyCurriculum, false, decisionShare, decisionWeight, trainReadValues, p1Oversample, topK, observationTag, seed);
+  }
+
+  /**
+   * The settings without real-name or shuffled drills (both shares 0), without the copy curriculum and the mixed drills,
+   * as before those flags existed.
+   */
   public WarmStartConfig(int steps, int batchSize, float learningRate, int warmupSteps, double minimalShare, double factShare,
       double drillShare, double decisionShare, double decisionWeight, boolean trainReadValues, double p1Oversample, int topK,
       String observationTag, long seed) {
-    this(steps, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, 0.0, 0.0, false, decisionShare, decisionWeight,
+    this(steps, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, 0.0, 0.0, false, false, decisionShare, decisionWeight,
         trainReadValues, p1Oversample, topK, observationTag, seed);
   }
 
   /**
    * Version of the demonstration format and of the training step; part of the cache key (7: AdamW with bias
    * correction and global-norm clip 1, replacing the swapped-rate update with an element clip; 8: the copy curriculum
-   * also weights the drill kinds).
+   * also weights the drill kinds; the mixed drills' flag is part of the key only when on).
    */
   public static final int FORMAT_VERSION = 8;
 
@@ -66,13 +81,13 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
    * forms per relation, and without it some relations' copy did not form on most seeds and worlds tried.
    */
   public static WarmStartConfig defaults() {
-    return new WarmStartConfig(1600, 96, 3e-3f, 60, 0.3, 0.3, 0.4, 0.0, 0.0, true, 0.1, 16.0, true, 2.0, 1, "observation", 0);
+    return new WarmStartConfig(1600, 96, 3e-3f, 60, 0.3, 0.3, 0.4, 0.0, 0.0, true, true, 0.1, 16.0, true, 2.0, 1, "observation", 0);
   }
 
   /** Copy with another step count. */
   public WarmStartConfig withSteps(int s) {
-    return new WarmStartConfig(s, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, drillRealShare, drillShuffleShare, copyCurriculum, decisionShare,
-        decisionWeight, trainReadValues, p1Oversample, topK, observationTag, seed);
+    return new WarmStartConfig(s, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, drillRealShare, drillShuffleShare, copyCurriculum,
+        mixedDrills, decisionShare, decisionWeight, trainReadValues, p1Oversample, topK, observationTag, seed);
   }
 
   /** Throws naming the bad flag. */
@@ -108,6 +123,7 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
         // absent when 0, so the keys (and cached artifacts) of configurations from before the flag stay valid
         + (drillRealShare > 0 ? String.format(Locale.ROOT, " realdrill=%.4f", drillRealShare) : "")
         + (drillShuffleShare > 0 ? String.format(Locale.ROOT, " shuffledrill=%.4f", drillShuffleShare) : "")
-        + (copyCurriculum ? " copycurriculum" : "");
+        + (copyCurriculum ? " copycurriculum" : "")
+        + (mixedDrills ? " mixeddrills" : "");
   }
 }

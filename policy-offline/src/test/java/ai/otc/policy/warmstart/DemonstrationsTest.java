@@ -174,13 +174,51 @@ class DemonstrationsTest {
             inObs = false;
           }
         }
-        if (kind == Demonstrations.Drill.THINK_ONE_HOP || kind == Demonstrations.Drill.THINK_TWO_HOP) {
+        if (kind == Demonstrations.Drill.THINK_ONE_HOP || kind == Demonstrations.Drill.THINK_TWO_HOP
+            || kind == Demonstrations.Drill.THINK_AFTER_READ) {
           int is = lastIndexOf(ex.tokens(), tk.id("is"));
           assertThat(ex.lossMask()[is]).isEqualTo(1f);
           assertThat(ex.lossMask()[is + 1]).as("recalled value is context").isZero();
         }
       }
     }
+  }
+
+  @Test
+  void mixedDrillsFollowTheTwoMixedPathsAndLeaveEveryChoiceAsContext() {
+    java.util.Random rng = new java.util.Random(11);
+    for (int i = 0; i < 30; i++) {
+      Example rat = demos.drill(Demonstrations.Drill.READ_AFTER_THINK, rng);
+      String text = tk.decode(rat.tokens());
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+          "^<qa> what is the (\\w+) of the friend of (\\w+ \\w+) \\? <think> the friend of \\2 is (\\w+ \\w+) </think> "
+              + "<search> \\3 </search> <observation> \\3 .* </observation> <answer> (.+) </answer>$").matcher(text);
+      assertThat(m.matches()).as(text).isTrue();
+      // the value answered is the one M's passage gives for the relation asked
+      assertThat(text).contains("<observation> " + m.group(3) + " ").contains(" " + m.group(1) + " " + m.group(4) + " ");
+      assertThat(trainedText(rat)).as(text).isEqualTo("the friend of " + m.group(2) + " is " + m.group(3) + " </search> <answer> "
+          + m.group(4) + " </answer>");
+
+      Example tar = demos.drill(Demonstrations.Drill.THINK_AFTER_READ, rng);
+      text = tk.decode(tar.tokens());
+      m = java.util.regex.Pattern.compile("^<qa> what is the (\\w+) of the friend of (\\w+ \\w+) \\? <search> \\2 </search> "
+          + "<observation> \\2 .* friend (\\w+ \\w+)( .*)? </observation> <think> the \\1 of \\3 is (.+) </think> <answer> \\5 </answer>$")
+          .matcher(text);
+      assertThat(m.matches()).as(text).isTrue();
+      assertThat(trainedText(tar)).as(text).isEqualTo("\\2 </search> the \\1 of \\3 is </think> <answer> \\5 </answer>"
+          .replace("\\1", m.group(1)).replace("\\2", m.group(2)).replace("\\3", m.group(3)).replace("\\5", m.group(5)));
+    }
+  }
+
+  /** The trained tokens of {@code ex}, decoded in order (the untrained ones left out). */
+  private String trainedText(Example ex) {
+    java.util.List<Integer> ids = new java.util.ArrayList<>();
+    for (int j = 0; j < ex.length(); j++) {
+      if (ex.lossMask()[j] > 0) {
+        ids.add(ex.tokens()[j]);
+      }
+    }
+    return tk.decode(ids.stream().mapToInt(Integer::intValue).toArray());
   }
 
   private static int indexOf(int[] a, int x) {

@@ -97,17 +97,45 @@ class WarmStartTest {
     World w = WorldGenerator.generate(WorldConfig.tiny(0));
     WarmStartConfig d = WarmStartConfig.defaults();
     assertThat(d.copyCurriculum()).as("on by default").isTrue();
+    assertThat(d.mixedDrills()).as("on by default").isTrue();
     WarmStartConfig curriculum = new WarmStartConfig(102, 8, d.learningRate(), 2, d.minimalShare(), 0.1, 0.8, 0.0, 0.0,
-        true, 0.0, 1.0, true, d.p1Oversample(), 1, d.observationTag(), 3);
+        true, true, 0.0, 1.0, true, d.p1Oversample(), 1, d.observationTag(), 3);
     ModelConfig m = new ModelConfig(0, 16, 1, 2, 32, 128, false, "cpu", 2);
     java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
     PolicyArtifact a = PolicyArtifact.load(WarmStartRunner.obtain(w, m, curriculum, tmp.resolve("cc-a"), true,
         new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8)).artifact());
     assertThat(log.toString(java.nio.charset.StandardCharsets.UTF_8))
-        .containsPattern("warmstart step 101/102  copy from an observation, p per relation: city [0-9.]+ year [0-9.]+ color [0-9.]+ job [0-9.]+ friend [0-9.]+");
+        .containsPattern("warmstart step 101/102  copy from an observation, p per relation: city [0-9.]+ year [0-9.]+ color [0-9.]+ job [0-9.]+ friend [0-9.]+; "
+            + "drill kinds read_one_hop [0-9.]+ read_two_hop [0-9.]+ think_one_hop [0-9.]+ think_two_hop [0-9.]+ read_after_think [0-9.]+ think_after_read [0-9.]+");
     PolicyArtifact b = PolicyArtifact.load(WarmStartRunner.obtain(w, m, curriculum, tmp.resolve("cc-b"), true, null).artifact());
     assertThat(b.checksum()).as("the curriculum's measurement is deterministic").isEqualTo(a.checksum());
-    assertThat(curriculum.canonical()).endsWith(" copycurriculum");
+    assertThat(curriculum.canonical()).endsWith(" copycurriculum mixeddrills");
+  }
+
+  @Test
+  void mixedDrillsAreDrawnOnlyWithTheirFlagAtTheirShare() {
+    World w = WorldGenerator.generate(WorldConfig.tiny(0));
+    WarmStartConfig d = WarmStartConfig.defaults();
+    TaskFormat format = new TaskFormat(WorldTasks.tokenizer(), new InProcessTools(w.corpus()), 1);
+    for (boolean mixed : new boolean[] {false, true}) {
+      WarmStartConfig c = new WarmStartConfig(10, 8, d.learningRate(), 1, d.minimalShare(), 0.1, 0.8, 0.0, 0.0, false, mixed,
+          0.0, 1.0, true, d.p1Oversample(), 1, d.observationTag(), 0);
+      WarmStart ws = new WarmStart(w, format, c);
+      java.util.Random rng = new java.util.Random(5);
+      int drills = 0;
+      int mixedDrawn = 0;
+      for (int i = 0; i < 4000; i++) {
+        String tag = ws.draw(rng).tag();
+        drills += tag.startsWith("drill/") ? 1 : 0;
+        mixedDrawn += tag.startsWith("drill/read_after_think") || tag.startsWith("drill/think_after_read") ? 1 : 0;
+      }
+      if (mixed) {
+        // 0.10 + 0.10 of base shares summing to 1.2
+        assertThat(mixedDrawn / (double) drills).isCloseTo(0.2 / 1.2, org.assertj.core.api.Assertions.within(0.03));
+      } else {
+        assertThat(mixedDrawn).isZero();
+      }
+    }
   }
 
   @Test
