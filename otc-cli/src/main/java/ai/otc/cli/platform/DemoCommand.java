@@ -44,7 +44,8 @@ import picocli.CommandLine.Option;
         "demo's ETA; each phase's time at the end.",
         "Demo defaults of the run flags below: --run-id demo-<date>-<time>, --seed 1,",
         "16 questions x 8 per step (--quick: 8 x 4), any free ports, --ready-timeout",
-        "600, --threads 1 per service when runs share the machine.",
+        "600, --threads 1 per service when runs share the machine, and (not --quick)",
+        "--set learner:otc.learner.lr=1.5e-4.",
         PlatformExit.HELP_1, PlatformExit.HELP_2, PlatformExit.HELP_3, ""})
 public final class DemoCommand implements OtcSubcommand, OneLineUsageErrors {
   @Option(names = "--quick", description = "fewer steps and smaller batches (a few minutes with a cached warm start)")
@@ -88,7 +89,7 @@ public final class DemoCommand implements OtcSubcommand, OneLineUsageErrors {
 
   private int demo() throws Refusal, IOException, InterruptedException {
     run.validate();
-    DemoSettings settings = DemoSettings.resolve(this, spec.commandLine().getParseResult());
+    DemoSettings settings = DemoSettings.resolve(this, spec.commandLine().getParseResult(), platform.overrides());
     for (String flag : List.of("--bootstrap", "--reward-port", "--rollout-port", "--learner-port")) {
       if (given(flag)) {
         throw Refusal.usage(flag + " is not used by ./otc demo: it starts its own broker (its topics stay in runs/ID/kafka) and"
@@ -135,7 +136,7 @@ public final class DemoCommand implements OtcSubcommand, OneLineUsageErrors {
     List<Question> evalQuestions = world[0].split(Split.fromLabel(evalSplit));
 
     String token = PlatformSupport.newToken();
-    PlanBuilder parts = new PlanBuilder(home, platform.overrides());
+    PlanBuilder parts = new PlanBuilder(home, settings.withDemoDefaults(platform.overrides()));
     int kafkaPort = PlanBuilder.port(given("--kafka-port") ? platform.kafkaPort : 0);
     String bootstrap = "127.0.0.1:" + kafkaPort;
     PartSpec brokerSpec = parts.broker(kafkaPort, demoDir.resolve("kafka"), demoDir.resolve("logs/kafka.log"));

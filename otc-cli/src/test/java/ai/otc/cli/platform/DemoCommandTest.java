@@ -59,12 +59,41 @@ class DemoCommandTest {
     refused(demo("--world", tmp.resolve("nowhere").toString(), "--run-id", "x"), "no world at");
   }
 
+  /** The settings {@code ./otc demo ARGS} resolves, and the learner keys its services get. */
+  private static DemoSettings settings(String... args) throws Exception {
+    picocli.CommandLine cl = new picocli.CommandLine(new DemoCommand());
+    picocli.CommandLine.ParseResult parsed = cl.parseArgs(args);
+    DemoCommand c = cl.getCommand();
+    return DemoSettings.resolve(c, parsed, c.platform.overrides());
+  }
+
+  @Test
+  void theFullDemoTrainsAtItsOwnLearningRateUnlessSetAndQuickKeepsTheLearners() throws Exception {
+    DemoSettings full = settings();
+    assertThat(full.steps()).isEqualTo(60);
+    assertThat(full.learnerLr()).isEqualTo("1.5e-4");
+    assertThat(full.withDemoDefaults(java.util.Map.of()).get("learner")).containsEntry("otc.learner.lr", "1.5e-4");
+    DemoSettings given = settings("--set", "learner:otc.learner.lr=5e-5", "--set", "learner:otc.learner.kl-coef=0.02");
+    assertThat(given.learnerLr()).isEqualTo("5e-5");
+    assertThat(given.withDemoDefaults(java.util.Map.of("learner", java.util.Map.of("otc.learner.lr", "5e-5", "otc.learner.kl-coef", "0.02")))
+        .get("learner")).containsEntry("otc.learner.lr", "5e-5").containsEntry("otc.learner.kl-coef", "0.02");
+    DemoSettings quick = settings("--quick");
+    assertThat(quick.steps()).isEqualTo(6);
+    assertThat(quick.learnerLr()).isNull();
+    assertThat(quick.withDemoDefaults(java.util.Map.of())).doesNotContainKey("learner");
+    picocli.CommandLine cl = new picocli.CommandLine(new DemoCommand());
+    cl.parseArgs();
+    DemoCommand c = cl.getCommand();
+    assertThat(full.toJson(c.run)).containsEntry("learner_lr", "1.5e-4").containsEntry("steps", 60);
+  }
+
   @Test
   void theHelpSaysTheDemosOwnDefaults() {
     Result r = demo("--help");
     assertThat(r.exit()).isZero();
     assertThat(r.out()).contains("--quick").contains("--seeds").contains("--rewards").contains("--seed 1")
-        .contains("16 questions x 8 per step (--quick: 8 x 4)").contains("--ready-timeout");
+        .contains("16 questions x 8 per step (--quick: 8 x 4)").contains("--ready-timeout")
+        .contains("--set learner:otc.learner.lr=1.5e-4").contains("(default: 60, --quick 6)");
     assertThat(r.out().lines()).allSatisfy(l -> assertThat(l.length()).as(l).isLessThanOrEqualTo(80));
   }
 }

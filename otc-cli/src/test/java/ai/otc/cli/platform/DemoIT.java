@@ -48,7 +48,7 @@ class DemoIT {
   private static final String[] CALLING_MODEL = {"--d-model", "32", "--layers", "2", "--heads", "2", "--ff", "64", "--context",
       "128", "--model-seed", "7", "--warm-steps", "800", "--batch", "32", "--warmup", "20", "--threads", "1",
       // the mixture of the default before issue 11, pinned: this policy was chosen for calling tools
-      "--minimal-share", "0.2", "--fact-share", "0.35", "--drill-share", "0.35", "--decision-share", "0", "--no-copy-curriculum"};
+      "--minimal-share", "0.2", "--fact-share", "0.35", "--drill-share", "0.35", "--decision-share", "0", "--no-copy-curriculum", "--no-mixed-drills"};
 
   @TempDir Path tmp;
 
@@ -91,6 +91,11 @@ class DemoIT {
       for (String id : runIds) {
         assertThat(metrics.get(id)).as("steps of %s", id).extracting(StepMetrics::getStep).containsExactly(1L, 2L);
       }
+      // The runs share the topics: each run's groups are scored with its own reward only (before otc.reward.run-ids
+      // every reward service scored every run, and the learners trained on all three rewards' advantages).
+      List<ai.otc.proto.v1.ScoredGroup> scored = values(TopicReader.open(bootstrap, Topics.REWARDED, ai.otc.proto.v1.ScoredGroup.parser()));
+      assertThat(scored).isNotEmpty().allSatisfy(g -> assertThat(g.getRunId())
+          .isEqualTo("d1." + g.getReward().getName().name().replace("REWARD_NAME_", "").toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ".s1"));
       List<String> evaluated = new ArrayList<>(runIds);
       evaluated.add("d1.initial");
       for (String id : evaluated) {
