@@ -43,10 +43,6 @@ record DemoSettings(int steps, int questionsPerStep, int groupSize, int stalenes
   /** The demo's default {@code --ready-timeout}: up to nine services start together. */
   static final int READY_TIMEOUT_SECONDS = 600;
 
-  static DemoSettings resolve(DemoCommand c, ParseResult parsed) throws Refusal {
-    return resolve(c, parsed, Map.of());
-  }
-
   /** @param overrides the {@code --set} values by part (a given learner learning rate wins over the demo's) */
   static DemoSettings resolve(DemoCommand c, ParseResult parsed, Map<String, Map<String, String>> overrides) throws Refusal {
     int steps = c.steps != null ? c.steps : c.quick ? QUICK_STEPS : STEPS;
