@@ -79,11 +79,6 @@ public final class RewardSelector {
     return spec.getName() == wanted;
   }
 
-  /** The reward trained on, once known. */
-  public Optional<RewardName> reward() {
-    return Optional.ofNullable(wanted);
-  }
-
   /** Whether the reward was given by configuration (else the first group's). */
   public boolean configured() {
     return configured;

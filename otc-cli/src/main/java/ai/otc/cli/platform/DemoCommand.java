@@ -89,7 +89,8 @@ public final class DemoCommand implements OtcSubcommand, OneLineUsageErrors {
 
   private int demo() throws Refusal, IOException, InterruptedException {
     run.validate();
-    DemoSettings settings = DemoSettings.resolve(this, spec.commandLine().getParseResult(), platform.overrides());
+    Map<String, Map<String, String>> overrides = platform.overrides();
+    DemoSettings settings = DemoSettings.resolve(this, spec.commandLine().getParseResult(), overrides);
     for (String flag : List.of("--bootstrap", "--reward-port", "--rollout-port", "--learner-port")) {
       if (given(flag)) {
         throw Refusal.usage(flag + " is not used by ./otc demo: it starts its own broker (its topics stay in runs/ID/kafka) and"
@@ -136,7 +137,7 @@ public final class DemoCommand implements OtcSubcommand, OneLineUsageErrors {
     List<Question> evalQuestions = world[0].split(Split.fromLabel(evalSplit));
 
     String token = PlatformSupport.newToken();
-    PlanBuilder parts = new PlanBuilder(home, settings.withDemoDefaults(platform.overrides()));
+    PlanBuilder parts = new PlanBuilder(home, settings.withDemoDefaults(overrides));
     int kafkaPort = PlanBuilder.port(given("--kafka-port") ? platform.kafkaPort : 0);
     String bootstrap = "127.0.0.1:" + kafkaPort;
     PartSpec brokerSpec = parts.broker(kafkaPort, demoDir.resolve("kafka"), demoDir.resolve("logs/kafka.log"));
