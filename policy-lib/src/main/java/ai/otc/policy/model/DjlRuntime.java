@@ -10,6 +10,8 @@ import ai.djl.engine.Engine;
  */
 public final class DjlRuntime {
   private static volatile boolean initialised;
+  /** What {@link #ompWaitPolicy} did, for {@link #describe}: the policy set, or why none was. */
+  private static volatile String ompOutcome = "not set (engine not loaded yet)";
 
   private DjlRuntime() {}
 
@@ -42,11 +44,8 @@ public final class DjlRuntime {
    */
   public static String describe() {
     Engine e = engine();
-    String omp = System.getenv("OMP_WAIT_POLICY") != null ? System.getenv("OMP_WAIT_POLICY") + " (environment)"
-        : System.getenv("GOMP_SPINCOUNT") != null ? "GOMP_SPINCOUNT " + System.getenv("GOMP_SPINCOUNT") + " (environment)"
-        : System.getProperty("otc.omp.wait_policy", "PASSIVE");
     return e.getEngineName() + " " + e.getVersion() + ", " + System.getProperty("ai.djl.pytorch.num_threads") + " intra-op / "
-        + System.getProperty("ai.djl.pytorch.num_interop_threads") + " inter-op threads, OMP_WAIT_POLICY " + omp + ", "
+        + System.getProperty("ai.djl.pytorch.num_interop_threads") + " inter-op threads, OMP_WAIT_POLICY " + ompOutcome + ", "
         + MklCodePath.describe();
   }
 
@@ -67,14 +66,28 @@ public final class DjlRuntime {
    */
   static void ompWaitPolicy() {
     String want = System.getProperty("otc.omp.wait_policy", "PASSIVE");
-    if ("default".equalsIgnoreCase(want) || System.getenv("OMP_WAIT_POLICY") != null || System.getenv("GOMP_SPINCOUNT") != null) {
-      return;
+    if (System.getenv("OMP_WAIT_POLICY") != null) {
+      ompOutcome = System.getenv("OMP_WAIT_POLICY") + " (environment)";
+    } else if (System.getenv("GOMP_SPINCOUNT") != null) {
+      ompOutcome = "unset, GOMP_SPINCOUNT " + System.getenv("GOMP_SPINCOUNT") + " (environment)";
+    } else if ("default".equalsIgnoreCase(want)) {
+      ompOutcome = "libgomp's default (otc.omp.wait_policy=default)";
+    } else {
+      ompOutcome = setenv("OMP_WAIT_POLICY", want);
     }
+  }
+
+  /**
+   * Sets one variable in the process environment through libc. A failure (no JNA, no libc) is not fatal, only slower
+   * under contention, so it is reported in the returned outcome, which the start-up line shows, rather than thrown.
+   */
+  private static String setenv(String name, String value) {
     try {
       LibC c = com.sun.jna.Native.load("c", LibC.class);
-      c.setenv("OMP_WAIT_POLICY", want, 0);
-    } catch (Throwable e) {
-      // Not fatal: only slower under contention.
+      int rc = c.setenv(name, value, 0);
+      return rc == 0 ? value : "NOT set (setenv returned " + rc + "): libgomp's default";
+    } catch (LinkageError | RuntimeException e) {
+      return "NOT set (" + e + "): libgomp's default";
     }
   }
 
