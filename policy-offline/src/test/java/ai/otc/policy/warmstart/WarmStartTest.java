@@ -36,9 +36,11 @@ class WarmStartTest {
     Map<String, Integer> tags = new HashMap<>();
     Random rng = new Random(1);
     int n = 20_000;
+    int decisions = 0;
     for (int i = 0; i < n; i++) {
       Example ex = ws.draw(rng);
       tags.merge(ex.tag().replaceAll("/.*", ""), 1, Integer::sum);
+      decisions += ex.tag().endsWith("/decision") ? 1 : 0;
       String text = tk.decode(ex.tokens());
       if (text.startsWith("<qa> ") || text.startsWith("<math> ")) {
         String q = text.substring(text.indexOf(' ') + 1, text.indexOf(" ?") + 2);
@@ -48,6 +50,7 @@ class WarmStartTest {
     WarmStartConfig c = WarmStartConfig.defaults();
     assertThat(tags.get("drill") / (double) n).isCloseTo(c.drillShare(), org.assertj.core.data.Offset.offset(0.02));
     assertThat(tags.get("fact") / (double) n).isCloseTo(c.factShare(), org.assertj.core.data.Offset.offset(0.02));
+    assertThat(decisions / (double) n).isCloseTo(c.decisionShare(), org.assertj.core.data.Offset.offset(0.02));
     assertThat(tags).containsKeys("1p", "1n", "2h0", "2h1", "2h2", "easy", "hard");
   }
 
