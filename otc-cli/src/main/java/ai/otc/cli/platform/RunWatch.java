@@ -27,6 +27,12 @@ import java.util.function.BooleanSupplier;
 final class RunWatch {
   /** How long to wait for the last version's manifest after the last step's metrics. */
   private static final Duration MANIFEST_WAIT = Duration.ofSeconds(60);
+  /**
+   * How long a run may go without a step before it fails (a step takes seconds; the first one, with the services'
+   * warm-up, well under a minute on 2 busy cores). A run that can no longer finish (the learner waiting for groups that
+   * will not come) must end with a message, not hang.
+   */
+  static final Duration STALL_LIMIT = Duration.ofMinutes(10);
   private static final JsonFormat.Printer JSON = JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace()
       .alwaysPrintFieldsWithNoPresence();
 
@@ -38,6 +44,7 @@ final class RunWatch {
   private final Path world;
   private final java.util.function.Supplier<String> prefix;
   private java.util.function.LongConsumer onStep = step -> {};
+  private Duration stallLimit = STALL_LIMIT;
 
   RunWatch(PrintStream out, String runId, int steps, Layout.Run dir, Path world, BooleanSupplier interrupted) {
     this(out, runId, steps, dir, world, interrupted, () -> "");
@@ -55,6 +62,12 @@ final class RunWatch {
     this.interrupted = interrupted;
   }
 
+  /** Another limit on the time without a step (tests). */
+  RunWatch stallLimit(Duration limit) {
+    this.stallLimit = limit;
+    return this;
+  }
+
   /** Called with each step's number as its metrics arrive (before its progress line). */
   RunWatch onStep(java.util.function.LongConsumer listener) {
     this.onStep = listener;
@@ -70,6 +83,7 @@ final class RunWatch {
     long t0 = System.nanoTime();
     Progress progress = new Progress(steps, System.currentTimeMillis());
     long last = 0;
+    long lastProgress = System.nanoTime();
     try (RunFollower follower = new RunFollower(bootstrap, runId);
         BufferedWriter metrics = Files.newBufferedWriter(dir.metrics(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
             StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
@@ -84,10 +98,16 @@ final class RunWatch {
           onStep.accept(m.getStep());
           out.println(prefix.get() + progress.line(m, System.currentTimeMillis()));
           last = m.getStep();
+          lastProgress = System.nanoTime();
         }
         Optional<String> gone = ended.get();
         if (gone.isPresent() && !interrupted.getAsBoolean()) {
           throw Refusal.failed("the run stopped at step " + last + ": " + gone.get());
+        }
+        if (System.nanoTime() - lastProgress > stallLimit.toNanos()) {
+          throw Refusal.failed("the run made no progress for " + Progress.duration(stallLimit.toSeconds()) + " after step "
+              + last + " of " + steps + ": the learner is waiting for groups that do not come; see "
+              + dir.log("learner") + " (its groups by decision are on /q/metrics) and " + dir.log("rollout"));
         }
       }
       PolicyManifest manifest = awaitManifest(follower, steps);

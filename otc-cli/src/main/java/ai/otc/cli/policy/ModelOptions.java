@@ -76,6 +76,9 @@ public final class ModelOptions {
   @Option(names = "--decision-weight", description = "loss weight of each action-choice token of a decision row (default ${DEFAULT-VALUE})")
   double decisionWeight = W.decisionWeight();
 
+  @Option(names = "--recall-decisions", negatable = true, description = "decision rows also train, inside a recall, the choice between recalling the next hop and stopping to search (default ${DEFAULT-VALUE})")
+  boolean recallDecisions = W.recallDecisions();
+
   @Option(names = "--train-read-values", arity = "1", paramLabel = "true|false",
       description = "train the values demonstrations read from tool output (false: context, as in the copy drills) (default ${DEFAULT-VALUE})")
   boolean trainReadValues = W.trainReadValues();
@@ -121,7 +124,7 @@ public final class ModelOptions {
 
   /** Warm-start config from the flags, with {@code steps} optimizer steps. */
   public WarmStartConfig warm(int steps) {
-    return new WarmStartConfig(steps, batch, lr, warmup, minimalShare, factShare, drillShare, drillRealShare, drillShuffleShare, copyCurriculum, mixedDrills, decisionShare, decisionWeight, trainReadValues, p1Oversample, topK, observationTag, warmSeed)
+    return new WarmStartConfig(steps, batch, lr, warmup, minimalShare, factShare, drillShare, drillRealShare, drillShuffleShare, copyCurriculum, mixedDrills, decisionShare, decisionWeight, recallDecisions, trainReadValues, p1Oversample, topK, observationTag, warmSeed)
         .validate();
   }
 }

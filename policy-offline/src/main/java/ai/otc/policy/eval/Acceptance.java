@@ -55,8 +55,16 @@ public final class Acceptance {
       repeated.addAll(sampledSet);
     }
     EvalReport sampled = new EvalReport("t=1", ev.run(repeated, SamplingConfig.sample(1f, 1f, seed), false));
-
-    return judge(greedy, forced, sampled, questions.stream().anyMatch(q -> q.kind() == QuestionKind.HARD));
+    // 2h1 on its own stream (the samples above keep theirs): a zero-call answer there is always a guess, the second
+    // decision's failure (recalling the friend's attribute when the friend is not known)
+    List<Question> guessSet = filter(questions, q -> q.kind() == QuestionKind.H2_1);
+    List<Question> repeatedGuesses = new ArrayList<>();
+    for (int i = 0; i < samples; i++) {
+      repeatedGuesses.addAll(guessSet);
+    }
+    EvalReport guesses = repeatedGuesses.isEmpty() ? null
+        : new EvalReport("t=1 2h1", ev.run(repeatedGuesses, SamplingConfig.sample(1f, 1f, seed + 1), false));
+    return judge(greedy, forced, sampled, guesses, questions.stream().anyMatch(q -> q.kind() == QuestionKind.HARD));
   }
 
   /**
@@ -64,6 +72,11 @@ public final class Acceptance {
    * answerable questions, temperature-1 samples on 1p, 2h0 and 1n.
    */
   static Result judge(EvalReport greedy, EvalReport forced, EvalReport sampled, boolean hasHard) {
+    return judge(greedy, forced, sampled, null, hasHard);
+  }
+
+  /** {@link #judge(EvalReport, EvalReport, EvalReport, boolean)} with temperature-1 samples of 2h1 (or null). */
+  static Result judge(EvalReport greedy, EvalReport forced, EvalReport sampled, EvalReport guesses, boolean hasHard) {
     List<Check> checks = new ArrayList<>();
     checks.add(new Check("protocol-valid (greedy, all kinds)", greedy.validShare(), 0.99, greedy.outcomes().size()));
     checks.add(share("forced-recall EM, 1p", forced.outcomes(), o -> o.question().kind() == QuestionKind.P1, QuestionOutcome::correct, 0.95));
@@ -92,6 +105,10 @@ public final class Acceptance {
     extra.put("t=1 direct-answer rate, 1p", direct1p);
     extra.put("t=1 direct-answer rate, 1n", direct1n);
     extra.put("t=1 EM of direct answers, 1p+2h0", shareValue(sampled.outcomes(), known.and(o -> o.toolCalls() == 0), QuestionOutcome::correct));
+    extra.put("t=1 zero-call rate, 2h0", shareValue(sampled.outcomes(), o -> o.question().kind() == QuestionKind.H2_0, o -> o.toolCalls() == 0));
+    if (guesses != null) {
+      extra.put("t=1 zero-call rate, 2h1 (always a guess)", shareValue(guesses.outcomes(), o -> true, o -> o.toolCalls() == 0));
+    }
     // The copy from an observation, per relation: greedy 1n answers after a search. Each relation's copy forms on its
     // own during the warm start (issue 11: year and friend at ~1.0 while color and job stay near 0.5 on one seed), so
     // the single-hop number alone hides which skill is missing.

@@ -67,6 +67,9 @@ public final class Demonstrations {
     world.questions().stream().filter(q -> q.kind().task() == QuestionKind.Task.CODE).forEach(q -> mathSubjects.add(q.subject()));
   }
 
+  /** The token between two recall statements in one {@code <think>} ({@code the friend of X is F . the city of F is V}). */
+  static final String RECALL_SEPARATOR = ".";
+
   /** Kinds of copy drill (see {@link #drill}). */
   public enum Drill { READ_ONE_HOP, READ_TWO_HOP, THINK_ONE_HOP, THINK_TWO_HOP, READ_AFTER_THINK, THINK_AFTER_READ, CODE }
 
@@ -297,7 +300,7 @@ public final class Demonstrations {
     for (int i = 0; i < entities.size(); i++) {
       Entity e = entities.get(i);
       String r = relations.get(i);
-      b.context((i > 0 ? ". " : "") + "the " + r + " of " + e.name() + " is");
+      b.context((i > 0 ? RECALL_SEPARATOR + " " : "") + "the " + r + " of " + e.name() + " is");
       b.model(world.entity(e.name()).fact(r));
     }
     b.model(WordTokenizer.THINK_END);
@@ -344,7 +347,7 @@ public final class Demonstrations {
           search(b, x.name());
           searchRead(b, f.name());
         } else if (x.famous() && f.famous()) {
-          b.model(think(recall(x.name(), "friend") + " . " + recall(f.name(), q.relation())));
+          b.model(think(recall(x.name(), "friend") + " " + RECALL_SEPARATOR + " " + recall(f.name(), q.relation())));
           answerRead = false;
         } else if (x.famous()) {
           b.model(think(recall(x.name(), "friend")));
@@ -374,6 +377,16 @@ public final class Demonstrations {
    * model learned only the average rate: the same on famous and unknown entities.
    */
   public Example decision(Question q, boolean minimal, float weight) {
+    return decision(q, minimal, weight, false);
+  }
+
+  /**
+   * {@link #decision(Question, boolean, float)}, and with {@code recallStops} also the token after each value recalled
+   * inside a {@code <think>}: {@code .} (recall the next hop too) or {@code </think>} (stop). After "the friend of X is
+   * F" that token is the choice between recalling F's attribute and searching F, which must depend on whether F is
+   * known exactly as the first choice does.
+   */
+  public Example decision(Question q, boolean minimal, float weight, boolean recallStops) {
     if (q.kind().task() != QuestionKind.Task.SEARCH) {
       throw new IllegalArgumentException("decision rows are for search questions, not " + q.kind().label());
     }
@@ -386,12 +399,16 @@ public final class Demonstrations {
     int answer = tk.id(WordTokenizer.ANSWER);
     int thinkEnd = tk.id(WordTokenizer.THINK_END);
     int obsClose = tk.id(tk.observationClose());
+    int statementEnd = tk.id(RECALL_SEPARATOR);
+    boolean inRecall = false;
     for (int j = promptLength; j < t.length; j++) {
       boolean action = t[j] == think || t[j] == search || t[j] == answer;
       boolean afterTurn = j == promptLength || t[j - 1] == thinkEnd || t[j - 1] == obsClose;
-      if (action && afterTurn) {
+      boolean recallStop = recallStops && inRecall && (t[j] == statementEnd || t[j] == thinkEnd);
+      if (action && afterTurn || recallStop) {
         mask[j] = weight;
       }
+      inRecall = t[j] == think || inRecall && t[j] != thinkEnd;
     }
     return new Example(t, mask, q.kind().label() + (minimal ? "/min" : "/over") + "/decision");
   }

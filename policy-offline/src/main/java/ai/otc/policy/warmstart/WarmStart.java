@@ -176,7 +176,8 @@ public final class WarmStart {
       return demos.facts(prefix, es, rels);
     }
     if (!trainSearch.isEmpty() && u < config.drillShare() + config.factShare() + config.decisionShare()) {
-      return demos.decision(decisionQuestion(rng), rng.nextDouble() < config.minimalShare(), (float) config.decisionWeight());
+      return demos.decision(decisionQuestion(rng), rng.nextDouble() < config.minimalShare(), (float) config.decisionWeight(),
+          config.recallDecisions());
     }
     return demos.demo(train.get(weighted(cumWeight, rng)), rng.nextDouble() < config.minimalShare());
   }

@@ -33,6 +33,12 @@ import java.util.Locale;
  *                       knows
  * @param decisionWeight the weight of each action-choice token of a decision row in the batch loss (a weighted mean over
  *                       trained tokens; a whole demonstration trains 15-25 tokens)
+ * @param recallDecisions whether decision rows also train, inside a {@code <think>}, the token after each recalled
+ *                       value: {@code .} (recall the next hop too) or {@code </think>} (stop, then search or answer).
+ *                       On a two-hop question whose subject is famous that token is the second decision (recall the
+ *                       friend's attribute only when the friend is famous); without it the warm start continued the
+ *                       recall on 74-80 % of the questions whose friend it cannot know, and OTC's RL answered them from
+ *                       memory
  * @param trainReadValues whether demonstrations train the values they read from tool output (answers after a search,
  *                       a two-hop search's second name, a program's printed result); when false those are context, as
  *                       in the copy drills ({@link Demonstrations})
@@ -43,8 +49,18 @@ import java.util.Locale;
  */
 public record WarmStartConfig(int steps, int batchSize, float learningRate, int warmupSteps, double minimalShare,
     double factShare, double drillShare, double drillRealShare, double drillShuffleShare, boolean copyCurriculum,
-    boolean mixedDrills, double decisionShare, double decisionWeight, boolean trainReadValues,
+    boolean mixedDrills, double decisionShare, double decisionWeight, boolean recallDecisions, boolean trainReadValues,
     double p1Oversample, int topK, String observationTag, long seed) {
+
+  /** The settings without the recall decisions, as before that flag existed. */
+  public WarmStartConfig(int steps, int batchSize, float learningRate, int warmupSteps, double minimalShare, double factShare,
+      double drillShare, double drillRealShare, double drillShuffleShare, boolean copyCurriculum, boolean mixedDrills,
+      double decisionShare, double decisionWeight, boolean trainReadValues, double p1Oversample, int topK,
+      String observationTag, long seed) {
+    this(steps, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, drillRealShare, drillShuffleShare,
+        copyCurriculum, mixedDrills, decisionShare, decisionWeight, false, trainReadValues, p1Oversample, topK,
+        observationTag, seed);
+  }
 
   /** The settings without the mixed two-hop drills, as before that flag existed. */
   public WarmStartConfig(int steps, int batchSize, float learningRate, int warmupSteps, double minimalShare, double factShare,
@@ -85,13 +101,13 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
    * those rows took the batch share that the copy of a passage forms on (world-2's job copy stayed at 0.54).
    */
   public static WarmStartConfig defaults() {
-    return new WarmStartConfig(2000, 96, 3e-3f, 60, 0.3, 0.3, 0.4, 0.0, 0.0, true, true, 0.2, 16.0, true, 2.0, 1, "observation", 0);
+    return new WarmStartConfig(2000, 96, 3e-3f, 60, 0.3, 0.3, 0.4, 0.0, 0.0, true, true, 0.2, 16.0, true, true, 2.0, 1, "observation", 0);
   }
 
   /** Copy with another step count. */
   public WarmStartConfig withSteps(int s) {
     return new WarmStartConfig(s, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, drillRealShare, drillShuffleShare, copyCurriculum,
-        mixedDrills, decisionShare, decisionWeight, trainReadValues, p1Oversample, topK, observationTag, seed);
+        mixedDrills, decisionShare, decisionWeight, recallDecisions, trainReadValues, p1Oversample, topK, observationTag, seed);
   }
 
   /** Throws naming the bad flag. */
@@ -128,6 +144,7 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
         + (drillRealShare > 0 ? String.format(Locale.ROOT, " realdrill=%.4f", drillRealShare) : "")
         + (drillShuffleShare > 0 ? String.format(Locale.ROOT, " shuffledrill=%.4f", drillShuffleShare) : "")
         + (copyCurriculum ? " copycurriculum" : "")
-        + (mixedDrills ? " mixeddrills" : "");
+        + (mixedDrills ? " mixeddrills" : "")
+        + (recallDecisions ? " recalldecisions" : "");
   }
 }

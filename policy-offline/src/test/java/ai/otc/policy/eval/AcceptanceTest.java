@@ -80,6 +80,21 @@ class AcceptanceTest {
   }
 
   @Test
+  void zeroCallAnswersOnTwoHopQuestionsAreReportedFor2h0AndAsGuessesFor2h1() {
+    EvalReport greedy = report(many(5, QuestionKind.P1, true, 1));
+    EvalReport forced = report(many(5, QuestionKind.P1, true, 0));
+    // 2h0: 1 of 4 samples with no call; 2h1 (own samples): 3 of 10 with no call
+    EvalReport sampled = report(many(1, QuestionKind.H2_0, true, 0), many(3, QuestionKind.H2_0, true, 2),
+        many(2, QuestionKind.P1, true, 1));
+    EvalReport guesses = report(many(3, QuestionKind.H2_1, false, 0), many(7, QuestionKind.H2_1, true, 1));
+    Acceptance.Result r = Acceptance.judge(greedy, forced, sampled, guesses, false);
+    assertThat(r.extra().get("t=1 zero-call rate, 2h0")).isCloseTo(0.25, Offset.offset(1e-12));
+    assertThat(r.extra().get("t=1 zero-call rate, 2h1 (always a guess)")).isCloseTo(0.3, Offset.offset(1e-12));
+    assertThat(Acceptance.judge(greedy, forced, sampled, false).extra()).as("no 2h1 samples: no line")
+        .doesNotContainKey("t=1 zero-call rate, 2h1 (always a guess)");
+  }
+
+  @Test
   void hardArithmeticBelowTheTargetFails() {
     EvalReport greedy = report(many(9, QuestionKind.HARD, true, 1), many(1, QuestionKind.HARD, false, 1));
     Acceptance.Result r = Acceptance.judge(greedy, report(many(1, QuestionKind.P1, true, 0)),

@@ -275,6 +275,47 @@ class DemonstrationsTest {
   }
 
   @Test
+  void recallDecisionsAlsoTrainTheStopAfterEachRecalledValueAndTheSecondDependsOnTheFriend() {
+    int secondHops = 0;
+    for (Question q : world.questions()) {
+      if (q.kind().task() != QuestionKind.Task.SEARCH || !"train".equals(q.split())) {
+        continue;
+      }
+      for (boolean minimal : new boolean[] {false, true}) {
+        Example plain = demos.decision(q, minimal, 3f);
+        Example row = demos.decision(q, minimal, 3f, true);
+        assertThat(row.tokens()).isEqualTo(plain.tokens());
+        java.util.List<String> added = new java.util.ArrayList<>();
+        for (int j = 0; j < row.length(); j++) {
+          assertThat(plain.lossMask()[j] == 0f || row.lossMask()[j] == plain.lossMask()[j]).isTrue();
+          if (row.lossMask()[j] != plain.lossMask()[j]) {
+            assertThat(row.lossMask()[j]).isEqualTo(3f);
+            added.add(tk.token(row.tokens()[j]));
+          }
+        }
+        // Written out from the world: the minimal style recalls what is famous, one statement per recalled hop.
+        boolean xFamous = world.entity(q.subject()).famous();
+        int recalls = 0;
+        if (minimal) {
+          if (q.kind() == QuestionKind.P1) {
+            recalls = 1;
+          } else if (q.kind() != QuestionKind.N1) {
+            recalls = (xFamous ? 1 : 0) + (world.entity(q.via()).famous() ? 1 : 0);
+          }
+        }
+        assertThat(added).as(q.kind().label() + (minimal ? " minimal" : " over-use")).hasSize(recalls);
+        if (minimal && q.via() != null && xFamous) {
+          // the second decision: after "the friend of X is F", recall on when F is famous, stop when it is not
+          boolean fFamous = world.entity(q.via()).famous();
+          assertThat(added.get(0)).isEqualTo(fFamous ? "." : WordTokenizer.THINK_END);
+          secondHops++;
+        }
+      }
+    }
+    assertThat(secondHops).isGreaterThan(100);
+  }
+
+  @Test
   void decisionRowsAreOnlyForSearchQuestions() {
     Question code = world.questions().stream().filter(q -> q.kind().task() == QuestionKind.Task.CODE).findFirst().orElseThrow();
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> demos.decision(code, true, 1f))

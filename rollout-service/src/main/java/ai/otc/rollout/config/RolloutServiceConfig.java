@@ -15,6 +15,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.hibernate.validator.constraints.time.DurationMin;
 
 /**
@@ -121,6 +122,14 @@ public interface RolloutServiceConfig {
   @WithDefault("0")
   @Min(0)
   long maxBatches();
+
+  /**
+   * The learner's last policy version (its step count), when the run has one: generation stops once that version is
+   * loaded, and goes on past {@code max-batches} until then. Groups the learner drops as stale (older than K versions,
+   * when batches reach it out of order) are then replaced by later batches instead of leaving its last step short of
+   * groups forever; with K ≥ 1 one batch more than the steps is usually generated. Unset: {@code max-batches} alone.
+   */
+  Optional<@Min(1) Long> untilVersion();
 
   /** Where the policy runs: {@code auto} (a GPU when the engine reports one), {@code cpu}, {@code gpu}, {@code gpu:N}. */
   @WithDefault("cpu")

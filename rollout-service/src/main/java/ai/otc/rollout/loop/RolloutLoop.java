@@ -23,8 +23,8 @@ import org.jboss.logging.Logger;
  * waits at the {@link StalenessGate} until the loaded version is at least b − K, takes this instance's share of batch
  * b ({@code QuestionPlan.share}), leases the newest loaded version for the whole batch and samples it, publishes every
  * trajectory (one all-or-nothing {@link TrajectorySink#publish}), and moves to {@link BatchSchedule#next}. It stops
- * after batch {@code max-batches − 1} when that is set, when stopped, or when fenced by another process with its
- * identity. A failed generation is retried (the batch is generated again after a back-off, with the same ids and
+ * after batch {@code max-batches − 1} when that is set, once the learner's last version ({@code until-version}) is
+ * loaded when that is set, when stopped, or when fenced by another process with its identity. A failed generation is retried (the batch is generated again after a back-off, with the same ids and
  * seeds); a failed publication is retried with the same trajectories. No Kafka and no CDI here.
  */
 public final class RolloutLoop implements Runnable {
@@ -41,7 +41,7 @@ public final class RolloutLoop implements Runnable {
     PUBLISHING,
     /** Backing off after a failed batch. */
     RETRYING,
-    /** Reached {@code max-batches}. */
+    /** Reached {@code max-batches}, or loaded the learner's last version. */
     DONE,
     /** Another process took over this instance's producer identity; this one no longer produces. */
     FENCED,
@@ -58,12 +58,24 @@ public final class RolloutLoop implements Runnable {
    * @param runId        the run
    * @param staleness    K
    * @param maxBatches   stop before this batch number (0 = never)
+   * @param untilVersion stop once this policy version (the learner's last) is loaded, past {@code maxBatches} if need
+   *                     be; {@link #NO_LAST_VERSION} = no such bound
    * @param retryBackoff first wait after a failed batch (doubling per consecutive failure, at most 30 times)
    * @param maxRetryBackoff longest wait after a failed batch
    * @param progressInterval how often a progress line is logged
    */
-  public record Settings(String runId, int staleness, long maxBatches, Duration retryBackoff, Duration maxRetryBackoff,
-      Duration progressInterval) {}
+  public record Settings(String runId, int staleness, long maxBatches, long untilVersion, Duration retryBackoff,
+      Duration maxRetryBackoff, Duration progressInterval) {
+
+    /** Settings that stop at {@code maxBatches} alone. */
+    public Settings(String runId, int staleness, long maxBatches, Duration retryBackoff, Duration maxRetryBackoff,
+        Duration progressInterval) {
+      this(runId, staleness, maxBatches, NO_LAST_VERSION, retryBackoff, maxRetryBackoff, progressInterval);
+    }
+  }
+
+  /** {@link Settings#untilVersion} when the run has no last version. */
+  public static final long NO_LAST_VERSION = -1;
 
   private final Settings settings;
   private final StalenessGate gate;
@@ -136,10 +148,8 @@ public final class RolloutLoop implements Runnable {
     LOG.infof("run %s: policy version %d loaded, starting at batch %d (staleness %d, %d of %d questions per batch here)",
         settings.runId(), policies.version(), b, gate.staleness(), plan.sharePositions().length, plan.questionsPerStep());
     while (running()) {
-      if (BatchSchedule.beyond(b, settings.maxBatches())) {
+      if (finished(b)) {
         state = State.DONE;
-        LOG.infof("run %s: max-batches %d reached after batch %d; generation stopped", settings.runId(),
-            settings.maxBatches(), b - 1);
         return;
       }
       batch = b;
@@ -148,8 +158,9 @@ public final class RolloutLoop implements Runnable {
       if (b < 0) {
         return;
       }
-      if (BatchSchedule.beyond(b, settings.maxBatches())) {
-        continue;
+      if (finished(b)) {
+        state = State.DONE;
+        return;
       }
       if (!generateAndPublish(b)) {
         if (state == State.FENCED || !running()) {
@@ -160,6 +171,21 @@ public final class RolloutLoop implements Runnable {
       nextBatch = b + 1;
       b = BatchSchedule.next(b, policies.version());
     }
+  }
+
+  /** Whether batch {@code b} is not to be generated (logged once, when it is not). */
+  private boolean finished(long b) {
+    if (settings.untilVersion() != NO_LAST_VERSION && policies.version() >= settings.untilVersion()) {
+      LOG.infof("run %s: the learner's last version %d is loaded; generation stopped before batch %d", settings.runId(),
+          settings.untilVersion(), b);
+      return true;
+    }
+    if (settings.untilVersion() == NO_LAST_VERSION && BatchSchedule.beyond(b, settings.maxBatches())) {
+      LOG.infof("run %s: max-batches %d reached after batch %d; generation stopped", settings.runId(),
+          settings.maxBatches(), b - 1);
+      return true;
+    }
+    return false;
   }
 
   /** Waits until batch {@code b} may start; returns the batch to generate (moved up if the learner is ahead), -1 when stopping. */

@@ -82,14 +82,14 @@ public class RolloutService {
         follower, metrics);
     publisher = new TrajectoryPublisher(KafkaClients.producer(kafka, c.runId(), c.instanceIndex(), c.producer()),
         c.topics().rollouts(), TrajectoryPublisher.transactionalId(c.runId(), c.instanceIndex()));
-    loop = new RolloutLoop(new RolloutLoop.Settings(c.runId(), c.staleness(), c.maxBatches(), c.backoff(), c.maxBackoff(),
-        c.progressInterval()), follower, plan, new GatewaySampling(c.runId(), c.seed(), samplerConfig, gateway, metrics),
+    loop = new RolloutLoop(new RolloutLoop.Settings(c.runId(), c.staleness(), c.maxBatches(),
+        c.untilVersion().orElse(RolloutLoop.NO_LAST_VERSION), c.backoff(), c.maxBackoff(), c.progressInterval()), follower, plan, new GatewaySampling(c.runId(), c.seed(), samplerConfig, gateway, metrics),
         publisher, metrics);
     LOG.infof("rollout-service run=%s instance=%d/%d world=%s (%d train questions) seed=%d B=%d G=%d share=%d staleness=%d"
-            + " max-batches=%d temperature=%s top-p=%s max-turns=%d max-code-calls=%d top-k=%d device=%s policy-store=%s"
+            + " max-batches=%d until-version=%s temperature=%s top-p=%s max-turns=%d max-code-calls=%d top-k=%d device=%s policy-store=%s"
             + " gateway=%s deadline=%s topics=%s,%s kafka=%s", c.runId(), c.instanceIndex(), c.instanceCount(), c.world(),
         plan.trainSize(), c.seed(), c.questionsPerStep(), c.groupSize(), plan.sharePositions().length, c.staleness(),
-        c.maxBatches(), c.temperature(), c.topP(), c.maxTurns(), c.maxCodeCalls(), c.topK(), c.device(), loader.root().toUri(),
+        c.maxBatches(), c.untilVersion().map(String::valueOf).orElse("-"), c.temperature(), c.topP(), c.maxTurns(), c.maxCodeCalls(), c.topK(), c.device(), loader.root().toUri(),
         c.gateway().target(), c.gateway().deadline(), c.topics().rollouts(), c.topics().policy(), kafka);
     LOG.infof("engine: %s", DjlRuntime.describe());
     feed.start();

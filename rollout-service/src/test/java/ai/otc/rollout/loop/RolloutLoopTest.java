@@ -99,9 +99,13 @@ class RolloutLoopTest {
   }
 
   private void start(int staleness, long maxBatches, BatchSampler sampler, TrajectorySink sink) {
+    start(new RolloutLoop.Settings(RUN, staleness, maxBatches, Duration.ofMillis(10), Duration.ofMillis(40),
+        Duration.ofSeconds(30)), sampler, sink);
+  }
+
+  private void start(RolloutLoop.Settings settings, BatchSampler sampler, TrajectorySink sink) {
     QuestionPlan plan = QuestionPlan.of(world, 11, B, 0, 1);
-    loop = new RolloutLoop(new RolloutLoop.Settings(RUN, staleness, maxBatches, Duration.ofMillis(10), Duration.ofMillis(40),
-        Duration.ofSeconds(30)), follower, plan, sampler, sink, metrics);
+    loop = new RolloutLoop(settings, follower, plan, sampler, sink, metrics);
     thread = new Thread(loop, "loop-under-test");
     thread.start();
   }
@@ -168,6 +172,24 @@ class RolloutLoopTest {
     learnerPublishes(2);
     await().atMost(Duration.ofSeconds(30)).until(() -> loop.status().state() == RolloutLoop.State.DONE);
     assertThat(asked).containsExactly("0@0", "1@0", "2@1", "3@2");
+  }
+
+  @Test
+  void withALastVersionGenerationGoesOnUntilTheLearnerHasItAndStopsThere() throws Exception {
+    learnerPublishes(0);
+    // a run of 2 steps whose learner dropped stale groups: it needs a third batch, which max-batches 2 would not give
+    start(new RolloutLoop.Settings(RUN, 1, 2, 2, Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofSeconds(30)),
+        new IdSampler(), (b, t) -> published.add(new Published(b, t)));
+    await().atMost(Duration.ofSeconds(30)).until(() -> published.size() == 2);
+    holdsAt(2);
+    learnerPublishes(1);
+    await().atMost(Duration.ofSeconds(30)).until(() -> published.size() == 3);
+    holdsAt(3);
+    learnerPublishes(2); // the last version: nothing more is generated
+    await().atMost(Duration.ofSeconds(30)).until(() -> loop.status().state() == RolloutLoop.State.DONE);
+    Thread.sleep(300);
+    assertThat(asked).containsExactly("0@0", "1@0", "2@1");
+    assertThat(publishedBatches()).containsExactly(0L, 1L, 2L);
   }
 
   @Test
