@@ -24,7 +24,8 @@ import org.jboss.logging.Logger;
  * b ({@code QuestionPlan.share}), leases the newest loaded version for the whole batch and samples it, publishes every
  * trajectory (one all-or-nothing {@link TrajectorySink#publish}), and moves to {@link BatchSchedule#next}. It stops
  * after batch {@code max-batches − 1} when that is set, once the learner's last version ({@code until-version}) is
- * loaded when that is set, when stopped, or when fenced by another process with its identity. A failed generation is retried (the batch is generated again after a back-off, with the same ids and
+ * loaded when that is set (then past max-batches if need be), when stopped, or when fenced by another process with its
+ * identity. A failed generation is retried (the batch is generated again after a back-off, with the same ids and
  * seeds); a failed publication is retried with the same trajectories. No Kafka and no CDI here.
  */
 public final class RolloutLoop implements Runnable {
@@ -173,7 +174,7 @@ public final class RolloutLoop implements Runnable {
     }
   }
 
-  /** Whether batch {@code b} is not to be generated (logged once, when it is not). */
+  /** Whether generation ends before batch {@code b} (then logs why). */
   private boolean finished(long b) {
     if (settings.untilVersion() != NO_LAST_VERSION && policies.version() >= settings.untilVersion()) {
       LOG.infof("run %s: the learner's last version %d is loaded; generation stopped before batch %d", settings.runId(),
