@@ -106,7 +106,7 @@ final class RunWatch {
         }
         if (System.nanoTime() - lastProgress > stallLimit.toNanos()) {
           throw Refusal.failed("the run made no progress for " + Progress.duration(stallLimit.toSeconds()) + " after step "
-              + last + " of " + steps + ": the learner is waiting for groups that do not come; see "
+              + last + " of " + steps + " (e.g. the learner waiting for groups that will not come); see "
               + dir.log("learner") + " (its groups by decision are on /q/metrics) and " + dir.log("rollout"));
         }
       }

@@ -50,20 +50,12 @@ public final class Acceptance {
         || q.kind() == QuestionKind.N1);
     List<Question> recallSet = filter(questions, q -> q.kind().directlyAnswerable());
     EvalReport forced = new EvalReport("forced-recall", ev.run(recallSet, SamplingConfig.greedy(), true));
-    List<Question> repeated = new ArrayList<>();
-    for (int i = 0; i < samples; i++) {
-      repeated.addAll(sampledSet);
-    }
-    EvalReport sampled = new EvalReport("t=1", ev.run(repeated, SamplingConfig.sample(1f, 1f, seed), false));
+    EvalReport sampled = new EvalReport("t=1", ev.run(repeat(sampledSet, samples), SamplingConfig.sample(1f, 1f, seed), false));
     // 2h1 on its own stream (the samples above keep theirs): a zero-call answer there is always a guess, the second
     // decision's failure (recalling the friend's attribute when the friend is not known)
-    List<Question> guessSet = filter(questions, q -> q.kind() == QuestionKind.H2_1);
-    List<Question> repeatedGuesses = new ArrayList<>();
-    for (int i = 0; i < samples; i++) {
-      repeatedGuesses.addAll(guessSet);
-    }
-    EvalReport guesses = repeatedGuesses.isEmpty() ? null
-        : new EvalReport("t=1 2h1", ev.run(repeatedGuesses, SamplingConfig.sample(1f, 1f, seed + 1), false));
+    List<Question> guessSet = repeat(filter(questions, q -> q.kind() == QuestionKind.H2_1), samples);
+    EvalReport guesses = guessSet.isEmpty() ? null
+        : new EvalReport("t=1 2h1", ev.run(guessSet, SamplingConfig.sample(1f, 1f, seed + 1), false));
     return judge(greedy, forced, sampled, guesses, questions.stream().anyMatch(q -> q.kind() == QuestionKind.HARD));
   }
 
@@ -161,6 +153,15 @@ public final class Acceptance {
       j.put("sampled_t1", sampled.toJson());
       return j;
     }
+  }
+
+  /** {@code qs} {@code times} times over, in order. */
+  private static List<Question> repeat(List<Question> qs, int times) {
+    List<Question> out = new ArrayList<>(qs.size() * times);
+    for (int i = 0; i < times; i++) {
+      out.addAll(qs);
+    }
+    return out;
   }
 
   private static List<Question> filter(List<Question> qs, Predicate<Question> p) {
