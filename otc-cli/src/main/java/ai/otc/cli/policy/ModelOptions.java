@@ -79,6 +79,9 @@ public final class ModelOptions {
   @Option(names = "--recall-decisions", negatable = true, description = "decision rows also train, inside a recall, the choice between recalling the next hop and stopping to search (default ${DEFAULT-VALUE})")
   boolean recallDecisions = W.recallDecisions();
 
+  @Option(names = "--decision-curriculum", negatable = true, description = "every 100 steps, re-weight the decision rows about unknown subjects towards those the model still answers from memory (default ${DEFAULT-VALUE})")
+  boolean decisionCurriculum = W.decisionCurriculum();
+
   @Option(names = "--train-read-values", arity = "1", paramLabel = "true|false",
       description = "train the values demonstrations read from tool output (false: context, as in the copy drills) (default ${DEFAULT-VALUE})")
   boolean trainReadValues = W.trainReadValues();
@@ -124,7 +127,7 @@ public final class ModelOptions {
 
   /** Warm-start config from the flags, with {@code steps} optimizer steps. */
   public WarmStartConfig warm(int steps) {
-    return new WarmStartConfig(steps, batch, lr, warmup, minimalShare, factShare, drillShare, drillRealShare, drillShuffleShare, copyCurriculum, mixedDrills, decisionShare, decisionWeight, recallDecisions, trainReadValues, p1Oversample, topK, observationTag, warmSeed)
+    return new WarmStartConfig(steps, batch, lr, warmup, minimalShare, factShare, drillShare, drillRealShare, drillShuffleShare, copyCurriculum, mixedDrills, decisionShare, decisionWeight, recallDecisions, decisionCurriculum, trainReadValues, p1Oversample, topK, observationTag, warmSeed)
         .validate();
   }
 }

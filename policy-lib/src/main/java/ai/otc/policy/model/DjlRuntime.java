@@ -5,8 +5,8 @@ import ai.djl.engine.Engine;
 
 /**
  * Engine setup shared by everything that touches DJL: offline mode and telemetry off (STACK.md), the PyTorch thread
- * counts (must be set before the engine loads), OpenMP's wait policy and oneMKL's code path ({@link MklCodePath}), and
- * device resolution from config.
+ * counts (must be set before the engine loads), OpenMP's wait policy, glibc's malloc thresholds ({@link MallocTuning}),
+ * oneMKL's code path ({@link MklCodePath}), and device resolution from config.
  */
 public final class DjlRuntime {
   private static volatile boolean initialised;
@@ -31,6 +31,7 @@ public final class DjlRuntime {
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
       }
       ompWaitPolicy();
+      MallocTuning.apply();
       MklCodePath.applyBeforeEngineLoads();
       initialised = true;
     }
@@ -39,14 +40,15 @@ public final class DjlRuntime {
 
   /**
    * One line for a service's start-up log, so that a speed difference between two processes or machines can be
-   * explained: engine and version, intra-op and inter-op threads, OpenMP's wait policy, oneMKL's code path. Loads the
+   * explained: engine and version, intra-op and inter-op threads, OpenMP's wait policy, malloc's thresholds, oneMKL's code
+   * path. Loads the
    * engine.
    */
   public static String describe() {
     Engine e = engine();
     return e.getEngineName() + " " + e.getVersion() + ", " + System.getProperty("ai.djl.pytorch.num_threads") + " intra-op / "
-        + System.getProperty("ai.djl.pytorch.num_interop_threads") + " inter-op threads, OMP_WAIT_POLICY " + ompOutcome + ", "
-        + MklCodePath.describe();
+        + System.getProperty("ai.djl.pytorch.num_interop_threads") + " inter-op threads, OMP_WAIT_POLICY " + ompOutcome + ", malloc "
+        + MallocTuning.describe() + ", " + MklCodePath.describe();
   }
 
   /** The libc call used to set OpenMP's environment before libtorch (and its libgomp) is loaded. */

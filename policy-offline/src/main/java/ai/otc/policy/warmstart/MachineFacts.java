@@ -33,6 +33,7 @@ public final class MachineFacts {
     String wait = System.getenv("OMP_WAIT_POLICY");
     m.put("omp_wait_policy", wait == null ? System.getProperty("otc.omp.wait_policy", "PASSIVE") + " (set by DjlRuntime)" : wait);
     m.put("os_arch", System.getProperty("os.arch"));
+    m.put("malloc", ai.otc.policy.model.MallocTuning.describe());
     m.put("mkl_code_path", ai.otc.policy.model.MklCodePath.describe());
     return m;
   }

@@ -61,8 +61,12 @@ public final class WarmStart {
   private static final double PREFIXED_FACT_SHARE = 0.5;
   /** Weight of questions about a familiar unknown in decision rows ({@link #decisionQuestion}). */
   static final double FAMILIAR_WEIGHT = 3.0;
-  /** Cumulative decision-row weights over {@link #trainSearch}. */
-  private final double[] decisionCum;
+  /** Base decision-row weights over {@link #trainSearch} ({@link #FAMILIAR_WEIGHT} or 1). */
+  private final double[] decisionBase;
+  /** Cumulative decision-row weights over {@link #trainSearch}: the base ones times the decision curriculum's. */
+  private double[] decisionCum;
+  /** The decision curriculum's subject weights in use (empty: all 1). */
+  private Map<String, Double> subjectWeights = Map.of();
   /** Famous entities whose friend is famous too (the subjects of 2h0 questions). */
   private final List<Entity> chainable;
 
@@ -79,13 +83,12 @@ public final class WarmStart {
     this.trainBySubject = trainSearch.stream().collect(java.util.stream.Collectors.groupingBy(Question::subject));
     java.util.Set<String> familiar = new java.util.HashSet<>();
     famous.forEach(e -> familiar.add(e.friend()));
-    decisionCum = new double[trainSearch.size()];
-    double acc = 0;
+    decisionBase = new double[trainSearch.size()];
     for (int i = 0; i < trainSearch.size(); i++) {
       Entity subject = world.entity(trainSearch.get(i).subject());
-      acc += !subject.famous() && familiar.contains(subject.name()) ? FAMILIAR_WEIGHT : 1.0;
-      decisionCum[i] = acc;
+      decisionBase[i] = !subject.famous() && familiar.contains(subject.name()) ? FAMILIAR_WEIGHT : 1.0;
     }
+    decisionWeights(Map.of());
     train.addAll(world.split(Split.TRAIN));
     if (train.isEmpty()) {
       throw new IllegalArgumentException("world has no train questions");
@@ -193,6 +196,26 @@ public final class WarmStart {
     return trainSearch.get(weighted(decisionCum, rng));
   }
 
+  /**
+   * Sets the decision rows' question weights: each one's base weight times its subject's weight in
+   * {@code subjectWeights} (missing: 1). Rows already drawn into pending batches keep the old weights.
+   */
+  void decisionWeights(Map<String, Double> subjectWeights) {
+    this.subjectWeights = Map.copyOf(subjectWeights);
+    double[] cum = new double[trainSearch.size()];
+    double acc = 0;
+    for (int i = 0; i < cum.length; i++) {
+      acc += decisionBase[i] * subjectWeights.getOrDefault(trainSearch.get(i).subject(), 1.0);
+      cum[i] = acc;
+    }
+    decisionCum = cum;
+  }
+
+  /** The decision curriculum's subject weights in use (empty before its first measurement or without it). */
+  Map<String, Double> subjectWeights() {
+    return subjectWeights;
+  }
+
   /** An index drawn with probability proportional to its weight, given the cumulative weights {@code cum}. */
   private static int weighted(double[] cum, Random rng) {
     double r = rng.nextDouble() * cum[cum.length - 1];
@@ -227,6 +250,8 @@ public final class WarmStart {
     List<List<Example>> pending = new ArrayList<>();
     float loss = Float.NaN;
     CopyCurriculum curriculum = config.copyCurriculum() ? new CopyCurriculum(demos, format.tokenizer(), config.seed(), config.mixedDrills()) : null;
+    DecisionCurriculum decisions = config.decisionCurriculum() && config.decisionShare() > 0
+        ? new DecisionCurriculum(world, trainSearch, format) : null;
     for (int step = 1; step <= config.steps(); step++) {
       if (curriculum != null && step % CopyCurriculum.INTERVAL == 1 && step > 1) {
         // examples already drawn into the pending buckets keep the old weights; the next pool uses the new ones
@@ -236,6 +261,13 @@ public final class WarmStart {
         if (log != null) {
           log.printf(Locale.ROOT, "warmstart step %d/%d  copy from an observation, p per relation: %s%n", step, config.steps(),
               curriculum.describe());
+        }
+      }
+      if (decisions != null && step % DecisionCurriculum.INTERVAL == 1 && step > 1) {
+        decisionWeights(decisions.update(model));
+        if (log != null) {
+          log.printf(Locale.ROOT, "warmstart step %d/%d  unknown subjects answered from memory, p per subject: %s%n", step,
+              config.steps(), decisions.describe());
         }
       }
       if (pending.isEmpty()) {

@@ -12,7 +12,9 @@ import ai.otc.world.World;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -45,6 +47,10 @@ public final class WarmStartRunner {
         Map<String, Object> p = cached.provenance();
         log.println("warmstart: reusing cached policy " + file + (p.containsKey("cpu_vector_extensions")
             ? " (trained with " + p.get("engine_threads") + " engine threads on " + p.get("cpu_model") + ")" : ""));
+        String note = machineDifference(p, MachineFacts.current());
+        if (note != null) {
+          log.println("warmstart: note: " + note);
+        }
       }
       return new Outcome(file, true, null);
     }
@@ -78,6 +84,24 @@ public final class WarmStartRunner {
       }
       return new Outcome(file, false, r);
     }
+  }
+
+  /**
+   * Why a cached artifact may differ from what this process would train with the same flags (the engine's thread count
+   * or the CPU's vector extensions: both change the order of libtorch's reductions, and on a knife-edge world that can
+   * change what the warm start learns), or null when neither differs or the artifact does not record them.
+   */
+  static String machineDifference(Map<String, Object> provenance, Map<String, Object> here) {
+    List<String> diffs = new ArrayList<>();
+    for (String key : List.of("engine_threads", "cpu_vector_extensions")) {
+      Object then = provenance.get(key);
+      Object now = here.get(key);
+      if (then != null && now != null && !"?".equals(String.valueOf(now)) && !String.valueOf(then).equals(String.valueOf(now))) {
+        diffs.add(key.replace('_', ' ') + " " + then + " there, " + now + " here");
+      }
+    }
+    return diffs.isEmpty() ? null : "the cached artifact was trained on other numerics (" + String.join("; ", diffs)
+        + "); the same flags here need not give the same weights: --force retrains it here";
   }
 
   /** The seeds a run uses, as {@code ./otc warmstart} prints them (the flags that change them in brackets). */

@@ -116,6 +116,35 @@ class WarmStartTest {
   }
 
   @Test
+  void theDecisionCurriculumMeasuresEveryHundredStepsAndStaysBitReproducible() {
+    World w = WorldGenerator.generate(WorldConfig.tiny(0));
+    WarmStartConfig d = WarmStartConfig.defaults();
+    WarmStartConfig c = new WarmStartConfig(112, 8, d.learningRate(), 2, d.minimalShare(), 0.1, 0.3, 0.0, 0.0, false, false,
+        0.4, 4.0, true, true, true, d.p1Oversample(), 1, d.observationTag(), 3);
+    // 112 steps: the rows of steps 97-104 were drawn before the measurement at 101, those from 105 on after it
+    ModelConfig m = new ModelConfig(0, 16, 1, 2, 32, 128, false, "cpu", 2);
+    java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+    PolicyArtifact a = PolicyArtifact.load(WarmStartRunner.obtain(w, m, c, tmp.resolve("dc-a"), true,
+        new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8)).artifact());
+    assertThat(log.toString(java.nio.charset.StandardCharsets.UTF_8)).containsPattern(
+        "warmstart step 101/112  unknown subjects answered from memory, p per subject: mean [0-9.]+, highest( [a-z]+ [a-z]+ [0-9.]+){4}\n");
+    PolicyArtifact b = PolicyArtifact.load(WarmStartRunner.obtain(w, m, c, tmp.resolve("dc-b"), true, null).artifact());
+    assertThat(b.checksum()).as("the decision curriculum's measurement is deterministic").isEqualTo(a.checksum());
+    assertThat(c.canonical()).endsWith(" recalldecisions decisioncurriculum");
+    // the measurement is applied: after step 101 every unknown subject of the train split has its weight
+    WarmStart ws = new WarmStart(w, new TaskFormat(WorldTasks.tokenizer(), new InProcessTools(w.corpus()), 1), c);
+    assertThat(ws.subjectWeights()).isEmpty();
+    try (ai.otc.policy.model.PolicyModel model = new ai.otc.policy.model.PolicyModel(
+        new ModelConfig(WorldTasks.tokenizer().size(), 16, 1, 2, 32, 128, false, "cpu", 2))) {
+      ws.train(model, null, 60);
+    }
+    Set<String> unknownSubjects = w.split(Split.TRAIN).stream().filter(q -> q.kind().task() == ai.otc.world.QuestionKind.Task.SEARCH)
+        .map(Question::subject).filter(s -> !w.entity(s).famous()).collect(Collectors.toSet());
+    assertThat(ws.subjectWeights().keySet()).isEqualTo(unknownSubjects);
+    assertThat(ws.subjectWeights().values()).allSatisfy(v -> assertThat(v).isPositive().isLessThanOrEqualTo(DecisionCurriculum.MAX_WEIGHT));
+  }
+
+  @Test
   void mixedDrillsAreDrawnOnlyWithTheirFlagAtTheirShare() {
     World w = WorldGenerator.generate(WorldConfig.tiny(0));
     WarmStartConfig d = WarmStartConfig.defaults();
@@ -139,6 +168,20 @@ class WarmStartTest {
         assertThat(mixedDrawn).isZero();
       }
     }
+  }
+
+  @Test
+  void aCacheHitSaysWhenTheArtifactWasTrainedOnOtherNumerics() {
+    Map<String, Object> then = Map.of("engine_threads", "1", "cpu_vector_extensions", "avx avx2");
+    assertThat(WarmStartRunner.machineDifference(then, Map.of("engine_threads", "2", "cpu_vector_extensions", "avx avx2")))
+        .isEqualTo("the cached artifact was trained on other numerics (engine threads 1 there, 2 here); the same flags here"
+            + " need not give the same weights: --force retrains it here");
+    assertThat(WarmStartRunner.machineDifference(then, Map.of("engine_threads", "2", "cpu_vector_extensions", "avx")))
+        .contains("engine threads 1 there, 2 here; cpu vector extensions avx avx2 there, avx here");
+    assertThat(WarmStartRunner.machineDifference(then, Map.of("engine_threads", "1", "cpu_vector_extensions", "avx avx2"))).isNull();
+    assertThat(WarmStartRunner.machineDifference(Map.of(), Map.of("engine_threads", "2"))).as("not recorded").isNull();
+    assertThat(WarmStartRunner.machineDifference(then, Map.of("engine_threads", "?", "cpu_vector_extensions", "avx avx2")))
+        .as("engine not loaded here").isNull();
   }
 
   @Test
