@@ -7,13 +7,10 @@ import ai.otc.world.Entity;
 import ai.otc.world.Question;
 import ai.otc.world.QuestionKind;
 import ai.otc.world.World;
-import ai.otc.world.WorldGenerator;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 
 /**
  * Builds warm-start demonstrations from the world, in exactly the text the live environment produces.
@@ -31,14 +28,8 @@ public final class Demonstrations {
   private final TaskFormat format;
   private final WordTokenizer tk;
 
-  /** Names that belong to no entity and no passage of the world: the subjects of copy drills. */
-  private final List<String> drillNames;
-  /** The names of the world's non-famous entities: the subjects of real-name drills ({@link #drill(Drill, Random, boolean)}). */
-  private final List<String> realNames;
-  /** Reading drills' relation weights, set by the copy curriculum; null = uniform. */
-  private volatile Map<String, Double> readWeights;
-  /** Expressions the world asks about (code drills avoid them). */
-  private final Set<String> mathSubjects = new HashSet<>();
+  /** The copy drills ({@link #drill}), built on the same world and format. */
+  private final CopyDrills drills;
 
   /**
    * Whether a demonstration trains the values it reads from a tool's output: the answer after a search, the second
@@ -59,12 +50,7 @@ public final class Demonstrations {
     this.world = world;
     this.format = format;
     this.tk = format.tokenizer();
-    Set<String> used = new HashSet<>();
-    world.entities().forEach(e -> used.add(e.name()));
-    world.corpus().forEach(p -> used.add(p.title()));
-    this.drillNames = WorldGenerator.allNames().stream().filter(n -> !used.contains(n)).toList();
-    this.realNames = world.entities().stream().filter(e -> !e.famous()).map(Entity::name).toList();
-    world.questions().stream().filter(q -> q.kind().task() == QuestionKind.Task.CODE).forEach(q -> mathSubjects.add(q.subject()));
+    this.drills = new CopyDrills(world, format);
   }
 
   /** The token between two recall statements in one {@code <think>} ({@code the friend of X is F . the city of F is V}). */
@@ -121,12 +107,12 @@ public final class Demonstrations {
    * relation's word, copy what follows" answers it.
    */
   public Example drill(Drill kind, Random rng, boolean realNames, boolean shuffled) {
-    return drill(kind, rng, realNames, shuffled, null);
+    return drills.drill(kind, rng, realNames, shuffled);
   }
 
   /** A {@code READ_ONE_HOP} drill about invented people asking {@code relation} (the copy curriculum's probes). */
   Example readDrill(String relation, Random rng) {
-    return drill(Drill.READ_ONE_HOP, rng, false, false, relation);
+    return drills.readDrill(relation, rng);
   }
 
   /**
@@ -134,141 +120,7 @@ public final class Demonstrations {
    * the curriculum existed. Relations missing from the map weigh 1.
    */
   void readWeights(Map<String, Double> weights) {
-    this.readWeights = weights == null ? null : Map.copyOf(weights);
-  }
-
-  private String relation(List<String> choices, Random rng, boolean reading) {
-    Map<String, Double> w = readWeights;
-    if (!reading || w == null) {
-      return choices.get(rng.nextInt(choices.size()));
-    }
-    double total = 0;
-    for (String c : choices) {
-      total += w.getOrDefault(c, 1.0);
-    }
-    double u = rng.nextDouble() * total;
-    for (String c : choices) {
-      u -= w.getOrDefault(c, 1.0);
-      if (u < 0) {
-        return c;
-      }
-    }
-    return choices.get(choices.size() - 1);
-  }
-
-  private Example drill(Drill kind, Random rng, boolean realNames, boolean shuffled, String forcedRelation) {
-    if (kind == Drill.CODE) {
-      return codeDrill(rng);
-    }
-    List<String> pool = realNames && this.realNames.size() >= 3 ? this.realNames : drillNames;
-    String n = pool.get(rng.nextInt(pool.size()));
-    String m = pool.get(rng.nextInt(pool.size()));
-    while (m.equals(n)) {
-      m = pool.get(rng.nextInt(pool.size()));
-    }
-    Map<String, String> an = WorldGenerator.randomAttributes(rng);
-    Map<String, String> am = WorldGenerator.randomAttributes(rng);
-    boolean twoHop = kind != Drill.READ_ONE_HOP && kind != Drill.THINK_ONE_HOP;
-    boolean reading = kind == Drill.READ_ONE_HOP || kind == Drill.READ_TWO_HOP || kind == Drill.READ_AFTER_THINK;
-    String rel = forcedRelation != null ? forcedRelation
-        : relation(twoHop ? WorldGenerator.ATTRIBUTES : WorldGenerator.RELATIONS, rng, reading);
-    String v = twoHop ? am.get(rel) : "friend".equals(rel) ? m : an.get(rel);
-    String q = twoHop ? WorldGenerator.twoHopText(n, rel) : WorldGenerator.singleHopText(n, rel);
-    Builder b = new Builder();
-    b.context(WordTokenizer.QA + " " + q);
-    switch (kind) {
-      case READ_ONE_HOP, READ_TWO_HOP -> {
-        String pn = shuffled ? shuffledPassage(n, an, m, rng) : WorldGenerator.passageText(n, an, m, world.config(), rng);
-        b.context(WordTokenizer.SEARCH);
-        b.model(n + " " + WordTokenizer.SEARCH_END);
-        b.context(invented(pn, n));
-        if (twoHop) {
-          String friendOfM = pool.get(rng.nextInt(pool.size()));
-          String pm = shuffled ? shuffledPassage(m, am, friendOfM, rng)
-              : WorldGenerator.passageText(m, am, friendOfM, world.config(), rng);
-          b.model(WordTokenizer.SEARCH + " " + m + " " + WordTokenizer.SEARCH_END);
-          b.context(invented(pm, m));
-        }
-      }
-      case THINK_ONE_HOP -> {
-        b.context(WordTokenizer.THINK);
-        b.model("the " + rel + " of " + n + " is");
-        b.context(v);
-      }
-      case THINK_TWO_HOP -> {
-        b.context(WordTokenizer.THINK);
-        b.model("the friend of " + n + " is");
-        b.context(m);
-        b.model(". the " + rel + " of " + m + " is");
-        b.context(v);
-      }
-      case READ_AFTER_THINK -> {
-        // the choices (recall the bridge, then search it) are context: drills teach copies, demonstrations decisions
-        b.context(WordTokenizer.THINK);
-        b.model("the friend of " + n + " is");
-        b.context(m + " " + WordTokenizer.THINK_END + " " + WordTokenizer.SEARCH);
-        b.model(m + " " + WordTokenizer.SEARCH_END);
-        String friendOfM = pool.get(rng.nextInt(pool.size()));
-        b.context(invented(WorldGenerator.passageText(m, am, friendOfM, world.config(), rng), m));
-      }
-      case THINK_AFTER_READ -> {
-        b.context(WordTokenizer.SEARCH);
-        b.model(n + " " + WordTokenizer.SEARCH_END);
-        b.context(invented(WorldGenerator.passageText(n, an, m, world.config(), rng), n));
-        b.context(WordTokenizer.THINK);
-        b.model("the " + rel + " of " + m + " is");
-        b.context(v);
-      }
-      case CODE -> throw new IllegalStateException("code drills are built above");
-    }
-    if (kind == Drill.THINK_ONE_HOP || kind == Drill.THINK_TWO_HOP || kind == Drill.THINK_AFTER_READ) {
-      b.model(WordTokenizer.THINK_END + " " + answer(v));
-    } else {
-      b.model(answer(v));
-    }
-    return b.build("drill/" + kind.name().toLowerCase(java.util.Locale.ROOT) + (pool == drillNames ? "" : "/real"));
-  }
-
-  /** A passage as {@link WorldGenerator#passageText} writes it, with its relation-value pairs in a random order. */
-  private String shuffledPassage(String name, Map<String, String> attrs, String friend, Random rng) {
-    List<String> pairs = new ArrayList<>();
-    attrs.forEach((k, v) -> pairs.add(k + " " + v));
-    pairs.add("friend " + friend);
-    java.util.Collections.shuffle(pairs, rng);
-    String filler = WorldGenerator.fillerText(world.config(), rng);
-    return name + " " + String.join(" ", pairs) + (filler.isEmpty() ? "" : " " + filler);
-  }
-
-  private Example codeDrill(Random rng) {
-    String expr;
-    long value;
-    do {
-      int a = 2 + rng.nextInt(998);
-      int c = 2 + rng.nextInt(98);
-      boolean mul = rng.nextBoolean();
-      expr = a + (mul ? " * " : " + ") + c;
-      value = mul ? (long) a * c : a + c;
-    } while (mathSubjects.contains(expr));
-    Builder b = new Builder();
-    b.context(WordTokenizer.MATH + " what is " + expr + " ?");
-    b.context(WordTokenizer.PYTHON);
-    b.model("\nprint ( " + expr + " )\n" + WordTokenizer.FENCE + "\n" + WordTokenizer.OUTPUT);
-    b.context(format.codeObservation("print ( " + expr + " )\n"));
-    b.model("\n" + boxed(String.valueOf(value)));
-    return b.build("drill/code");
-  }
-
-  /**
-   * The observation a search for an invented person would return: the invented passage first, then (top-k above 1)
-   * what the real tools rank next for the query.
-   */
-  private String invented(String passage, String query) {
-    List<String> texts = new ArrayList<>();
-    texts.add(passage);
-    if (format.topK() > 1) {
-      format.tools().search(query, format.topK() - 1).forEach(h -> texts.add(h.text()));
-    }
-    return " " + tk.observationOpen() + " " + String.join(" ; ", texts) + " " + tk.observationClose();
+    drills.readWeights(weights);
   }
 
   /** A fact sequence {@code <think> the R of NAME is V </think>} (only V and the closing tag are trained). */
@@ -295,7 +147,7 @@ public final class Demonstrations {
    * statements that do not match the question.
    */
   public Example facts(String prefix, List<Entity> entities, List<String> relations) {
-    Builder b = new Builder();
+    Builder b = new Builder(tk);
     b.context(prefix == null ? WordTokenizer.THINK : prefix + " " + WordTokenizer.THINK);
     for (int i = 0; i < entities.size(); i++) {
       Entity e = entities.get(i);
@@ -314,7 +166,7 @@ public final class Demonstrations {
 
   /** The demonstration of {@code q} in the minimal-call or the over-use style. */
   public Example demo(Question q, boolean minimal) {
-    Builder b = new Builder();
+    Builder b = new Builder(tk);
     b.context(WorldTasks.prompt(format, q));
     String tag = q.kind().label() + (minimal ? "/min" : "/over");
     switch (q.kind()) {
@@ -446,18 +298,23 @@ public final class Demonstrations {
     return WordTokenizer.THINK + " " + s + " " + WordTokenizer.THINK_END;
   }
 
-  private static String answer(String a) {
+  static String answer(String a) {
     return WordTokenizer.ANSWER + " " + a + " " + WordTokenizer.ANSWER_END;
   }
 
-  private static String boxed(String a) {
+  static String boxed(String a) {
     return WordTokenizer.BOXED + " " + a + " " + WordTokenizer.BRACE_END;
   }
 
   /** Concatenates encoded pieces, each trained or not. */
-  private final class Builder {
+  static final class Builder {
+    private final WordTokenizer tk;
     private final List<int[]> pieces = new ArrayList<>();
     private final List<Boolean> trained = new ArrayList<>();
+
+    Builder(WordTokenizer tk) {
+      this.tk = tk;
+    }
 
     void context(String text) {
       pieces.add(tk.encode(text));
