@@ -123,6 +123,45 @@ class SequenceScorerTest {
     }
   }
 
+  @Test
+  void chunkedLogProbsKeepTheInputOrderAndAtTheCurriculaSizesTheBits() {
+    // lengths out of order and repeated, so sorting and chunking both move rows around
+    List<int[]> rows = Tiny.rows(5, 7, 3, 12, 2, 9, 12, 5, 4, 11, 6, 8);
+    try (PolicyModel m = Tiny.sharpModel()) {
+      float[][] whole = SequenceScorer.logProbs(m, rows, 1f);
+      for (int maxRows : new int[] {1, 3, 4, 11, 100}) {
+        float[][] chunked = SequenceScorer.logProbs(m, rows, 1f, maxRows);
+        assertThat(chunked.length).isEqualTo(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+          assertThat(chunked[i]).as("row %d, %d rows per forward", i, maxRows).hasSize(rows.get(i).length);
+          for (int j = 0; j < whole[i].length; j++) {
+            // a forward of a few rows may take another kernel (1 ulp apart, measured), never another value
+            assertThat(chunked[i][j]).as("row %d token %d, %d rows per forward", i, j, maxRows).isCloseTo(whole[i][j], offset(1e-5f));
+          }
+        }
+      }
+      assertThatThrownBy(() -> SequenceScorer.logProbs(m, rows, 1f, 0)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("maxRows");
+    }
+    // The warm start's measurements: hundreds of rows of 20-60 tokens in forwards of 96 (the last one smaller), the
+    // policy's width; there the chunking must not change a bit, or the curricula (and so the weights) would differ.
+    int[] lengths = new int[300];
+    java.util.Random r = new java.util.Random(3);
+    for (int i = 0; i < lengths.length; i++) {
+      lengths[i] = 20 + r.nextInt(41);
+    }
+    List<int[]> many = Tiny.rows(6, lengths);
+    try (PolicyModel m = new PolicyModel(new ModelConfig(Tiny.V, 128, 2, 8, 512, 64, false, "cpu", 5))) {
+      float[][] whole = SequenceScorer.logProbs(m, many, 1f);
+      float[][] chunked = SequenceScorer.logProbs(m, many, 1f, 96);
+      for (int i = 0; i < many.size(); i++) {
+        for (int j = 0; j < whole[i].length; j++) {
+          assertThat(Float.floatToIntBits(chunked[i][j])).as("row %d token %d", i, j).isEqualTo(Float.floatToIntBits(whole[i][j]));
+        }
+      }
+    }
+  }
+
   /** loss = Σ mask·logp + 0.5 Σ mask·H over the batch, as a double. */
   private static double loss(PolicyModel m, List<int[]> rows) {
     try (NDScope s = new NDScope()) {

@@ -35,6 +35,8 @@ final class DecisionCurriculum {
   static final int INTERVAL = CopyCurriculum.INTERVAL;
   /** The largest weight of one subject, relative to the mean. */
   static final double MAX_WEIGHT = 8.0;
+  /** Rows per forward of a measurement (the copy curriculum's, for the same reason). */
+  static final int MEASURE_ROWS = CopyCurriculum.MEASURE_ROWS;
 
   /** The probed questions (train search questions with an unknown subject), in order. */
   private final List<Question> probed = new ArrayList<>();
@@ -72,7 +74,7 @@ final class DecisionCurriculum {
     if (probed.isEmpty()) {
       return Map.of();
     }
-    float[][] lp = SequenceScorer.logProbs(model, rows, 1f);
+    float[][] lp = SequenceScorer.logProbs(model, rows, 1f, MEASURE_ROWS);
     for (int i = 0; i < probed.size(); i++) {
       float[] viaThink = lp[2 * i];
       float[] viaAnswer = lp[2 * i + 1];
