@@ -63,17 +63,17 @@ final class DecisionCurriculum {
     }
   }
 
-  /** The questions measured, in the order of {@link #update}'s input. */
+  /** The questions measured, in the order of the rows {@link #measure} scores (two per question). */
   List<Question> probed() {
     return probed;
   }
 
   /** Measures {@code model}: the mean probability of a direct first action per unknown subject, in first-seen order. */
   Map<String, Double> measure(PolicyModel model) {
-    Map<String, double[]> acc = new LinkedHashMap<>();
     if (probed.isEmpty()) {
       return Map.of();
     }
+    Map<String, double[]> acc = new LinkedHashMap<>();
     float[][] lp = SequenceScorer.logProbs(model, rows, 1f, MEASURE_ROWS);
     for (int i = 0; i < probed.size(); i++) {
       float[] viaThink = lp[2 * i];
@@ -123,7 +123,7 @@ final class DecisionCurriculum {
     return w;
   }
 
-  /** The last measurement as a short line: the mean and the subjects most often answered from memory. */
+  /** The last measurement as a short line: the mean over subjects and the subjects most often answered from memory. */
   String describe() {
     if (last.isEmpty()) {
       return "no unknown subjects";
