@@ -51,9 +51,14 @@ public final class DjlRuntime {
         + MallocTuning.describe() + ", " + MklCodePath.describe();
   }
 
-  /** The libc call used to set OpenMP's environment before libtorch (and its libgomp) is loaded. */
+  /**
+   * The libc calls made before libtorch loads: {@code setenv} for OpenMP's environment (libgomp reads it once at load),
+   * {@code mallopt} for glibc's malloc thresholds ({@link MallocTuning}).
+   */
   interface LibC extends com.sun.jna.Library {
     int setenv(String name, String value, int overwrite);
+
+    int mallopt(int param, int value);
   }
 
   /**

@@ -32,11 +32,6 @@ public final class MallocTuning {
 
   private MallocTuning() {}
 
-  /** The libc call. */
-  interface LibC extends com.sun.jna.Library {
-    int mallopt(int param, int value);
-  }
-
   /**
    * Why the thresholds should not be set, or null when they should: {@code env} is the process environment,
    * {@code setting} the property's value.
@@ -60,7 +55,10 @@ public final class MallocTuning {
     return null;
   }
 
-  /** Called by {@link DjlRuntime#engine()} before libtorch loads; records what it did instead of failing. */
+  /**
+   * Called by {@link DjlRuntime#engine()} before libtorch loads. A C library without {@code mallopt} is recorded in the
+   * outcome, not thrown; only a bad {@code -Dotc.malloc} value fails, naming the property.
+   */
   static synchronized void apply() {
     String skip = skipReason(System.getenv(), System.getProperty(PROPERTY, "tuned"));
     if (skip != null) {
@@ -68,7 +66,7 @@ public final class MallocTuning {
       return;
     }
     try {
-      LibC c = com.sun.jna.Native.load("c", LibC.class);
+      DjlRuntime.LibC c = com.sun.jna.Native.load("c", DjlRuntime.LibC.class);
       int mmap = c.mallopt(M_MMAP_THRESHOLD, THRESHOLD);
       int trim = c.mallopt(M_TRIM_THRESHOLD, THRESHOLD);
       outcome = mmap == 1 && trim == 1 ? "mmap and trim thresholds 1 GiB"
