@@ -37,13 +37,19 @@ if [ "${LOOP_BENCH_JFR:-}" = 1 ]; then
   export OTC_SERVICE_JAVA_OPTS="${OTC_SERVICE_JAVA_OPTS:-} ${JFR[0]}"
 fi
 
-# 1. In one process: sampler + reward scoring + update, no Kafka, no gRPC (tools in process).
+# 1. In one process: sampler + reward scoring + update, no Kafka, no gRPC. Twice: with the gateway's own search and
+# sandbox called as a library (otc-loop's LibraryTools: the same tool work as the platform, the ratio's baseline), and
+# with policy-offline's stand-ins (programs evaluated in Java, no process: what the tool work itself costs).
 CP="$(./mvnw -B -q -o -pl otc-loop dependency:build-classpath -Dmdep.outputFile=/dev/stdout)"
 # its CPU seconds (user, system) and wall seconds, for the CPU per step beside the platform's parts
 TIMEFORMAT='%U %S %R'
-{ time java "${JFR[@]}" -Xss4m --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -Dbench-update="$OUT/update-batch.json" \
+{ time java "${JFR[@]}" -Xss4m --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Dai.djl.offline=true \
+  -Dbench-update="$OUT/update-batch.json" -Dtools=library -Dindex-dir="$OUT/index" \
   -cp "otc-loop/target/classes:$CP" ai.otc.loop.LocalRun data/world "$POLICY" otc-grpo "$STEPS" 0 32 8 \
   > "$OUT/in-process.log" 2> "$OUT/in-process.err"; } 2> "$OUT/in-process.cpu"
+java -Xss4m --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -Dtools=stand-in \
+  -cp "otc-loop/target/classes:$CP" ai.otc.loop.LocalRun data/world "$POLICY" otc-grpo "$STEPS" 0 32 8 \
+  > "$OUT/in-process-stand-in.log" 2> "$OUT/in-process-stand-in.err"
 
 # 2. The platform: ./otc train, rollout metrics scraped while it runs (its counters die with it).
 # LOOP_BENCH_SET: --set PART:KEY=VALUE flags for ./otc train (default none). A K=0 step waits for the reward service's

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Summarises a bench/loop-bench.sh run directory: the platform step's time split, the in-process step, the ratios."""
 import json
+import os
 import re
 import sys
 
@@ -39,6 +40,16 @@ def cpu_table(path):
     return out
 
 
+def in_process(path):
+    """The phase times (s) of each step of a LocalRun log: "step N ... | gen G tools T reward R update U ms"."""
+    out = []
+    for line in open(path):
+        m = re.search(r'gen ([0-9.]+) tools ([0-9.]+) reward ([0-9.]+) update ([0-9.]+) ms', line)
+        if m:
+            out.append([float(x) / 1000 for x in m.groups()])
+    return out
+
+
 def cpu_report(d, pd, batches, local_step, local_steps):
     """CPU seconds per step of each platform part (after the first batch), beside the in-process JVM's."""
     now, first = cpu_table(pd + '/cpu-now.txt'), cpu_table(pd + '/cpu-first.txt')
@@ -66,14 +77,18 @@ def main():
     # the platform run's files: in a sub-directory (platform/, baseline/) or, in older runs, in d itself
     pd = d + '/' + sys.argv[2] if len(sys.argv) > 2 else d
     # Medians over the steps after the first (a warm-up). In process: "step N ... | gen G tools T reward R update U ms"
-    local = []
-    for line in open(d + '/in-process.log'):
-        m = re.search(r'gen ([0-9.]+) tools ([0-9.]+) reward ([0-9.]+) update ([0-9.]+) ms', line)
-        if m:
-            local.append([float(x) / 1000 for x in m.groups()])
+    local = in_process(d + '/in-process.log')
     steady = local[1:] or local
     gen, tools, reward, update = (mean([r[i] for r in steady]) for i in range(4))
     local_step = gen + tools + reward + update
+    # the same run with the stand-in tools (older bench directories have none)
+    stand_in = in_process(d + '/in-process-stand-in.log') if os.path.exists(d + '/in-process-stand-in.log') else []
+    si = [mean([r[i] for r in (stand_in[1:] or stand_in)]) for i in range(4)] if stand_in else None
+    # which tools the in-process run used ("tools: library" since LibraryTools; older logs: the stand-ins)
+    local_tools = 'stand-ins'
+    for line in open(d + '/in-process.log'):
+        if line.startswith('tools: '):
+            local_tools = 'gateway library, real sandbox' if 'library' in line else 'stand-ins'
 
     rows = [json.loads(l) for l in open(pd + '/platform-metrics.jsonl') if l.strip()]
     times = [r['time'] for r in rows]
@@ -114,23 +129,34 @@ def main():
         pass
     print('rollout: means over %s; learner and in-process: medians after the first step\n'
           % ('%d batches after the first' % batches if first else 'all %d batches (no snapshot after the first)' % batches))
-    print('| phase | platform (s/step) | in process (s/step) |')
-    print('|---|---|---|')
-    print('| generation | %.3f (%.0f generated tokens/batch) | %.3f |' % (r_gen, tokens, gen))
-    print('| tool calls | %.3f (gRPC, gateway; %.0f calls/batch) | %.3f (in process) |' % (r_tools, calls, tools))
-    print('| reward | (in transport) | %.3f |' % reward)
-    print('| update | %.3f | %.3f |' % (upd, update))
-    print('| checkpoint | %.3f | - |' % ckpt)
-    print('| weight publication (store write) + load | %.3f + %.3f | - |' % (store, load))
-    print('| trajectory publish (rollout) | %.3f | - |' % r_pub)
-    print('| transport: everything else (Kafka hops, reward service, polling, weights) | %.3f | - |' % transport)
-    print('| **step** | **%.3f** | **%.3f** |' % (step, local_step))
+    def col(v):
+        return ' %.3f |' % v if si else ''
+    print('| phase | platform (s/step) | in process, %s (s/step) |%s' % (local_tools, ' in process, stand-ins |' if si else ''))
+    print('|---|---|---|%s' % ('---|' if si else ''))
+    print('| generation | %.3f (%.0f generated tokens/batch) | %.3f |%s' % (r_gen, tokens, gen, col(si[0]) if si else ''))
+    print('| tool calls | %.3f (gRPC, gateway; %.0f calls/batch) | %.3f |%s' % (r_tools, calls, tools, col(si[1]) if si else ''))
+    print('| reward | (in transport) | %.3f |%s' % (reward, col(si[2]) if si else ''))
+    print('| update | %.3f | %.3f |%s' % (upd, update, col(si[3]) if si else ''))
+    print('| checkpoint | %.3f | - |%s' % (ckpt, ' - |' if si else ''))
+    print('| weight publication (store write) + load | %.3f + %.3f | - |%s' % (store, load, ' - |' if si else ''))
+    print('| trajectory publish (rollout) | %.3f | - |%s' % (r_pub, ' - |' if si else ''))
+    print('| transport: everything else (Kafka hops, reward service, polling, weights) | %.3f | - |%s'
+          % (transport, ' - |' if si else ''))
+    print('| **step** | **%.3f** | **%.3f** |%s' % (step, local_step, ' **%.3f** |' % sum(si) if si else ''))
     print()
     print('transport / platform step: %.1f %% (target <= 5 %%)' % (100 * transport / step))
-    print('platform step / in-process step: %.2fx (target <= 1.2x)' % (step / local_step))
-    print('the same without the tool phase (real sandboxed python and gRPC search vs the in-process stand-ins): '
-          '%.2fx' % ((step - r_tools) / (local_step - tools)))
+    print('platform step / in-process step (%s): %.2fx (target <= 1.2x)' % (local_tools, step / local_step))
+    print('the same without the tool phase on either side: %.2fx' % ((step - r_tools) / (local_step - tools)))
+    if si:
+        print('platform step / in-process step with the stand-in tools (no process per program): %.2fx' % (step / sum(si)))
     g = prometheus(pd + '/gateway-metrics.txt')
+    refused = sum(v for k, v in g.items() if k.startswith('otc_gateway_calls_total') and 'tool="code"' in k
+                  and 'status="unavailable"' in k)
+    if refused:
+        # a gateway without its sandbox (bubblewrap missing when it started) answers every program at once: the
+        # platform's tool phase then lacks the programs' real cost, and the comparison is not the one this bench makes
+        print('INVALID: the gateway refused %.0f code calls as unavailable (no sandbox: see its log); '
+              'run bin/setup-host and restart the platform (./otc down)' % refused)
     if g:
         runs = sum(v for k, v in g.items() if k.startswith('otc_gateway_sandbox_runs_total'))
         code = sum(v for k, v in g.items() if k.startswith('otc_gateway_calls_total') and 'tool="code"' in k)
@@ -144,7 +170,8 @@ def main():
         print(open(d + '/update-bench.txt').read().strip())
     except OSError:
         print('update-bench: not run')
+    return 3 if refused else 0
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(main())

@@ -7,7 +7,9 @@ import ai.otc.learner.update.UpdateConfig;
 import ai.otc.learner.update.UpdateStats;
 import ai.otc.policy.offline.tools.InProcessTools;
 import ai.otc.policy.store.PolicyArtifact;
+import ai.otc.policy.tools.ToolBackend;
 import ai.otc.rollout.sampling.SamplerConfig;
+import ai.otc.tools.sandbox.SandboxConfig;
 import ai.otc.world.Split;
 import ai.otc.world.World;
 import ai.otc.world.WorldIo;
@@ -20,7 +22,9 @@ import java.util.Map;
  * A local training run from the command line, for experiments and the bench:
  * {@code LocalRun <world dir> <policy.zip> <reward em|otc-grpo|otc-ppo> <steps> [seed] [questions-per-step] [group-size]}.
  * Prints one line per step (EM, TC, TP, mean reward, KL, per-kind calls, phase times) and, with {@code -Dout=FILE},
- * saves the final policy.
+ * saves the final policy. Tools: {@code -Dtools=stand-in} (default: {@code InProcessTools}, programs evaluated in Java)
+ * or {@code -Dtools=library} ({@link LibraryTools}: the gateway's search and sandbox as a library, index under
+ * {@code -Dindex-dir=DIR}), the same work as the platform's tool calls without gRPC.
  */
 public final class LocalRun {
   private LocalRun() {}
@@ -53,9 +57,10 @@ public final class LocalRun {
     LocalLoop.Settings settings = new LocalLoop.Settings("local", seed, b, sampler, RewardConfig.paper(kind), update,
         System.getProperty("device", "cpu"));
     PrintStream out = System.out;
-    try (InProcessTools tools = new InProcessTools(world.corpus());
+    try (ToolBackend tools = tools(Path.of(args[0]), world);
         LocalLoop loop = new LocalLoop(initial, world.split(Split.TRAIN), tools, settings)) {
       DecisionProbe probe = new DecisionProbe(DecisionProbe.sample(world.split(Split.TRAIN), 40), initial.tokenizer());
+      out.println("tools: " + tools.name());
       out.println("step 0  p(direct) " + format(probe.directProbability(loop.policy())));
       LocalLoop.StepReport last = null;
       for (int s = 0; s < steps; s++) {
@@ -72,6 +77,16 @@ public final class LocalRun {
         loop.snapshot(Map.of("reward", args[2], "steps", steps, "seed", seed)).save(Path.of(file));
       }
     }
+  }
+
+  private static ToolBackend tools(Path worldDir, World world) {
+    String kind = System.getProperty("tools", "stand-in");
+    return switch (kind) {
+      case "stand-in" -> new InProcessTools(world.corpus());
+      case "library" -> new LibraryTools(worldDir.resolve("corpus.jsonl"),
+          Path.of(System.getProperty("index-dir", worldDir.resolve("index").toString())), SandboxConfig.defaults());
+      default -> throw new IllegalArgumentException("-Dtools must be stand-in or library, was '" + kind + "'");
+    };
   }
 
   /**

@@ -60,7 +60,7 @@ final class PlatformSupport {
     }
     run.model.applyThreads();
     try {
-      WarmStartRunner.Outcome o = WarmStartRunner.obtain(world, run.model.model(), run.model.warm(run.warmSteps.steps()), run.cacheDir,
+      WarmStartRunner.Outcome o = WarmStartRunner.obtain(world, run.model.model(), run.model.warm(run.warmSteps.steps(), world), run.cacheDir,
           false, out);
       return o.artifact().toAbsolutePath();
     } catch (IllegalArgumentException e) {

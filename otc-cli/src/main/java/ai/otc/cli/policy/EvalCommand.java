@@ -91,7 +91,7 @@ public final class EvalCommand implements OtcSubcommand {
         ModelConfig t = model.model();
         ModelConfig mc = new ModelConfig(tk.size(), t.dModel(), t.layers(), t.heads(), t.ffDim(), t.context(), t.valueHead(),
             t.device(), t.seed());
-        file = new WarmStartCache(cacheDir).path(w, mc, model.warm(warmSteps.steps()));
+        file = new WarmStartCache(cacheDir).path(w, mc, model.warm(warmSteps.steps(), w));
         if (!file.toFile().isFile()) {
           System.err.println("otc eval: no cached warm start for this world and config at " + file
               + "; run ./otc warmstart with the same flags first, or pass --policy FILE");

@@ -2,6 +2,7 @@ package ai.otc.cli.policy;
 
 import ai.otc.policy.model.ModelConfig;
 import ai.otc.policy.warmstart.WarmStartConfig;
+import ai.otc.world.World;
 import picocli.CommandLine.Option;
 
 /**
@@ -82,6 +83,9 @@ public final class ModelOptions {
   @Option(names = "--decision-curriculum", negatable = true, description = "every 100 steps, re-weight the decision rows about unknown subjects towards those the model still answers from memory (default ${DEFAULT-VALUE})")
   boolean decisionCurriculum = W.decisionCurriculum();
 
+  @Option(names = "--decision-scaling", negatable = true, description = "on a world of more than 160 entities, more decision rows in proportion, the other rows as many as at 160, the run longer by the difference (default ${DEFAULT-VALUE})")
+  boolean decisionScaling = true;
+
   @Option(names = "--train-read-values", arity = "1", paramLabel = "true|false",
       description = "train the values demonstrations read from tool output (false: context, as in the copy drills) (default ${DEFAULT-VALUE})")
   boolean trainReadValues = W.trainReadValues();
@@ -125,9 +129,14 @@ public final class ModelOptions {
     return new ModelConfig(0, dModel, layers, heads, ff, context, valueHead, device, modelSeed);
   }
 
-  /** Warm-start config from the flags, with {@code steps} optimizer steps. */
-  public WarmStartConfig warm(int steps) {
-    return new WarmStartConfig(steps, batch, lr, warmup, minimalShare, factShare, drillShare, drillRealShare, drillShuffleShare, copyCurriculum, mixedDrills, decisionShare, decisionWeight, recallDecisions, decisionCurriculum, trainReadValues, p1Oversample, topK, observationTag, warmSeed)
-        .validate();
+  /**
+   * Warm-start config from the flags, with {@code steps} optimizer steps, for {@code world}: with
+   * {@code --decision-scaling} its decision rows scaled to the world's entity count ({@link WarmStartConfig#forEntities}).
+   */
+  public WarmStartConfig warm(int steps, World world) {
+    WarmStartConfig c = new WarmStartConfig(steps, batch, lr, warmup, minimalShare, factShare, drillShare, drillRealShare,
+        drillShuffleShare, copyCurriculum, mixedDrills, decisionShare, decisionWeight, recallDecisions, decisionCurriculum,
+        trainReadValues, p1Oversample, topK, observationTag, warmSeed).validate();
+    return decisionScaling ? c.forEntities(world.entities().size()) : c;
   }
 }

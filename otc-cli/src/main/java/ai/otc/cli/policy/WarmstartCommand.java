@@ -46,7 +46,7 @@ public final class WarmstartCommand implements OtcSubcommand {
     try {
       model.applyThreads();
       World w = world.world();
-      WarmStartRunner.Outcome o = WarmStartRunner.obtain(w, model.model(), model.warm(warmSteps.steps()), cacheDir, force, System.out);
+      WarmStartRunner.Outcome o = WarmStartRunner.obtain(w, model.model(), model.warm(warmSteps.steps(), w), cacheDir, force, System.out);
       if (out != null) {
         if (out.getParent() != null) {
           Files.createDirectories(out.getParent());

@@ -124,6 +124,40 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
         "observation", 0);
   }
 
+  /**
+   * The entity count of the default world, on which the default's decision share was chosen; {@link #forEntities}
+   * scales the decision rows to worlds above it.
+   */
+  public static final int DECISION_REFERENCE_ENTITIES = 160;
+
+  /**
+   * This configuration for a world of {@code entities} entities ({@code --decision-scaling}, on by default): above
+   * {@link #DECISION_REFERENCE_ENTITIES}, the decision rows grow in proportion ({@code k = entities / 160}) while every
+   * other kind of row keeps its total, so the run grows by the extra decision rows: {@code steps' = round(steps x (1 -
+   * d + d k))}, the other shares times {@code steps / steps'}, the decision share {@code d k steps / steps'}. At or
+   * below the reference, or without decision rows, it is this configuration unchanged (the default world's artifact
+   * and cache key stay what they were).
+   *
+   * <p>Why: whether the model answers from memory or searches depends on telling the famous names from the others,
+   * and a world of more entities has more names to tell apart (two syllables each, shared between names). On world-1
+   * (240 entities) 20 % decision rows at 2,000 steps left the decision curriculum's mean at 0.04-0.09, uniform over the
+   * unknown subjects, and OTC's RL answered 6 % of {@code 1n} from memory; 30 % decision rows at 2,000 steps formed it
+   * but took the copy drills' rows and broke the copy (single-hop EM 0.900). Scaled (2,200 steps, 27 % decision rows,
+   * the other rows as many as before): mean 0.005-0.007 at the end, {@code 1n} direct answers 0.005, single-hop EM
+   * 0.983 (the module README's tables).
+   */
+  public WarmStartConfig forEntities(int entities) {
+    if (entities <= DECISION_REFERENCE_ENTITIES || decisionShare <= 0) {
+      return this;
+    }
+    double k = (double) entities / DECISION_REFERENCE_ENTITIES;
+    int s = (int) Math.round(steps * (1 - decisionShare + decisionShare * k));
+    double f = (double) steps / s;
+    return new WarmStartConfig(s, batchSize, learningRate, warmupSteps, minimalShare, factShare * f, drillShare * f,
+        drillRealShare, drillShuffleShare, copyCurriculum, mixedDrills, decisionShare * k * f, decisionWeight, recallDecisions,
+        decisionCurriculum, trainReadValues, p1Oversample, topK, observationTag, seed).validate();
+  }
+
   /** Copy with another step count. */
   public WarmStartConfig withSteps(int s) {
     return new WarmStartConfig(s, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, drillRealShare, drillShuffleShare, copyCurriculum,

@@ -61,6 +61,11 @@ public final class WarmStartRunner {
         log.printf(Locale.ROOT, "warmstart: world %s, %d parameters on %s, %d steps x %d sequences; %d CPUs, load average %s%n",
             world.fingerprint(), mc.parameterCount(), model.device(), warm.steps(), warm.batchSize(),
             java.lang.Runtime.getRuntime().availableProcessors(), loadBefore);
+        log.printf(Locale.ROOT, "warmstart: rows: %.1f %% copy drills, %.1f %% facts, %.1f %% decisions, %.1f %% demonstrations"
+                + " (%d entities; decision rows are scaled above %d: --[no-]decision-scaling)%n", 100 * warm.drillShare(),
+            100 * warm.factShare(), 100 * warm.decisionShare(),
+            100 * (1 - warm.drillShare() - warm.factShare() - warm.decisionShare()), world.entities().size(),
+            WarmStartConfig.DECISION_REFERENCE_ENTITIES);
       }
       WarmStart.Result r = new WarmStart(world, format, warm).train(model, log, 5.0);
       Map<String, Object> prov = new LinkedHashMap<>();
