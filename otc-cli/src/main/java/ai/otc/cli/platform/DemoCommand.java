@@ -143,6 +143,7 @@ public final class DemoCommand implements OtcSubcommand, OneLineUsageErrors {
     PartSpec brokerSpec = parts.broker(kafkaPort, demoDir.resolve("kafka"), demoDir.resolve("logs/kafka.log"));
     PartSpec gatewaySpec = parts.gateway(PlanBuilder.port(given("--gateway-port") ? platform.gatewayPort : 0), platform.world,
         demoDir.resolve("gateway"), bootstrap, token, demoDir.resolve("logs/gateway.log"));
+    PlatformSupport.warnIfNoSandbox(err);
     Supervisor base = new Supervisor(new Plan(List.of(brokerSpec, gatewaySpec), new TopicSetup(bootstrap, 1, List.of()), null,
         Map.of("run_id", demoId)), quietListener(clock), Duration.ofSeconds(platform.readyTimeout), Supervisor.DEFAULT_STOP_GRACE);
     List<Supervisor> running = new ArrayList<>(List.of(base));

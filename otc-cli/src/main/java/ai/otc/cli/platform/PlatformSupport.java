@@ -83,6 +83,33 @@ final class PlatformSupport {
   }
 
   /** The sentence for a taken port, naming the process that holds it and the flag that moves the part. */
+  /**
+   * Warns on {@code err} when this host cannot run the gateway's code sandbox (the same probe the gateway runs at start:
+   * bubblewrap, python3, a probe program): the gateway then starts and serves search, but refuses every code call, and a
+   * run's code questions fail without a word on the user's terminal otherwise (its log says it once, at start).
+   */
+  static void warnIfNoSandbox(PrintStream err) {
+    warnIfNoSandbox(err, ai.otc.tools.sandbox.SandboxConfig.defaults());
+  }
+
+  /** {@link #warnIfNoSandbox(PrintStream)} with the sandbox's host paths and limits from {@code config} (tests). */
+  static void warnIfNoSandbox(PrintStream err, ai.otc.tools.sandbox.SandboxConfig config) {
+    java.util.logging.Logger log = java.util.logging.Logger.getLogger(ai.otc.tools.sandbox.Sandbox.class.getName());
+    java.util.logging.Level before = log.getLevel();
+    // the line below says it once, in the CLI's words, instead of the logging framework's two-line warning
+    log.setLevel(java.util.logging.Level.SEVERE);
+    ai.otc.tools.sandbox.Sandbox probe;
+    try {
+      probe = ai.otc.tools.sandbox.Sandbox.create(config);
+    } finally {
+      log.setLevel(before);
+    }
+    if (!probe.available()) {
+      err.println("warning: the code sandbox is unavailable on this host (" + probe.unavailableReason()
+          + "): the gateway will refuse every code call; bin/setup-host installs what it needs");
+    }
+  }
+
   static Refusal portTaken(PortTakenException e) {
     String flag = "--" + e.part() + "-port";
     return Refusal.inTheWay(e.getMessage() + ": stop " + (e.holder() == null ? "that process" : "it") + " or choose another port"

@@ -115,6 +115,7 @@ public final class TrainCommand implements OtcSubcommand, OneLineUsageErrors {
       PartSpec g = parts.gateway(PlanBuilder.port(platform.gatewayPort), platform.world, dir.gateway(), bootstrap, token, dir.log("gateway"));
       specs.add(g);
       gateway = g.endpoint();
+      PlatformSupport.warnIfNoSandbox(err);
     }
     UpCommand.checkPorts(specs); // before a warm start that may take minutes
 

@@ -100,6 +100,7 @@ public final class UpCommand implements OtcSubcommand, OneLineUsageErrors {
     PartSpec gateway = parts.gateway(PlanBuilder.port(platform.gatewayPort), platform.world, layout.platform().resolve("gateway"),
         bootstrap, token, layout.platform().resolve("logs/gateway.log"));
     specs.add(gateway);
+    PlatformSupport.warnIfNoSandbox(err);
     info.put("bootstrap", bootstrap);
     info.put("gateway", gateway.endpoint());
     info.put("gateway_tenant", PlanBuilder.TENANT);
