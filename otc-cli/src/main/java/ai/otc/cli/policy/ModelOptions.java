@@ -65,10 +65,10 @@ public final class ModelOptions {
   @Option(names = "--drill-shuffle-share", description = "share of reading drills whose passage lists its relations in a random order, so the copy cannot rely on a value's position (default ${DEFAULT-VALUE})")
   double drillShuffleShare = W.drillShuffleShare();
 
-  @Option(names = "--copy-curriculum", negatable = true, description = "every 100 steps, re-weight the drills (relations asked by reading drills, drill kinds) towards the copies that have not formed yet, measured on fixed drills (default ${DEFAULT-VALUE})")
+  @Option(names = "--copy-curriculum", negatable = true, defaultValue = "true", fallbackValue = "true", description = "every 100 steps, re-weight the drills (relations asked by reading drills, drill kinds) towards the copies that have not formed yet, measured on fixed drills (default ${DEFAULT-VALUE})")
   boolean copyCurriculum = W.copyCurriculum();
 
-  @Option(names = "--mixed-drills", negatable = true, description = "copy drills of the mixed two-hop paths too: a search after a recalled bridge, a recall after a search (default ${DEFAULT-VALUE})")
+  @Option(names = "--mixed-drills", negatable = true, defaultValue = "true", fallbackValue = "true", description = "copy drills of the mixed two-hop paths too: a search after a recalled bridge, a recall after a search (default ${DEFAULT-VALUE})")
   boolean mixedDrills = W.mixedDrills();
 
   @Option(names = "--decision-share", description = "share of decision rows (a train question's demonstration with only its action choices trained) per batch (default ${DEFAULT-VALUE})")
@@ -77,13 +77,13 @@ public final class ModelOptions {
   @Option(names = "--decision-weight", description = "loss weight of each action-choice token of a decision row (default ${DEFAULT-VALUE})")
   double decisionWeight = W.decisionWeight();
 
-  @Option(names = "--recall-decisions", negatable = true, description = "decision rows also train, inside a recall, the choice between recalling the next hop and stopping to search (default ${DEFAULT-VALUE})")
+  @Option(names = "--recall-decisions", negatable = true, defaultValue = "true", fallbackValue = "true", description = "decision rows also train, inside a recall, the choice between recalling the next hop and stopping to search (default ${DEFAULT-VALUE})")
   boolean recallDecisions = W.recallDecisions();
 
-  @Option(names = "--decision-curriculum", negatable = true, description = "every 100 steps, re-weight the decision rows about unknown subjects towards those the model still answers from memory (default ${DEFAULT-VALUE})")
+  @Option(names = "--decision-curriculum", negatable = true, defaultValue = "true", fallbackValue = "true", description = "every 100 steps, re-weight the decision rows about unknown subjects towards those the model still answers from memory (default ${DEFAULT-VALUE})")
   boolean decisionCurriculum = W.decisionCurriculum();
 
-  @Option(names = "--decision-scaling", negatable = true, description = "on a world of more than 160 entities, more decision rows in proportion, the other rows as many as at 160, the run longer by the difference (default ${DEFAULT-VALUE})")
+  @Option(names = "--decision-scaling", negatable = true, defaultValue = "true", fallbackValue = "true", description = "on a world of more than 160 entities, more decision rows in proportion, the other rows as many as at 160, the run longer by the difference (default ${DEFAULT-VALUE})")
   boolean decisionScaling = true;
 
   @Option(names = "--train-read-values", arity = "1", paramLabel = "true|false",

@@ -1,0 +1,60 @@
+package ai.otc.cli.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.otc.policy.warmstart.WarmStartConfig;
+import ai.otc.world.World;
+import ai.otc.world.WorldConfig;
+import ai.otc.world.WorldGenerator;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * The warm-start flags parse to the configuration they name: the defaults are {@link WarmStartConfig#defaults()}, and
+ * each {@code --no-X} of a switch that is on by default turns it off (it did nothing before: picocli toggles a boolean
+ * whose default comes from the field alone, so {@code --X} turned it off and {@code --no-X} left it on).
+ */
+class ModelOptionsTest {
+  @CommandLine.Command(name = "t")
+  static final class Cmd {
+    @CommandLine.Mixin ModelOptions model;
+  }
+
+  private static final World WORLD = WorldGenerator.generate(WorldConfig.defaults());
+
+  private static WarmStartConfig parse(String... args) {
+    Cmd c = new Cmd();
+    new CommandLine(c).parseArgs(args);
+    return c.model.warm(WarmStartConfig.defaults().steps(), WORLD);
+  }
+
+  @Test
+  void theDefaultsAreTheWarmStartDefaults() {
+    assertThat(parse()).isEqualTo(WarmStartConfig.defaults());
+    assertThat(parse("--copy-curriculum", "--mixed-drills", "--recall-decisions", "--decision-curriculum",
+        "--decision-scaling")).isEqualTo(WarmStartConfig.defaults());
+  }
+
+  @Test
+  void eachNegatedSwitchTurnsItsPartOff() {
+    assertThat(parse("--no-copy-curriculum").copyCurriculum()).isFalse();
+    assertThat(parse("--no-mixed-drills").mixedDrills()).isFalse();
+    assertThat(parse("--no-recall-decisions").recallDecisions()).isFalse();
+    assertThat(parse("--no-decision-curriculum").decisionCurriculum()).isFalse();
+    WarmStartConfig off = parse("--no-copy-curriculum");
+    assertThat(off.decisionCurriculum()).isTrue();
+    assertThat(off.mixedDrills()).isTrue();
+  }
+
+  @Test
+  void decisionScalingFollowsItsSwitchOnALargerWorld() {
+    World larger = WorldGenerator.generate(new WorldConfig(0, 240, 0.5, 40, 0, 1.0, 1.0, 81, 240, 0.1, 0.2));
+    Cmd on = new Cmd();
+    new CommandLine(on).parseArgs();
+    Cmd off = new Cmd();
+    new CommandLine(off).parseArgs("--no-decision-scaling");
+    assertThat(on.model.warm(2000, larger).steps()).isEqualTo(2200);
+    assertThat(off.model.warm(2000, larger).steps()).isEqualTo(2000);
+    assertThat(off.model.warm(2000, larger)).isEqualTo(WarmStartConfig.defaults());
+  }
+}
