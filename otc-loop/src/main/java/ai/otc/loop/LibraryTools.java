@@ -1,6 +1,7 @@
 package ai.otc.loop;
 
 import ai.otc.policy.tools.CallInfo;
+import ai.otc.policy.tools.CallStatus;
 import ai.otc.policy.tools.CodeCall;
 import ai.otc.policy.tools.CodeOutcome;
 import ai.otc.policy.tools.ToolBackend;
@@ -50,8 +51,12 @@ public final class LibraryTools implements ToolBackend {
     this.engine = SearchEngine.open(corpus, indexDir);
   }
 
+  /** Top-{@code topK} passages; a blank query finds nothing, as the platform's gateway client answers it (unsent). */
   @Override
   public List<Hit> search(String query, int topK) {
+    if (query == null || query.isBlank()) {
+      return List.of();
+    }
     return searches.computeIfAbsent(topK + "\u0000" + query, k -> {
       List<SearchHit> hits = engine.search(query, topK, SearchRanking.WORLD);
       List<Hit> out = new ArrayList<>(hits.size());
@@ -73,6 +78,9 @@ public final class LibraryTools implements ToolBackend {
     long t0 = System.nanoTime();
     Map<String, Sandbox.Execution> started = new java.util.LinkedHashMap<>();
     for (CodeCall c : calls) {
+      if (c.program().isBlank()) {
+        continue; // answered below as the platform's gateway client answers it: no output, never run
+      }
       if (!programs.containsKey(c.program()) && !started.containsKey(c.program())) {
         started.put(c.program(), sandbox.start(c.program(), timeout));
       }
@@ -81,6 +89,11 @@ public final class LibraryTools implements ToolBackend {
     List<CodeOutcome> out = new ArrayList<>(calls.size());
     java.util.Set<String> ran = new java.util.HashSet<>();
     for (CodeCall c : calls) {
+      if (c.program().isBlank()) {
+        out.add(new CodeOutcome(new Execution("", "", 0, false), new CallInfo(CallStatus.NOT_EXECUTED, true, 0, false, 0,
+            "an empty program is not run: no output")));
+        continue;
+      }
       Execution ex = programs.get(c.program());
       // the first caller of a program started in this batch ran it; a repeat joined it (the gateway's single flight)
       boolean hit = !(started.containsKey(c.program()) && ran.add(c.program()));

@@ -82,6 +82,15 @@ class LibraryToolsTest {
     assertThat(single.stdout()).isEqualTo("7\n");
   }
 
+  @Test
+  void blankCallsAreAnsweredAsThePlatformsClientAnswersThemWithoutRunningAnything() {
+    assertThat(tools.search("  ", 3)).isEmpty();
+    List<CodeOutcome> out = tools.executeBatch(List.of(new CodeCall(" ", null), new CodeCall("print(2+2)", null)));
+    assertThat(out.get(0).info().status()).isEqualTo(CallStatus.NOT_EXECUTED);
+    assertThat(out.get(0).execution().stdout()).isEmpty();
+    assertThat(out.get(1).execution().stdout()).isEqualTo("4\n");
+  }
+
   private static List<String> ids(List<ToolBackend.Hit> hits) {
     return hits.stream().map(ToolBackend.Hit::id).toList();
   }
