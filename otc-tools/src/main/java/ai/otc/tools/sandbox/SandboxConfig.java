@@ -30,7 +30,7 @@ import java.util.List;
  * @param outputTailBytes bytes kept from the end of stdout and of stderr (the middle is dropped and
  *     counted, so memory stays bounded whatever the program prints)
  * @param treeMemoryBytes resident memory of all the run's processes together; above it the whole run is killed
- *     ({@link SandboxStatus#OOM}). Checked every {@code treeWatchInterval}
+ *     ({@link SandboxStatus#OOM}). Checked every {@code treeWatchInterval}, every 10 ms once the tree holds a quarter of it
  * @param treeCpuSeconds CPU time of all the run's processes together; above it the whole run is killed
  *     ({@link SandboxStatus#TIMEOUT})
  * @param treeWatchInterval how often the run's process tree is measured
