@@ -28,7 +28,9 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,13 +38,15 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A {@link ToolBackend} over the tool gateway's gRPC API ({@code otc.v1.ToolGateway}): every call carries the bearer
  * token ({@link GrpcMetadata#AUTHORIZATION}), a per-attempt deadline and its {@link CallContext} (trajectory id, call
  * index, policy version, run id). The searches of one generation step go out as {@code BatchSearch} RPCs (split at
- * {@code maxBatch}); the programs of a step run concurrently (at most {@code codeParallelism} at a time), each with
+ * {@code maxBatch}); the programs of a step run concurrently (at most {@code codeParallelism} at a time, the distinct
+ * programs first: {@link #executeBatch}), each with
  * its idempotent {@code call_id} {@code <trajectory id>:<call index>}, so a retried program runs and is charged once.
  *
  * <p>Failures follow {@link RetryRules}: {@code RESOURCE_EXHAUSTED} (a whole RPC, or a query answered in place with
@@ -222,19 +226,33 @@ public final class GatewayToolBackend implements ToolBackend {
 
   // ---------------------------------------------------------------- programs
 
+  /**
+   * The programs of one generation step, at most {@code codeParallelism} in flight, distinct programs first: a GRPO
+   * group's members usually send the same program one after the other, and sent in that order the first
+   * {@code codeParallelism} calls would often be copies of one or two programs (joined by the gateway's single flight)
+   * while the other programs waited for them, so the step's distinct programs ran one after another instead of together
+   * (measured: 0.65 s of tool wait per loop-bench batch against 0.17 s in process).
+   */
   @Override
   public List<CodeOutcome> executeBatch(List<CodeCall> calls) {
     if (calls.size() == 1) {
       return List.of(runProgram(calls.get(0)));
     }
-    List<Future<CodeOutcome>> futures = new ArrayList<>(calls.size());
-    for (CodeCall c : calls) {
-      futures.add(codeThreads.submit(() -> runProgram(c)));
+    int[] order = distinctFirst(calls);
+    CodeOutcome[] out = new CodeOutcome[calls.size()];
+    AtomicInteger next = new AtomicInteger();
+    int workers = Math.min(config.codeParallelism(), calls.size());
+    List<Future<?>> futures = new ArrayList<>(workers);
+    for (int w = 0; w < workers; w++) {
+      futures.add(codeThreads.submit(() -> {
+        for (int k = next.getAndIncrement(); k < order.length; k = next.getAndIncrement()) {
+          out[order[k]] = runProgram(calls.get(order[k]));
+        }
+      }));
     }
-    List<CodeOutcome> out = new ArrayList<>(calls.size());
     try {
-      for (Future<CodeOutcome> f : futures) {
-        out.add(f.get());
+      for (Future<?> f : futures) {
+        f.get(); // also publishes the workers' writes to out
       }
     } catch (InterruptedException e) {
       futures.forEach(f -> f.cancel(true));
@@ -243,7 +261,30 @@ public final class GatewayToolBackend implements ToolBackend {
     } catch (ExecutionException e) {
       throw new IllegalStateException("a program call failed unexpectedly: " + e.getCause(), e.getCause());
     }
-    return out;
+    return List.of(out);
+  }
+
+  /**
+   * The order the calls are sent in: the first call of each distinct program (in the step's order), then the repeats
+   * (in the step's order), so the distinct programs start together and their repeats join them or hit the cache.
+   */
+  static int[] distinctFirst(List<CodeCall> calls) {
+    int[] order = new int[calls.size()];
+    boolean[] first = new boolean[calls.size()];
+    Set<String> seen = new HashSet<>();
+    int n = 0;
+    for (int i = 0; i < calls.size(); i++) {
+      if (seen.add(calls.get(i).program())) {
+        first[i] = true;
+        order[n++] = i;
+      }
+    }
+    for (int i = 0; i < calls.size(); i++) {
+      if (!first[i]) {
+        order[n++] = i;
+      }
+    }
+    return order;
   }
 
   private CodeOutcome runProgram(CodeCall c) {

@@ -168,6 +168,30 @@ class GatewayToolBackendIT {
   }
 
   @Test
+  void aStepsDistinctProgramsRunTogetherWhateverOrderTheGroupsSendThemIn() {
+    // 4 groups of 8 members, each group's members sending the same one-second program one after the other (as the
+    // sampler lays rows out): with 4 calls in flight (this gateway's 8 slots x max-tenant-share 0.5), sent in that
+    // order, the groups' programs ran one after another
+    List<CodeCall> step = new ArrayList<>();
+    for (int g = 0; g < 4; g++) {
+      for (int m = 0; m < 8; m++) {
+        step.add(new CodeCall("import time\ntime.sleep(1)\nprint(" + g + ")\n", ref("order-" + g + "-" + m, 0)));
+      }
+    }
+    GatewayClientConfig fourAtATime = new GatewayClientConfig(PackagedGateway.TOKEN, Duration.ofSeconds(20), 0,
+        RetryPolicy.defaults(), 4, 256);
+    try (GatewayToolBackend gw = GatewayToolBackend.connect(gateway.endpoint(), fourAtATime)) {
+      long t0 = System.nanoTime();
+      List<CodeOutcome> out = gw.executeBatch(step);
+      double s = (System.nanoTime() - t0) / 1e9;
+      for (int i = 0; i < step.size(); i++) {
+        assertThat(out.get(i).execution().stdout()).as("call %d", i).isEqualTo((i / 8) + "\n");
+      }
+      assertThat(s).as("four one-second programs together (one group after another: over 4 s)").isLessThan(3.0);
+    }
+  }
+
+  @Test
   void refusalsAreWaitedOutAsTheGatewaySaysOrReportedWhenTheWaitIsTooLong() {
     List<SearchCall> calls = new ArrayList<>();
     for (int i = 0; i < 6; i++) {

@@ -284,7 +284,10 @@ public class ToolGatewayService extends ToolGatewayGrpc.ToolGatewayImplBase {
         metrics.refusal(Tool.CODE, adm.refusal(), true);
       }
       long timeoutMs = effectiveTimeoutMs(req.getTimeoutMs());
-      String key = ResultCache.codeKey(tenant, req.getCode(), timeoutMs);
+      // Keyed by the time limit the caller asked for, not the one its deadline leaves: that shrinks by the millisecond
+      // from call to call, so with a deadline at or under the program timeout no two calls shared a key (no cache
+      // hit, no single flight). Only OK and ERROR results are cached, and those did not depend on the limit.
+      String key = ResultCache.codeKey(tenant, req.getCode(), requestedTimeoutMs(req.getTimeoutMs()));
       // Cache hit, or join the tenant's identical program already running, or lead a new run (CodeFlights).
       CodeFlights.Seat<ExecuteCodeResponse> seat = flights.board(key, () -> cache.getCode(key));
       if (seat.cached()) {
@@ -423,9 +426,15 @@ public class ToolGatewayService extends ToolGatewayGrpc.ToolGatewayImplBase {
     }
   }
 
-  private long effectiveTimeoutMs(int requested) {
+  /** The program's time limit as asked for: the default for 0, at most the maximum. */
+  private long requestedTimeoutMs(int requested) {
     GatewayConfig.Code c = config.code();
-    long ms = requested == 0 ? c.defaultTimeout().toMillis() : Math.min(requested, c.maxTimeout().toMillis());
+    return requested == 0 ? c.defaultTimeout().toMillis() : Math.min(requested, c.maxTimeout().toMillis());
+  }
+
+  /** The time limit a run gets: the one asked for, cut to what the call's deadline leaves. */
+  private long effectiveTimeoutMs(int requested) {
+    long ms = requestedTimeoutMs(requested);
     Deadline d = Context.current().getDeadline();
     if (d != null) {
       ms = Math.max(1, Math.min(ms, d.timeRemaining(TimeUnit.MILLISECONDS)));

@@ -246,6 +246,21 @@ class ToolGatewayGrpcTest {
   }
 
   @Test
+  void identicalProgramsShareTheCacheWhenTheDeadlineIsShorterThanTheirTimeLimit() {
+    // the run's limit is cut to what the deadline leaves, which differs by the millisecond from call to call; the
+    // cache key must not (it did: every such call missed, and none joined an identical running program)
+    String prog = "print('deadline-cached-' + str(6 * 7))";
+    ExecuteCodeRequest req = ExecuteCodeRequest.newBuilder().setCode(prog).setTimeoutMs(30_000).build();
+    double runsBefore = metrics.sandboxRuns(ToolStatus.TOOL_STATUS_OK);
+    ExecuteCodeResponse first = alpha.withDeadlineAfter(10, TimeUnit.SECONDS).executeCode(req);
+    ExecuteCodeResponse second = alpha.withDeadlineAfter(10, TimeUnit.SECONDS).executeCode(req);
+    assertThat(first.getCacheHit()).isFalse();
+    assertThat(second.getCacheHit()).isTrue();
+    assertThat(second.getObservation()).isEqualTo("deadline-cached-42\n");
+    assertThat(metrics.sandboxRuns(ToolStatus.TOOL_STATUS_OK) - runsBefore).isEqualTo(1.0);
+  }
+
+  @Test
   void aDeadlineKillsTheSandboxWithinASecond() throws Exception {
     String marker = "deadline-" + System.nanoTime();
     long t0 = System.nanoTime();
