@@ -8,12 +8,17 @@ import ai.otc.learner.update.UpdateStats;
 import ai.otc.policy.offline.tools.InProcessTools;
 import ai.otc.policy.store.PolicyArtifact;
 import ai.otc.policy.tools.ToolBackend;
+import ai.otc.rollout.gateway.GatewayClientConfig;
+import ai.otc.rollout.gateway.GatewayToolBackend;
 import ai.otc.rollout.sampling.SamplerConfig;
 import ai.otc.tools.sandbox.SandboxConfig;
 import ai.otc.world.Split;
 import ai.otc.world.World;
 import ai.otc.world.WorldIo;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -24,7 +29,9 @@ import java.util.Map;
  * Prints one line per step (EM, TC, TP, mean reward, KL, per-kind calls, phase times) and, with {@code -Dout=FILE},
  * saves the final policy. Tools: {@code -Dtools=stand-in} (default: {@code InProcessTools}, programs evaluated in Java)
  * or {@code -Dtools=library} ({@link LibraryTools}: the gateway's search and sandbox as a library, index under
- * {@code -Dindex-dir=DIR}), the same work as the platform's tool calls without gRPC.
+ * {@code -Dindex-dir=DIR}), the same work as the platform's tool calls without gRPC, or {@code -Dtools=gateway} (a
+ * running tool gateway over gRPC, {@code -Dgateway=HOST:PORT}, bearer token in the file {@code -Dgateway-token-file}
+ * (what {@code ./otc up} writes): the platform's tool path, without Kafka or the other services).
  */
 public final class LocalRun {
   private LocalRun() {}
@@ -85,8 +92,21 @@ public final class LocalRun {
       case "stand-in" -> new InProcessTools(world.corpus());
       case "library" -> new LibraryTools(worldDir.resolve("corpus.jsonl"),
           Path.of(System.getProperty("index-dir", worldDir.resolve("index").toString())), SandboxConfig.defaults());
-      default -> throw new IllegalArgumentException("-Dtools must be stand-in or library, was '" + kind + "'");
+      case "gateway" -> GatewayToolBackend.connect(System.getProperty("gateway", ""),
+          GatewayClientConfig.of(readToken(System.getProperty("gateway-token-file", ""))));
+      default -> throw new IllegalArgumentException("-Dtools must be stand-in, library or gateway, was '" + kind + "'");
     };
+  }
+
+  private static String readToken(String file) {
+    if (file.isBlank()) {
+      throw new IllegalArgumentException("-Dtools=gateway needs -Dgateway-token-file=FILE (./otc up writes it)");
+    }
+    try {
+      return Files.readString(Path.of(file)).strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the gateway token file " + file, e);
+    }
   }
 
   /**

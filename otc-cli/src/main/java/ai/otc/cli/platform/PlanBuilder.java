@@ -108,7 +108,10 @@ final class PlanBuilder {
     p.put("otc.rollout.top-k", Integer.toString(run.topK()));
     // until the learner's last version, not a batch count: a group the learner drops as stale must be replaced, or its
     // last step waits for groups forever (seen in a demo under load: 5 groups dropped at step 54 of 60)
-    p.put("otc.rollout.until-version", Integer.toString(run.steps()));
+    // (--steps 0, "until ./otc down", has no last version: the key stays unset, as the service requires for that)
+    if (run.steps() > 0) {
+      p.put("otc.rollout.until-version", Integer.toString(run.steps()));
+    }
     p.put("otc.rollout.device", run.device());
     p.putAll(overrides.getOrDefault("rollout", Map.of()));
     return PartSpec.quarkus("rollout", port, 1, home.jar(Home.ROLLOUT), djl(run), p, Map.of(), log.toAbsolutePath());
