@@ -3,8 +3,8 @@
 # process (otc-loop's LocalRun), and the update phase against Python PyTorch on the same batch.
 #
 # Fixed configuration: the default world, its cached default warm start, OTC-GRPO, 32 questions x G 8, staleness 0
-# (synchronous, so the phases of a step add up and can be split), STEPS steps (default 6; the first is a warm-up and
-# is left out of the means). Prints the time split of a platform step, the in-process step, and three ratios:
+# (synchronous, so the phases of a step add up and can be split), STEPS steps (default 6; the first
+# LOOP_BENCH_WARMUP, default 1, are a warm-up and left out of the means; steady state: 20 steps, warm-up 10). Prints the time split of a platform step, the in-process step, and three ratios:
 #   transport (Kafka hops + reward + weight publication and load) / platform step      target <= 5 %
 #   platform step / in-process step                                                   target <= 1.2x
 #   update phase: Python PyTorch time / DJL time on the same batch                     target >= 1.0x
@@ -14,6 +14,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 . bin/find-jdk.sh
 STEPS="${1:-6}"
+# LOOP_BENCH_WARMUP=W: the first W steps of every run are left out of the means (default 1); freshly started services
+# run interpreted at first, and a short run's means would measure their JIT warm-up (see bench/README.md)
+WARMUP="${LOOP_BENCH_WARMUP:-1}"
+export LOOP_BENCH_WARMUP="$WARMUP"
 OUT="${OUT:-$ROOT/runs/loop-bench-$(date +%Y%m%d-%H%M%S)}"
 mkdir -p "$OUT"
 export OPT_OUT_TRACKING=true OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
@@ -96,8 +100,8 @@ platform() { # DIR SET-FLAGS
     fi
     if curl -sf http://127.0.0.1:18095/q/metrics > "$dir/rollout-metrics.tmp" 2>/dev/null; then
       mv "$dir/rollout-metrics.tmp" "$dir/rollout-metrics.txt"
-      # the counters after the first batch (the warm-up), so the means can leave it out as the in-process ones do
-      if [ ! -f "$dir/rollout-metrics-first.txt" ] && grep -q '^otc_rollout_batches_total [1-9]' "$dir/rollout-metrics.txt"; then
+      # the counters after the warm-up batches, so the means can leave them out as the in-process ones do
+      if [ ! -f "$dir/rollout-metrics-first.txt" ] && awk -v w="$WARMUP" '$1=="otc_rollout_batches_total" && $2+0 >= w {f=1} END {exit !f}' "$dir/rollout-metrics.txt"; then
         cp "$dir/rollout-metrics.txt" "$dir/rollout-metrics-first.txt"
         if [ -f "$dir/cpu-now.txt" ]; then cp "$dir/cpu-now.txt" "$dir/cpu-first.txt"; fi
       fi
@@ -113,6 +117,25 @@ if [ -n "${LOOP_BENCH_BASELINE_SET+x}" ]; then
   platform "$OUT/baseline" "$LOOP_BENCH_BASELINE_SET"
 fi
 platform "$OUT/platform" "$LOOP_BENCH_SET"
+
+# 2b. The in-process run once more, with the platform's tool path (a tool gateway over gRPC, metering to its broker)
+# and nothing else of the platform: what gRPC and the gateway cost, apart from the other services' company on the
+# same cores. Its gateway comes from ./otc up --no-run (stopped after), unless a platform is up already.
+STARTED_UP=0
+if [ ! -f runs/platform/state.json ]; then
+  ./otc up --no-run > "$OUT/up.log" 2>&1 || { echo "loop-bench: ./otc up --no-run failed, see $OUT/up.log" >&2; exit 1; }
+  STARTED_UP=1
+  trap './otc down > /dev/null 2>&1 || true' EXIT
+fi
+GATEWAY="$(/usr/bin/python3 -c 'import json; s=json.load(open("runs/platform/state.json")); print(next(p["endpoint"] for p in s["parts"] if p["name"]=="gateway"))')"
+java -Xss4m --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -Dtools=gateway -Dgateway="$GATEWAY" \
+  -Dgateway-token-file=runs/platform/gateway.token \
+  -cp "otc-loop/target/classes:$CP" ai.otc.loop.LocalRun data/world "$POLICY" otc-grpo "$STEPS" 0 32 8 \
+  > "$OUT/in-process-gateway.log" 2> "$OUT/in-process-gateway.err"
+if [ "$STARTED_UP" = 1 ]; then
+  ./otc down > /dev/null 2>&1 || true
+  trap - EXIT
+fi
 
 # 3. The update phase, DJL against Python PyTorch, on the batch the in-process run trained last, interleaved.
 if /usr/bin/python3 -c 'import torch' 2>/dev/null; then

@@ -72,18 +72,24 @@ def cpu_report(d, pd, batches, local_step, local_steps):
     print(line)
 
 
+# Steps left out of every mean as warm-up (LOOP_BENCH_WARMUP, default 1): freshly started JVMs run their hot paths
+# interpreted at first. On 10 steps the gateway's tool path fell from 1.13 s (step 1) to 0.22-0.29 s (steps 9-10)
+# against 0.12 s for the same calls in one warm JVM, so a short run's means measure the services' JIT warm-up.
+WARMUP = max(1, int(os.environ.get('LOOP_BENCH_WARMUP', '1')))
+
+
 def main():
     d = sys.argv[1]
     # the platform run's files: in a sub-directory (platform/, baseline/) or, in older runs, in d itself
     pd = d + '/' + sys.argv[2] if len(sys.argv) > 2 else d
     # Medians over the steps after the first (a warm-up). In process: "step N ... | gen G tools T reward R update U ms"
     local = in_process(d + '/in-process.log')
-    steady = local[1:] or local
+    steady = local[WARMUP:] or local
     gen, tools, reward, update = (mean([r[i] for r in steady]) for i in range(4))
     local_step = gen + tools + reward + update
     # the same run with the stand-in tools (older bench directories have none)
     stand_in = in_process(d + '/in-process-stand-in.log') if os.path.exists(d + '/in-process-stand-in.log') else []
-    si = [mean([r[i] for r in (stand_in[1:] or stand_in)]) for i in range(4)] if stand_in else None
+    si = [mean([r[i] for r in (stand_in[WARMUP:] or stand_in)]) for i in range(4)] if stand_in else None
     # which tools the in-process run used ("tools: library" since LibraryTools; older logs: the stand-ins)
     local_tools = 'stand-ins'
     for line in open(d + '/in-process.log'):
@@ -95,9 +101,9 @@ def main():
     # StepMetrics.time is an RFC 3339 timestamp in JSON; the publication times give the step's wall time.
     from datetime import datetime
     ts = [datetime.fromisoformat(t.replace('Z', '+00:00')).timestamp() for t in times]
-    walls = [b - a for a, b in zip(ts, ts[1:])]
+    walls = [b - a for a, b in zip(ts[WARMUP - 1:], ts[WARMUP:])] or [b - a for a, b in zip(ts, ts[1:])]
     step = mean(walls)
-    ex = [r.get('extra', {}) for r in rows[1:]] or [r.get('extra', {}) for r in rows]
+    ex = [r.get('extra', {}) for r in rows[WARMUP:]] or [r.get('extra', {}) for r in rows]
     upd = mean([e.get('update_seconds', 0) for e in ex])
     store = mean([e.get('store_seconds', 0) for e in ex])
     ckpt = mean([e.get('checkpoint_seconds', 0) for e in ex])
@@ -127,8 +133,9 @@ def main():
         print('platform flags: %s\n' % (open(pd + '/set.txt').read().strip() or '(none)'))
     except OSError:
         pass
-    print('rollout: means over %s; learner and in-process: medians after the first step\n'
-          % ('%d batches after the first' % batches if first else 'all %d batches (no snapshot after the first)' % batches))
+    print('rollout: means over %s; learner and in-process: medians after the first %d step(s) (warm-up)\n'
+          % ('%d batches after the first %d' % (batches, WARMUP) if first
+             else 'all %d batches (no snapshot after the warm-up)' % batches, WARMUP))
     def col(v):
         return ' %.3f |' % v if si else ''
     print('| phase | platform (s/step) | in process, %s (s/step) |%s' % (local_tools, ' in process, stand-ins |' if si else ''))
@@ -149,6 +156,15 @@ def main():
     print('the same without the tool phase on either side: %.2fx' % ((step - r_tools) / (local_step - tools)))
     if si:
         print('platform step / in-process step with the stand-in tools (no process per program): %.2fx' % (step / sum(si)))
+    if os.path.exists(d + '/in-process-gateway.log'):
+        # the same in-process run with the tools behind a running gateway over gRPC: the tool path's own cost,
+        # apart from the platform's other services sharing the cores
+        gw = in_process(d + '/in-process-gateway.log')
+        gt = mean([r[1] for r in (gw[WARMUP:] or gw)])
+        gs = mean([sum(r) for r in (gw[WARMUP:] or gw)])
+        print('tool calls in process through the gateway over gRPC: %.3f s/step (library %.3f: the gateway path %+.3f s); '
+              'the platform\'s tool phase %.3f (%+.3f s beyond the in-process gateway path); that run\'s step %.3f s'
+              % (gt, tools, gt - tools, r_tools, r_tools - gt, gs))
     g = prometheus(pd + '/gateway-metrics.txt')
     refused = sum(v for k, v in g.items() if k.startswith('otc_gateway_calls_total') and 'tool="code"' in k
                   and 'status="unavailable"' in k)
