@@ -230,8 +230,8 @@ public final class GatewayToolBackend implements ToolBackend {
    * The programs of one generation step, at most {@code codeParallelism} in flight, distinct programs first: a GRPO
    * group's members usually send the same program one after the other, and sent in that order the first
    * {@code codeParallelism} calls would often be copies of one or two programs (joined by the gateway's single flight)
-   * while the other programs waited for them, so the step's distinct programs ran one after another instead of together
-   * (measured: 0.65 s of tool wait per loop-bench batch against 0.17 s in process).
+   * while the other programs waited for them, so the step's distinct programs could run one after another instead of
+   * together (the IT's 4 groups of 8 one-second programs: 5.8 s in row order, under 3 s distinct first).
    */
   @Override
   public List<CodeOutcome> executeBatch(List<CodeCall> calls) {
