@@ -9,6 +9,7 @@ import ai.otc.policy.offline.tools.InProcessTools;
 import ai.otc.policy.store.PolicyArtifact;
 import ai.otc.policy.tools.ToolBackend;
 import ai.otc.rollout.gateway.GatewayClientConfig;
+import ai.otc.rollout.gateway.GatewayStats;
 import ai.otc.rollout.gateway.GatewayToolBackend;
 import ai.otc.rollout.sampling.SamplerConfig;
 import ai.otc.tools.sandbox.SandboxConfig;
@@ -74,6 +75,13 @@ public final class LocalRun {
         LocalLoop.StepReport r = loop.step();
         last = r;
         out.println(line(r) + "  p(direct)" + format(probe.directProbability(loop.policy())));
+      }
+      if (tools instanceof GatewayToolBackend gw) {
+        GatewayStats.Snapshot st = gw.stats().snapshot();
+        out.printf(Locale.ROOT, "gateway client: %d RPCs, %d searches, %d programs, %d cache hits, mean call %.2f ms,"
+            + " retries %d (rate-limited %d), back-off %.0f ms%n", st.rpcs(), st.calls(GatewayStats.SEARCH),
+            st.calls(GatewayStats.CODE), st.cacheHits(), st.meanLatencyMs(), st.transientRetries() + st.rateLimitRetries(),
+            st.rateLimitRetries(), st.backoffMs());
       }
       String bench = System.getProperty("bench-update");
       if (bench != null && last != null) {
