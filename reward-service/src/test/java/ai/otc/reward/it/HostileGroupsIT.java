@@ -71,6 +71,8 @@ class HostileGroupsIT {
               pausedSeen.set(true);
             }
             Thread.sleep(100);
+          } catch (java.io.IOException slowScrape) {
+            // a scrape with no answer in time (QuarkusApp.get's bound) is a sample missed, not a failure of the service
           } catch (Exception e) {
             throw new IllegalStateException(e);
           }
