@@ -68,9 +68,6 @@ public final class MklCodePath {
       lib.toFile().deleteOnExit(); // the mapping outlives the file: only the name goes
       Files.copy(in, lib, StandardCopyOption.REPLACE_EXISTING);
       override = NativeLibrary.getInstance(lib.toString(), Map.of(Library.OPTION_OPEN_FLAGS, RTLD_LAZY | RTLD_GLOBAL));
-      // Loaded: the mapping outlives the name, so the file goes now, not at exit (a JVM that is killed or halts, as a
-      // child whose parent died does, never runs its exit hooks and left one such file in /tmp per start).
-      Files.deleteIfExists(lib);
       decision = "applied (vendor " + vendor + ")";
     } catch (IOException | RuntimeException | UnsatisfiedLinkError e) {
       decision = "not applied (" + e + ")";

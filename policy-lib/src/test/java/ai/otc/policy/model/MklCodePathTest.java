@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The oneMKL override: when it applies, and that it changes the code path the loaded libtorch's MKL selects. The path
@@ -42,18 +41,6 @@ class MklCodePathTest {
 
     String off = child("-D" + MklCodePath.PROPERTY + "=off");
     assertThat(off).as("the control: MKL left alone").startsWith("mkl 0 | not applied");
-  }
-
-  @Test
-  void theOverridesFileIsGoneOnceLoadedEvenWhenTheJvmHalts(@TempDir Path tmp) throws Exception {
-    assumeTrue(nonIntelX86(), "the override only applies on non-Intel x86 CPUs");
-    assumeTrue(MklCodePath.class.getResource(MklCodePath.RESOURCE) != null, "built without a C compiler");
-    // the probe halts (no exit hooks, as a child whose parent died): the file must not wait for deleteOnExit
-    String on = child("-Djava.io.tmpdir=" + tmp);
-    assertThat(on).as("the override applied, from a file in " + tmp).startsWith("mkl ").contains("| applied");
-    try (var files = Files.list(tmp)) {
-      assertThat(files.map(f -> f.getFileName().toString())).as("left in the JVM's temp dir").isEmpty();
-    }
   }
 
   private static boolean nonIntelX86() throws IOException {
