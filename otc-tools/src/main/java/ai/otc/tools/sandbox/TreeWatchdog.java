@@ -5,9 +5,9 @@ package ai.otc.tools.sandbox;
  *
  * <p>How far the tree can overshoot the memory cap is what it allocates between two samples. At the configured
  * interval (100 ms by default) a fast machine's forked children allocate several hundred MiB (measured: 16 children
- * of 64 MiB overshot a 384 MiB cap to 630 MiB), so once the tree holds a quarter of its cap the watchdog samples every {@link #CLOSE_INTERVAL_MS}
- * ms instead: the overshoot is then what the tree allocates in 10 ms (measured: 11-33 MiB over the same cap). An idle or small run costs one walk of {@code /proc}
- * per interval, as before.
+ * of 64 MiB overshot a 384 MiB cap to 630-670 MiB), so once the tree holds a quarter of its cap the watchdog samples
+ * every {@link #CLOSE_INTERVAL_MS} ms instead: the overshoot is then what the tree allocates in 10 ms (measured:
+ * 7-48 MiB over the same cap). An idle or small run costs one walk of {@code /proc} per interval, as before.
  */
 final class TreeWatchdog implements Runnable {
   /** Sampling interval once the tree's memory is close to its cap (the smallest interval the config allows). */
