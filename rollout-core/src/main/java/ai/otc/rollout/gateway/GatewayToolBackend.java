@@ -9,6 +9,8 @@ import ai.otc.policy.tools.CodeOutcome;
 import ai.otc.policy.tools.SearchCall;
 import ai.otc.policy.tools.SearchOutcome;
 import ai.otc.policy.tools.ToolBackend;
+import ai.otc.proto.v1.BatchExecuteCodeRequest;
+import ai.otc.proto.v1.BatchExecuteCodeResponse;
 import ai.otc.proto.v1.BatchSearchRequest;
 import ai.otc.proto.v1.BatchSearchResponse;
 import ai.otc.proto.v1.CallContext;
@@ -28,9 +30,9 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -45,13 +47,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * A {@link ToolBackend} over the tool gateway's gRPC API ({@code otc.v1.ToolGateway}): every call carries the bearer
  * token ({@link GrpcMetadata#AUTHORIZATION}), a per-attempt deadline and its {@link CallContext} (trajectory id, call
  * index, policy version, run id). The searches of one generation step go out as {@code BatchSearch} RPCs (split at
- * {@code maxBatch}); the programs of a step run concurrently (at most {@code codeParallelism} at a time, the distinct
- * programs first: {@link #executeBatch}), each with
+ * {@code maxBatch}); the programs of a step go out as one {@code BatchExecuteCode} RPC per distinct program (its
+ * copies ride on one run), at most {@code codeParallelism} programs at a time ({@link #executeBatch}), each call with
  * its idempotent {@code call_id} {@code <trajectory id>:<call index>}, so a retried program runs and is charged once.
  *
- * <p>Failures follow {@link RetryRules}: {@code RESOURCE_EXHAUSTED} (a whole RPC, or a query answered in place with
- * status {@code RATE_LIMITED}) waits the {@code retry-after-ms} trailer and retries; {@code UNAVAILABLE} and
- * {@code DEADLINE_EXCEEDED} retry with capped exponential back-off and jitter; anything else, or a call out of
+ * <p>Failures follow {@link RetryRules}: {@code RESOURCE_EXHAUSTED} (a whole RPC, or a query or program answered in
+ * place with status {@code RATE_LIMITED}) waits the {@code retry-after-ms} trailer and retries; {@code UNAVAILABLE}
+ * and {@code DEADLINE_EXCEEDED} retry with capped exponential back-off and jitter; anything else (a program answered
+ * {@code UNAVAILABLE} in place among them), or a call out of
  * retries, fails for good: the outcome is not delivered ({@link CallInfo#delivered()} false) and carries the status
  * ({@code RATE_LIMITED}, {@code UNAVAILABLE}, {@code TIMEOUT} for an exhausted deadline), and the generation
  * environment ends that trajectory without an observation. A blank query is answered here with no passages and never
@@ -227,26 +230,39 @@ public final class GatewayToolBackend implements ToolBackend {
   // ---------------------------------------------------------------- programs
 
   /**
-   * The programs of one generation step, at most {@code codeParallelism} in flight, distinct programs first: a GRPO
-   * group's members usually send the same program one after the other, and sent in that order the first
-   * {@code codeParallelism} calls would often be copies of one or two programs (joined by the gateway's single flight)
-   * while the other programs waited for them, so the step's distinct programs could run one after another instead of
-   * together (the IT's 4 groups of 8 one-second programs: 5.8 s in row order, under 3 s distinct first).
+   * The programs of one generation step: one {@code BatchExecuteCode} RPC per distinct program carrying every call of
+   * it (split at {@code maxBatch}), at most {@code codeParallelism} of them in flight, in the order the programs first
+   * appear. A GRPO group's members usually write the same program: sent as one batch, its copies ride on one run at
+   * the gateway (one concurrency permit, one round trip) and are answered with it, where one RPC per copy cost a
+   * round trip each and, sent behind the other programs, waited for a free slot after the run had ended.
    */
   @Override
   public List<CodeOutcome> executeBatch(List<CodeCall> calls) {
-    if (calls.size() == 1) {
-      return List.of(runProgram(calls.get(0)));
-    }
-    int[] order = distinctFirst(calls);
     CodeOutcome[] out = new CodeOutcome[calls.size()];
+    List<List<Integer>> groups = byProgram(calls, config.maxBatch());
+    for (List<Integer> g : groups) {
+      if (calls.get(g.get(0)).program().isBlank()) {
+        // the gateway refuses an empty program (INVALID_ARGUMENT, no usage event): it is answered here as python runs
+        // it (no output, exit 0) and recorded as counted but never sent (not metered), like a blank search query
+        for (int i : g) {
+          stats.recordCall(GatewayStats.CODE, CallStatus.NOT_EXECUTED, 0, false);
+          out[i] = new CodeOutcome(new Execution("", "", 0, false), new CallInfo(CallStatus.NOT_EXECUTED, true, 0, false,
+              0, "an empty program is not sent to the gateway: no output"));
+        }
+      }
+    }
+    List<List<Integer>> toSend = groups.stream().filter(g -> !calls.get(g.get(0)).program().isBlank()).toList();
+    if (toSend.size() == 1) {
+      runPrograms(calls, toSend.get(0), out);
+      return List.of(out);
+    }
     AtomicInteger next = new AtomicInteger();
-    int workers = Math.min(config.codeParallelism(), calls.size());
+    int workers = Math.min(config.codeParallelism(), toSend.size());
     List<Future<?>> futures = new ArrayList<>(workers);
     for (int w = 0; w < workers; w++) {
       futures.add(codeThreads.submit(() -> {
-        for (int k = next.getAndIncrement(); k < order.length; k = next.getAndIncrement()) {
-          out[order[k]] = runProgram(calls.get(order[k]));
+        for (int k = next.getAndIncrement(); k < toSend.size(); k = next.getAndIncrement()) {
+          runPrograms(calls, toSend.get(k), out);
         }
       }));
     }
@@ -265,67 +281,86 @@ public final class GatewayToolBackend implements ToolBackend {
   }
 
   /**
-   * The order the calls are sent in: the first call of each distinct program (in the step's order), then the repeats
-   * (in the step's order), so the distinct programs start together and their repeats join them or hit the cache.
+   * The calls grouped by program, in the order each program first appears in the step, each group in the step's order
+   * and split into chunks of at most {@code maxBatch}.
    */
-  static int[] distinctFirst(List<CodeCall> calls) {
-    int[] order = new int[calls.size()];
-    boolean[] first = new boolean[calls.size()];
-    Set<String> seen = new HashSet<>();
-    int n = 0;
+  static List<List<Integer>> byProgram(List<CodeCall> calls, int maxBatch) {
+    Map<String, List<Integer>> groups = new LinkedHashMap<>();
     for (int i = 0; i < calls.size(); i++) {
-      if (seen.add(calls.get(i).program())) {
-        first[i] = true;
-        order[n++] = i;
+      groups.computeIfAbsent(calls.get(i).program(), p -> new ArrayList<>()).add(i);
+    }
+    List<List<Integer>> out = new ArrayList<>();
+    for (List<Integer> g : groups.values()) {
+      for (int from = 0; from < g.size(); from += maxBatch) {
+        out.add(g.subList(from, Math.min(g.size(), from + maxBatch)));
       }
     }
-    for (int i = 0; i < calls.size(); i++) {
-      if (!first[i]) {
-        order[n++] = i;
-      }
-    }
-    return order;
+    return out;
   }
 
-  private CodeOutcome runProgram(CodeCall c) {
-    if (c.program().isBlank()) {
-      // the gateway refuses an empty program (INVALID_ARGUMENT, no usage event): it is answered here as python runs
-      // it (no output, exit 0) and recorded as counted but never sent (not metered), like a blank search query
-      stats.recordCall(GatewayStats.CODE, CallStatus.NOT_EXECUTED, 0, false);
-      return new CodeOutcome(new Execution("", "", 0, false), new CallInfo(CallStatus.NOT_EXECUTED, true, 0, false, 0,
-          "an empty program is not sent to the gateway: no output"));
-    }
+  /**
+   * Sends one group of calls as {@code BatchExecuteCode} until every call is answered or has failed for good: calls
+   * refused in place ({@code RATE_LIMITED}) are sent again after the trailer's wait, a failed RPC is retried whole
+   * (the call ids make a retry replay what already ran), a call answered {@code UNAVAILABLE} in place fails for good.
+   */
+  private void runPrograms(List<CodeCall> calls, List<Integer> group, CodeOutcome[] out) {
     long t0 = System.nanoTime();
     RetryRules rules = new RetryRules(config.retry(), () -> ThreadLocalRandom.current().nextDouble());
-    ExecuteCodeRequest.Builder req = ExecuteCodeRequest.newBuilder().setCode(c.program())
-        .setTimeoutMs(config.codeTimeoutMs());
-    if (c.ref() != null) {
-      req.setCallId(c.ref().callId()).setContext(context(c.ref()));
-    }
-    ExecuteCodeRequest request = req.build();
+    List<Integer> pending = group;
     int attempts = 0;
-    while (true) {
+    while (!pending.isEmpty()) {
       attempts++;
+      BatchExecuteCodeRequest.Builder req = BatchExecuteCodeRequest.newBuilder();
+      for (int i : pending) {
+        CodeCall c = calls.get(i);
+        ExecuteCodeRequest.Builder r = ExecuteCodeRequest.newBuilder().setCode(c.program())
+            .setTimeoutMs(config.codeTimeoutMs());
+        if (c.ref() != null) {
+          r.setCallId(c.ref().callId()).setContext(context(c.ref()));
+        }
+        req.addRequests(r);
+      }
+      AtomicReference<Metadata> trailers = new AtomicReference<>();
       RetryRules.Decision decision;
       try {
         codeSlots.acquire();
+        BatchExecuteCodeResponse resp;
         try {
           stats.recordRpc();
-          ExecuteCodeResponse r = stub.withDeadlineAfter(config.deadline().toNanos(), TimeUnit.NANOSECONDS)
-              .executeCode(request);
-          double ms = (System.nanoTime() - t0) / 1e6;
-          CallStatus status = statusOf(r.getStatus());
-          if (status == CallStatus.UNAVAILABLE || status == CallStatus.RATE_LIMITED) {
-            stats.recordCall(GatewayStats.CODE, status, ms, false);
-            return new CodeOutcome(null, CallInfo.failed(status, ms, attempts, "the gateway answered " + r.getStatus()
-                + (r.getObservation().isEmpty() ? "" : ": " + r.getObservation())));
-          }
-          stats.recordCall(GatewayStats.CODE, status, ms, r.getCacheHit());
-          Execution ex = new Execution(r.getStdout(), r.getStderr(), r.getExitCode(), status == CallStatus.TIMEOUT);
-          return new CodeOutcome(ex, new CallInfo(status, true, ms, r.getCacheHit(), attempts, ""));
+          resp = stub
+              .withInterceptors(MetadataUtils.newCaptureMetadataInterceptor(new AtomicReference<>(), trailers))
+              .withDeadlineAfter(config.deadline().toNanos(), TimeUnit.NANOSECONDS)
+              .batchExecuteCode(req.build());
         } finally {
           codeSlots.release();
         }
+        if (resp.getResponsesCount() != pending.size()) {
+          throw Status.INTERNAL.withDescription("BatchExecuteCode answered " + resp.getResponsesCount() + " of "
+              + pending.size() + " programs").asRuntimeException();
+        }
+        List<Integer> refused = new ArrayList<>();
+        for (int j = 0; j < pending.size(); j++) {
+          ExecuteCodeResponse r = resp.getResponses(j);
+          int i = pending.get(j);
+          double ms = (System.nanoTime() - t0) / 1e6;
+          CallStatus status = statusOf(r.getStatus());
+          if (status == CallStatus.RATE_LIMITED) {
+            refused.add(i);
+          } else if (status == CallStatus.UNAVAILABLE) {
+            stats.recordCall(GatewayStats.CODE, status, ms, false);
+            out[i] = new CodeOutcome(null, CallInfo.failed(status, ms, attempts, "the gateway answered " + r.getStatus()
+                + (r.getObservation().isEmpty() ? "" : ": " + r.getObservation())));
+          } else {
+            stats.recordCall(GatewayStats.CODE, status, ms, r.getCacheHit());
+            Execution ex = new Execution(r.getStdout(), r.getStderr(), r.getExitCode(), status == CallStatus.TIMEOUT);
+            out[i] = new CodeOutcome(ex, new CallInfo(status, true, ms, r.getCacheHit(), attempts, ""));
+          }
+        }
+        if (refused.isEmpty()) {
+          return;
+        }
+        pending = refused;
+        decision = rules.onFailure(Status.Code.RESOURCE_EXHAUSTED, retryAfter(trailers.get()));
       } catch (StatusRuntimeException e) {
         decision = rules.onFailure(e.getStatus().getCode(), retryAfter(e.getTrailers()));
         if (decision instanceof RetryRules.Decision.GiveUp g) {
@@ -337,10 +372,13 @@ public final class GatewayToolBackend implements ToolBackend {
       }
       String failure = waitOrFail(decision);
       if (failure != null) {
-        double ms = (System.nanoTime() - t0) / 1e6;
         CallStatus status = failedStatus(decision, Status.Code.CANCELLED);
-        stats.recordCall(GatewayStats.CODE, status, ms, false);
-        return new CodeOutcome(null, CallInfo.failed(status, ms, attempts, failure));
+        for (int i : pending) {
+          double ms = (System.nanoTime() - t0) / 1e6;
+          stats.recordCall(GatewayStats.CODE, status, ms, false);
+          out[i] = new CodeOutcome(null, CallInfo.failed(status, ms, attempts, failure));
+        }
+        return;
       }
     }
   }

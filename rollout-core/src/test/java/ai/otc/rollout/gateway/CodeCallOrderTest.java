@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The order a step's programs go to the gateway in: each distinct program once first, then the repeats. */
+/** How a step's programs go to the gateway: one batch per distinct program, in the order the programs first appear. */
 class CodeCallOrderTest {
   private static List<CodeCall> calls(String... programs) {
     List<CodeCall> out = new ArrayList<>();
@@ -18,27 +18,30 @@ class CodeCallOrderTest {
   }
 
   @Test
-  void aGroupsRepeatsWaitBehindTheOtherGroupsFirstPrograms() {
+  void aGroupsCopiesGoTogetherInOneBatch() {
     // two groups of three members each, the members of a group adjacent (as the sampler lays them out)
-    assertThat(GatewayToolBackend.distinctFirst(calls("a", "a", "a", "b", "b", "c")))
-        .containsExactly(0, 3, 5, 1, 2, 4);
+    assertThat(GatewayToolBackend.byProgram(calls("a", "a", "a", "b", "b", "c"), 256))
+        .containsExactly(List.of(0, 1, 2), List.of(3, 4), List.of(5));
   }
 
   @Test
-  void distinctProgramsKeepTheStepsOrder() {
-    assertThat(GatewayToolBackend.distinctFirst(calls("c", "b", "a"))).containsExactly(0, 1, 2);
-    assertThat(GatewayToolBackend.distinctFirst(calls("x", "y", "x", "y"))).containsExactly(0, 1, 2, 3);
-    assertThat(GatewayToolBackend.distinctFirst(calls("x", "x", "y", "y", "x"))).containsExactly(0, 2, 1, 3, 4);
+  void programsKeepTheOrderTheyFirstAppearInAndCopiesTheStepsOrder() {
+    assertThat(GatewayToolBackend.byProgram(calls("c", "b", "a"), 256)).containsExactly(List.of(0), List.of(1), List.of(2));
+    assertThat(GatewayToolBackend.byProgram(calls("x", "y", "x", "y"), 256)).containsExactly(List.of(0, 2), List.of(1, 3));
+    assertThat(GatewayToolBackend.byProgram(calls("x", "x", "y", "y", "x"), 256))
+        .containsExactly(List.of(0, 1, 4), List.of(2, 3));
   }
 
   @Test
-  void everyCallIsSentExactlyOnce() {
+  void aGroupOverTheBatchLimitIsSplitAndEveryCallIsSentExactlyOnce() {
     List<CodeCall> many = new ArrayList<>();
     for (int i = 0; i < 64; i++) {
-      many.add(new CodeCall("p" + (i / 8), null));
+      many.add(new CodeCall(i < 40 ? "big" : "p" + (i / 8), null));
     }
-    int[] order = GatewayToolBackend.distinctFirst(many);
-    assertThat(order).hasSize(64).doesNotHaveDuplicates();
-    assertThat(order).startsWith(0, 8, 16, 24, 32, 40, 48, 56);
+    List<List<Integer>> groups = GatewayToolBackend.byProgram(many, 16);
+    assertThat(groups).extracting(List::size).containsExactly(16, 16, 8, 8, 8, 8);
+    assertThat(groups.get(0)).startsWith(0, 1, 2);
+    assertThat(groups.get(2)).endsWith(39);
+    assertThat(groups.stream().flatMap(List::stream).toList()).hasSize(64).doesNotHaveDuplicates();
   }
 }

@@ -188,6 +188,35 @@ class GatewayToolBackendIT {
         assertThat(out.get(i).execution().stdout()).as("call %d", i).isEqualTo((i / 8) + "\n");
       }
       assertThat(s).as("four one-second programs together (one group after another: over 4 s)").isLessThan(3.0);
+      GatewayStats.Snapshot st = gw.stats().snapshot();
+      assertThat(st.rpcs()).as("one BatchExecuteCode per program").isEqualTo(4);
+      // 32 calls over the tenant's 4 permits: the copies ride on their program's run and are never refused
+      assertThat(st.rateLimitRetries()).isZero();
+      assertThat(st.cacheHits()).as("the 7 copies of each program joined its run").isEqualTo(28);
+    }
+  }
+
+  @Test
+  void programsRefusedInPlaceAreSentAgainWhenTheGatewaySays() {
+    // tight: 2 programs per second, burst 2; 5 calls of 5 programs (one RPC each) and 3 copies of a sixth
+    List<CodeCall> step = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      step.add(new CodeCall("print('tight', " + i + ")\n", ref("tight-code-" + i, 0)));
+    }
+    for (int m = 0; m < 3; m++) {
+      step.add(new CodeCall("print('tight copies')\n", ref("tight-copy-" + m, 0)));
+    }
+    try (GatewayToolBackend gw = GatewayToolBackend.connect(gateway.endpoint(), config(PackagedGateway.TIGHT_TOKEN))) {
+      List<CodeOutcome> out = gw.executeBatch(step);
+      for (int i = 0; i < 5; i++) {
+        assertThat(out.get(i).info().delivered()).as("call %d: %s", i, out.get(i).info().detail()).isTrue();
+        assertThat(out.get(i).execution().stdout()).isEqualTo("tight " + i + "\n");
+      }
+      assertThat(out.subList(5, 8)).allSatisfy(o -> assertThat(o.execution().stdout()).isEqualTo("tight copies\n"));
+      GatewayStats.Snapshot st = gw.stats().snapshot();
+      assertThat(st.rateLimitRetries()).as("8 calls at 2 a second need waits").isGreaterThanOrEqualTo(1);
+      assertThat(st.backoffMs()).isGreaterThan(400);
+      assertThat(st.calls(GatewayStats.CODE, CallStatus.OK)).isEqualTo(8);
     }
   }
 

@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * The packaged tool gateway ({@code tool-gateway/target/quarkus-app/quarkus-run.jar}, path from the system property
  * {@code otc.gateway.jar}) as a child process on 127.0.0.1, over a given corpus, with tenant {@code rollout} (token
- * {@link #TOKEN}) and tenant {@code tight} (token {@link #TIGHT_TOKEN}: 2 searches per second, burst 2). Metering
+ * {@link #TOKEN}) and tenant {@code tight} (token {@link #TIGHT_TOKEN}: 2 searches and 2 programs per second, burst 2 each). Metering
  * spools to disk (no broker: the bootstrap points nowhere), as the gateway does through a broker outage.
  */
 public final class PackagedGateway {
@@ -46,6 +46,9 @@ public final class PackagedGateway {
     p.put("otc.gateway.limits.tenants.tight.search.rate", "2");
     p.put("otc.gateway.limits.tenants.tight.search.period", "1s");
     p.put("otc.gateway.limits.tenants.tight.search.burst", "2");
+    p.put("otc.gateway.limits.tenants.tight.code.rate", "2");
+    p.put("otc.gateway.limits.tenants.tight.code.period", "1s");
+    p.put("otc.gateway.limits.tenants.tight.code.burst", "2");
     return p;
   }
 

@@ -81,7 +81,9 @@ public class AuthInterceptor implements ServerInterceptor {
     // here, so Context listeners (the sandbox kill) fire at the deadline or on a client reset.
     Context base = Context.current().withValues(Caller.TENANT, tenant.get(), Caller.TRAILERS, extra);
     Context.CancellableContext ctx;
-    if (ToolGatewayGrpc.getExecuteCodeMethod().getFullMethodName().equals(call.getMethodDescriptor().getFullMethodName())) {
+    String method = call.getMethodDescriptor().getFullMethodName();
+    if (ToolGatewayGrpc.getExecuteCodeMethod().getFullMethodName().equals(method)
+        || ToolGatewayGrpc.getBatchExecuteCodeMethod().getFullMethodName().equals(method)) {
       // Only a code call runs long enough for a cancel or a deadline to matter (its sandbox must die
       // within a second); a search is answered in well under a millisecond, so it skips the timer and
       // the reset watch (measurable per-call cost).

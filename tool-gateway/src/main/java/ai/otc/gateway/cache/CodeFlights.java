@@ -19,8 +19,10 @@ import java.util.function.Supplier;
  * the landing (which happens after the cache write), so a caller arriving while a flight lands either
  * joins it or finds its result in the cache, never starts a second run.
  *
- * <p>Every boarded caller is still a call of its own: it was admitted (token, budget, concurrency
- * permit) before boarding, and it is metered and answered on its own; what it shares is only the run.
+ * <p>Every boarded caller is still a call of its own, admitted, metered and answered on its own; what it
+ * shares is only the run. Only a leader takes a run's concurrency permit (the {@code lead} gate of {@link
+ * #board}, asked atomically with the decision, so a refused leader creates no flight anyone could join);
+ * a follower or a cache hit is charged (token, budget) after boarding and holds no permit.
  * A caller that goes away (cancel, deadline) {@link Flight#detach detaches}; the run is cancelled only
  * when every caller has detached, so one impatient member never kills the others' program. A flight
  * whose run was cancelled takes no new passengers: a later caller starts a fresh run.
@@ -39,36 +41,53 @@ public final class CodeFlights<R> {
     this.enabled = enabled;
   }
 
-  /** How a caller boarded: as the {@code leader} (must start and land the run), as a follower, or a cache {@code hit}. */
-  public record Seat<R>(Flight<R> flight, boolean leader, R hit) {
+  /**
+   * How a caller boarded: as the {@code leader} (must start and land the run), as a follower, a cache {@code hit}, or
+   * {@code refused} (it would have led a run and the {@code lead} gate said no: no flight, nothing to detach).
+   */
+  public record Seat<R>(Flight<R> flight, boolean leader, R hit, boolean refused) {
     /** True when the cache answered: no flight, nothing to detach. */
     public boolean cached() {
       return hit != null;
     }
   }
 
+  /** {@link #board(String, Supplier, BooleanSupplier)} with a gate that always lets the leader run. */
+  public Seat<R> board(String key, Supplier<R> cached) {
+    return board(key, cached, () -> true);
+  }
+
   /**
    * Boards the flight of {@code key}. {@code cached} is the cache lookup, consulted when no flight can be
-   * joined (atomically with the landing of the previous flight of the key).
+   * joined (atomically with the landing of the previous flight of the key). {@code lead} is asked, once and
+   * atomically with the decision, only when this caller would lead a new run (it takes the run's permit, and
+   * must not block); false makes the seat {@code refused}.
    */
-  public Seat<R> board(String key, Supplier<R> cached) {
+  public Seat<R> board(String key, Supplier<R> cached, BooleanSupplier lead) {
     if (!enabled.getAsBoolean()) {
       R hit = cached.get();
-      return hit != null ? new Seat<>(null, false, hit) : new Seat<>(new Flight<>(), true, null);
+      if (hit != null) {
+        return new Seat<>(null, false, hit, false);
+      }
+      return lead.getAsBoolean() ? new Seat<>(new Flight<>(), true, null, false) : new Seat<>(null, false, null, true);
     }
     Object[] out = new Object[1];
     flights.compute(key, (k, running) -> {
       if (running != null && running.attach()) {
-        out[0] = new Seat<>(running, false, null);
+        out[0] = new Seat<>(running, false, null, false);
         return running;
       }
       R hit = cached.get();
       if (hit != null) {
-        out[0] = new Seat<>(null, false, hit);
+        out[0] = new Seat<>(null, false, hit, false);
         return running; // a cancelled flight still landing stays until it lands (its land removes it)
       }
+      if (!lead.getAsBoolean()) {
+        out[0] = new Seat<>(null, false, null, true);
+        return running;
+      }
       Flight<R> f = new Flight<>();
-      out[0] = new Seat<>(f, true, null);
+      out[0] = new Seat<>(f, true, null, false);
       return f;
     });
     @SuppressWarnings("unchecked")

@@ -129,6 +129,11 @@ public interface GatewayConfig {
     @Min(1)
     int maxCodeBytes();
 
+    /** Most programs in one {@code BatchExecuteCode}. */
+    @WithDefault("256")
+    @Min(1)
+    int maxBatch();
+
     /** python3 inside the sandbox (a system path; the sandbox cannot see home directories). */
     @WithDefault("/usr/bin/python3")
     Path python();

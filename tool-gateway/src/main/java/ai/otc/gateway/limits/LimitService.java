@@ -21,7 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <ul>
  *   <li>a Bucket4j token bucket per tenant × tool (rate and burst),
- *   <li>a concurrency cap per tool (all tenants, this replica),
+ *   <li>a concurrency cap per tool (all tenants, this replica) on the calls that run: every search, and a code call
+ *       that leads a sandbox run (a code call answered from the cache or joined to an identical run runs nothing and
+ *       takes no permit: {@link #admitCharge}),
  *   <li>a per-tenant share of that concurrency ({@link TenantShares}), so one tenant cannot hold every permit,
  *   <li>a Bucket4j cost budget per tenant per window (in milli-units, so fractional costs are exact).
  * </ul>
@@ -58,10 +60,24 @@ public final class LimitService {
   }
 
   /**
-   * Checks and charges one call of {@code tool} by {@code tenant}. Always {@link Admission#release()}
-   * the answer when the call ends (allowed or not).
+   * Checks and charges one call of {@code tool} by {@code tenant} that runs: token bucket, budget, the tenant's share
+   * and the concurrency cap. Always {@link Admission#release()} the answer when the call ends (allowed or not).
    */
   public Admission admit(String tenant, Tool tool) {
+    return check(tenant, tool, true);
+  }
+
+  /**
+   * Checks and charges one call of {@code tool} that runs nothing of its own (a code call answered from the cache, or
+   * joined to an identical run another call leads): the tenant's token bucket and budget, not the tenant's share or
+   * the concurrency cap, which count runs ({@link #admit} takes them for the call that leads one). The answer holds
+   * no permit; {@link Admission#release()} is a no-op.
+   */
+  public Admission admitCharge(String tenant, Tool tool) {
+    return check(tenant, tool, false);
+  }
+
+  private Admission check(String tenant, Tool tool, boolean runs) {
     Bucket rate = rateBucket(tenant, tool);
     ConsumptionProbe rp = rate.tryConsumeAndReturnRemaining(1);
     if (!rp.isConsumed()) {
@@ -73,6 +89,9 @@ public final class LimitService {
     if (bp != null && !bp.isConsumed()) {
       rate.addTokens(1);
       return refuse(tool, Refusal.BUDGET, bp.getNanosToWaitForRefill());
+    }
+    if (!runs) {
+      return new Admission(true, null, 0, false, NO_PERMIT);
     }
     // The tenant's share before the global permit: a tenant at its share is refused without ever
     // touching the permits the other tenants need.

@@ -118,6 +118,42 @@ class CodeFlightsTest {
   }
 
   @Test
+  void aLeaderRefusedAtTheGateLeavesNoFlightAndFollowersAndHitsNeverAskTheGate() {
+    CodeFlights<String> f = new CodeFlights<>(() -> true);
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    CodeFlights.Seat<String> refused = f.board("k", () -> null, () -> {
+      asked.incrementAndGet();
+      return false;
+    });
+    assertThat(refused.refused()).isTrue();
+    assertThat(refused.leader()).isFalse();
+    assertThat(refused.flight()).isNull();
+    assertThat(f.inFlight()).isZero();
+    CodeFlights.Seat<String> lead = f.board("k", () -> null, () -> {
+      asked.incrementAndGet();
+      return true;
+    });
+    assertThat(lead.leader()).isTrue();
+    CodeFlights.Seat<String> follower = f.board("k", () -> null, () -> {
+      asked.incrementAndGet();
+      return false;
+    });
+    assertThat(follower.refused()).isFalse();
+    assertThat(follower.flight()).isSameAs(lead.flight());
+    f.land("k", lead.flight(), "out", null);
+    CodeFlights.Seat<String> hit = f.board("k", () -> "out", () -> {
+      asked.incrementAndGet();
+      return false;
+    });
+    assertThat(hit.cached()).isTrue();
+    assertThat(asked.get()).as("asked only by the two that would lead").isEqualTo(2);
+    // single flight off: the gate is asked by every caller the cache does not answer
+    CodeFlights<String> off = new CodeFlights<>(() -> false);
+    assertThat(off.board("k", () -> null, () -> false).refused()).isTrue();
+    assertThat(off.board("k", () -> "out", () -> false).cached()).isTrue();
+  }
+
+  @Test
   void offEveryCallerLeadsItsOwnRunButTheCacheStillAnswers() {
     CodeFlights<String> off = new CodeFlights<>(() -> false);
     assertThat(off.board("k", () -> null).leader()).isTrue();

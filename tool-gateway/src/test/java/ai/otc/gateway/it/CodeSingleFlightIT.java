@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.otc.contract.Topics;
 import ai.otc.gateway.metrics.ToolMetrics;
 import ai.otc.gateway.support.GrpcClients;
+import ai.otc.proto.v1.BatchExecuteCodeRequest;
+import ai.otc.proto.v1.BatchExecuteCodeResponse;
 import ai.otc.proto.v1.CallContext;
 import ai.otc.proto.v1.ExecuteCodeRequest;
 import ai.otc.proto.v1.ExecuteCodeResponse;
@@ -139,6 +141,50 @@ class CodeSingleFlightIT {
     } finally {
       GrpcClients.close(ch);
     }
+  }
+
+  @Test
+  void aBatchOfCopiesRunsOnceAndMetersEveryCallOnce() throws Exception {
+    String prog = "import random\nprint('batched', random.SystemRandom().random())";
+    String prefix = "single-flight-batch-" + System.nanoTime();
+    int n = 6; // over the tenant's 4 code permits: the copies ride on the one run's permit
+    double runsBefore = metrics.sandboxRuns(ToolStatus.TOOL_STATUS_OK);
+    BatchExecuteCodeRequest.Builder req = BatchExecuteCodeRequest.newBuilder();
+    for (int i = 0; i < n; i++) {
+      req.addRequests(request(prog, prefix + "/c" + i));
+    }
+    ManagedChannel ch = GrpcClients.channel(url);
+    BatchExecuteCodeResponse r;
+    try {
+      r = GrpcClients.stub(ch, GrpcClients.ALPHA).batchExecuteCode(req.build());
+      // a retry of the whole batch replays every call id: no second run, no second event
+      BatchExecuteCodeResponse again = GrpcClients.stub(ch, GrpcClients.ALPHA).batchExecuteCode(req.build());
+      assertThat(again.getResponsesList()).allSatisfy(x -> assertThat(x.getReplayed()).isTrue());
+    } finally {
+      GrpcClients.close(ch);
+    }
+    assertThat(r.getResponsesList()).allSatisfy(x -> assertThat(x.getStatus()).isEqualTo(ToolStatus.TOOL_STATUS_OK));
+    assertThat(r.getResponsesList()).extracting(ExecuteCodeResponse::getStdout).containsOnly(r.getResponses(0).getStdout());
+    assertThat(metrics.sandboxRuns(ToolStatus.TOOL_STATUS_OK) - runsBefore).isEqualTo(1.0);
+
+    String bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
+    List<ToolUsage> mine;
+    try (TopicReader<ToolUsage> usage = TopicReader.open(bootstrap, Topics.TOOL_USAGE, ToolUsage.parser())) {
+      usage.pollUntil(ev -> ours(ev, prefix).size() >= n, Duration.ofSeconds(30));
+      usage.settle(Duration.ofMillis(500)); // a duplicate or an extra event would show up here
+      mine = ours(usage.values(), prefix);
+    }
+    assertThat(mine).hasSize(n);
+    assertThat(mine).extracting(ToolUsage::getId).doesNotHaveDuplicates();
+    for (int i = 0; i < n; i++) {
+      String id = "alpha/" + prefix + "/c" + i + ":0";
+      assertThat(mine).as("event %s", id).anySatisfy(e -> assertThat(e.getId()).isEqualTo(id));
+    }
+    assertThat(mine).allSatisfy(e -> {
+      assertThat(e.getStatus()).isEqualTo(ToolStatus.TOOL_STATUS_OK);
+      assertThat(e.getCostUnits()).isEqualTo(1.0);
+    });
+    assertThat(mine).filteredOn(e -> !e.getCacheHit()).hasSize(1);
   }
 
   private static ExecuteCodeRequest request(String code, String trajectory) {

@@ -3,6 +3,7 @@ package ai.otc.gateway.it;
 import ai.otc.gateway.support.GrpcClients;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import ai.otc.contract.GrpcMetadata;
 import ai.otc.gateway.grpc.ToolGatewayService;
@@ -30,6 +31,7 @@ import java.net.HttpURLConnection;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -48,6 +50,7 @@ import org.junit.jupiter.api.Test;
 class ToolGatewayGrpcTest {
   @TestHTTPResource URL url;
   @Inject ToolMetrics metrics;
+  @Inject ai.otc.gateway.health.InFlight inFlight;
 
   ManagedChannel channel;
   ToolGatewayGrpc.ToolGatewayBlockingStub alpha;
@@ -271,6 +274,8 @@ class ToolGatewayGrpcTest {
     // within a second of the deadline no sandbox process of the gateway's uid pool is left
     Thread.sleep(1_000);
     assertThat(sandboxProcesses(64000, 64008)).isEmpty();
+    // and the call is closed: a drain would wait for it otherwise
+    await().atMost(Duration.ofSeconds(5)).until(() -> inFlight.count() == 0);
   }
 
   @Test

@@ -106,6 +106,40 @@ class LimitServiceTest {
   }
 
   @Test
+  void aChargeOnlyAdmissionTakesTokenAndBudgetButNoPermit() {
+    // cap 1, burst 3, budget 3 units: the one permit is held by a run, and the calls riding on it still pass
+    LimitService s = new LimitService(policy(false, 1, Duration.ofHours(1), 3, 1, 3), new ManualClock());
+    Admission run = s.admit("a", Tool.CODE);
+    assertThat(run.allowed()).isTrue();
+    assertThat(s.admit("a", Tool.CODE).refusal()).as("no permit left for another run").isEqualTo(Refusal.TENANT_SHARE);
+    Admission ride = s.admitCharge("a", Tool.CODE);
+    assertThat(ride.allowed()).isTrue();
+    assertThat(ride.refusal()).isNull();
+    assertThat(s.concurrencyInUse(Tool.CODE)).isEqualTo(1);
+    assertThat(s.tenantInFlight("a", Tool.CODE)).isEqualTo(1);
+    assertThat(s.availableTokens("a", Tool.CODE)).as("charged one token each").isEqualTo(1);
+    assertThat(s.budgetRemaining("a")).isEqualTo(1.0);
+    ride.release(); // a no-op: it holds nothing
+    assertThat(s.concurrencyInUse(Tool.CODE)).isEqualTo(1);
+    assertThat(s.admitCharge("a", Tool.CODE).allowed()).isTrue();
+    Admission over = s.admitCharge("a", Tool.CODE);
+    assertThat(over.allowed()).isFalse();
+    assertThat(over.refusal()).isEqualTo(Refusal.RATE);
+    assertThat(over.retryAfterNanos()).isPositive();
+    run.release();
+    assertThat(s.concurrencyInUse(Tool.CODE)).isZero();
+  }
+
+  @Test
+  void aChargeOnlyAdmissionIsRefusedByTheBudgetAndReturnsItsToken() {
+    LimitService s = new LimitService(policy(false, 100, Duration.ofSeconds(1), 100, 4, 1), new ManualClock());
+    assertThat(s.admitCharge("a", Tool.CODE).allowed()).isTrue();
+    Admission broke = s.admitCharge("a", Tool.CODE);
+    assertThat(broke.refusal()).isEqualTo(Refusal.BUDGET);
+    assertThat(s.availableTokens("a", Tool.CODE)).as("refused: token returned").isEqualTo(99);
+  }
+
+  @Test
   void concurrencyCapRefusesWhileSlotsAreHeldAndFreesThemOnRelease() {
     LimitService s = new LimitService(policy(false, 1000, Duration.ofSeconds(1), 1000, 2, 1e9), new ManualClock());
     Admission a = s.admit("a", Tool.CODE);

@@ -23,6 +23,7 @@ public final class GrpcClients {
   public static final String ALPHA = "alpha-token-0123456789";
   public static final String BETA = "beta-token-0123456789";
   public static final String TIGHT = "tight-token-0123456789";
+  public static final String BATCHER = "batcher-token-0123456789";
 
   private GrpcClients() {}
 
