@@ -29,6 +29,11 @@ final class StreamClients {
     p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
     p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000");
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // A step's transaction in one fetch per partition: at Kafka's 1 MiB a partition holding more of a step (2 MiB of
+    // trajectories over 4 partitions, more with skewed group keys) took 2-3 fetches, and an idle probe that ran out
+    // between two of them committed part of the step (TxnHopBench, one partition: hop 34-48 ms median, p90 57-114,
+    // at 8 MiB 24-29, p90 35-40).
+    p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(8 << 20));
     p.putAll(params.consumerOverrides());
     // Fixed: the exactly-once contract depends on them.
     p.put(ConsumerConfig.GROUP_ID_CONFIG, params.applicationId());

@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -196,7 +197,9 @@ final class StreamWorker implements ConsumerRebalanceListener, AutoCloseable {
         nextPunctuate = now + settings.punctuateInterval().toMillis();
       }
       // A drained input commits at once: a synchronous trainer waits for exactly this transaction (its last group).
-      boolean idle = probing && records.isEmpty();
+      // Drained: this poll read up to the end of what is readable on every partition (caughtUp, from the last fetch),
+      // or, when that is not known, a 5 ms poll came back empty.
+      boolean idle = params.commitWhenIdle() && (probing && records.isEmpty() || !records.isEmpty() && caughtUp());
       if (inTransaction && (idle || now - transactionStartMs >= params.commitInterval().toMillis())) {
         long c0 = System.nanoTime();
         commit();
@@ -274,6 +277,29 @@ final class StreamWorker implements ConsumerRebalanceListener, AutoCloseable {
       throw new IllegalStateException("a send of the committed transaction failed: " + failed, failed);
     }
     status.committed(clock.getAsLong());
+  }
+
+  /**
+   * Whether this consumer's position is at the end of what it may read (the last stable offset: read_committed) on
+   * every assigned partition, as the last fetch saw it: nothing more is readable now, so waiting for an empty poll
+   * would only add its 5 ms. False while any partition's lag is unknown or positive (records fetched but not yet
+   * returned by poll count as lag), or while the input is paused.
+   */
+  private boolean caughtUp() {
+    if (paused) {
+      return false;
+    }
+    Set<TopicPartition> parts = consumer.assignment();
+    if (parts.isEmpty()) {
+      return false;
+    }
+    for (TopicPartition tp : parts) {
+      OptionalLong lag = consumer.currentLag(tp);
+      if (lag.isEmpty() || lag.getAsLong() > 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Sums the consumer's per-partition {@code records-lag} of the rollouts topic; NaN before the first fetch. */

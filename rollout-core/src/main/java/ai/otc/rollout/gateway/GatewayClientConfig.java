@@ -9,7 +9,8 @@ import java.time.Duration;
  * @param deadline      deadline of one attempt of one RPC (a {@code BatchSearch} is one RPC)
  * @param codeTimeoutMs wall-clock limit asked for each program (0 = the gateway's default)
  * @param retry         retry and back-pressure rules
- * @param codeParallelism programs of one generation step run at most this many at a time (the gateway caps them too)
+ * @param codeParallelism programs in flight at most at a time, and the most one {@code BatchExecuteCode} carries (the
+ *     gateway caps runs too)
  * @param maxBatch      searches per {@code BatchSearch} RPC (a step with more is split; the gateway's
  *                      {@code max-batch})
  */

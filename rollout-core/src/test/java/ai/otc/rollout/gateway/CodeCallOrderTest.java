@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** How a step's programs go to the gateway: one batch per distinct program, in the order the programs first appear. */
+/**
+ * How a step's programs go to the gateway: grouped by program in the order the programs first appear, the groups packed
+ * into as few RPCs as the program and call limits allow.
+ */
 class CodeCallOrderTest {
   private static List<CodeCall> calls(String... programs) {
     List<CodeCall> out = new ArrayList<>();
@@ -43,5 +46,19 @@ class CodeCallOrderTest {
     assertThat(groups.get(0)).startsWith(0, 1, 2);
     assertThat(groups.get(2)).endsWith(39);
     assertThat(groups.stream().flatMap(List::stream).toList()).hasSize(64).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void groupsArePackedIntoAsFewRpcsAsTheLimitsAllow() {
+    List<List<Integer>> groups = GatewayToolBackend.byProgram(calls("a", "a", "b", "c", "c", "c", "d", "e"), 256);
+    // 5 programs: at most 8 per RPC gives one RPC holding all, in order
+    assertThat(GatewayToolBackend.rpcBatches(groups, 8, 256)).containsExactly(groups);
+    // at most 2 programs per RPC
+    assertThat(GatewayToolBackend.rpcBatches(groups, 2, 256)).containsExactly(
+        List.of(List.of(0, 1), List.of(2)), List.of(List.of(3, 4, 5), List.of(6)), List.of(List.of(7)));
+    // at most 3 calls per RPC: a group is never split, a new RPC starts where the next group would not fit
+    assertThat(GatewayToolBackend.rpcBatches(groups, 8, 3)).containsExactly(
+        List.of(List.of(0, 1), List.of(2)), List.of(List.of(3, 4, 5)), List.of(List.of(6), List.of(7)));
+    assertThat(GatewayToolBackend.rpcBatches(List.of(), 8, 256)).isEmpty();
   }
 }

@@ -203,8 +203,9 @@ public interface RolloutServiceConfig {
     Duration codeTimeout();
 
     /**
-     * Programs of one generation step sent at a time, 1..1024: the gateway lets one tenant hold at most
-     * {@code max-tenant-share} (0.5) of its 16 sandbox slots, more would be refused and retried.
+     * Programs of one generation step in flight at a time, and the most one {@code BatchExecuteCode} carries (with all
+     * their copies), 1..1024: the gateway lets one tenant run at most {@code max-tenant-share} (0.5) of its 16 sandbox
+     * slots at once, more would be refused and retried.
      */
     @WithDefault("8")
     @Min(1)

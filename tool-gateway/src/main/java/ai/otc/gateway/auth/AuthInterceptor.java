@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import javax.security.auth.x500.X500Principal;
@@ -111,16 +112,21 @@ public class AuthInterceptor implements ServerInterceptor {
       inFlight.exit();
       throw e;
     }
+    AtomicBoolean done = new AtomicBoolean();
+    Runnable finish = () -> {
+      if (done.compareAndSet(false, true)) {
+        // releases the deadline timer; cancelling a finished call's context is a no-op for it
+        ctx.cancel(null);
+        inFlight.exit();
+      }
+    };
+    // A code call past its deadline or reset by the client is over even when the HTTP server never reports it to the
+    // listener (StreamResets) and no answer is written (none is, to a stream being reset): without this it stayed in
+    // flight for good, and a drain waited for it until its own timeout.
+    ctx.addListener(c -> finish.run(), Runnable::run);
     return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(delegate) {
-      private boolean done;
-
       private void finish() {
-        if (!done) {
-          done = true;
-          // releases the deadline timer; cancelling a finished call's context is a no-op for it
-          ctx.cancel(null);
-          inFlight.exit();
-        }
+        finish.run();
       }
 
       @Override

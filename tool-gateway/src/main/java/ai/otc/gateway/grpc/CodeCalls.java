@@ -250,10 +250,8 @@ public class CodeCalls {
           idempotency.release(tenant, req.getCallId(), mine,
               Status.CANCELLED.withDescription("first attempt cancelled").asRuntimeException());
         }
-        // Nobody reads it, but the call must still be closed: the HTTP server may not have closed it on the client's
-        // reset (see StreamResets), and the call counts as in flight (a drain waits for it) until it is; a batch sends
-        // its response only once every call of it has an answer.
-        reply.fail(Status.CANCELLED.withDescription("the caller left (cancelled, or past its deadline)").asRuntimeException());
+        // No answer: nobody reads it, and writing to a stream the client is resetting can break the whole HTTP/2
+        // connection. The call stops counting as in flight when its context is cancelled (AuthInterceptor).
         return;
       }
       if (joined) {
