@@ -83,7 +83,7 @@ PY
 }
 
 platform() { # DIR SET-FLAGS
-  local dir="$1" run="loop-bench-$$-$(basename "$1")"
+  local dir="$1" run="loop-bench-$$-$(basename "$(dirname "$1")")-$(basename "$1")"
   mkdir -p "$dir"
   echo "loop-bench: platform $(basename "$dir") (${2:-no --set}); load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
   echo "${2:-}" > "$dir/set.txt"
@@ -137,6 +137,18 @@ if [ "$STARTED_UP" = 1 ]; then
   trap - EXIT
 fi
 
+# 2c. LOOP_BENCH_PAIRS=N (default 1): N-1 more pairs of the in-process run and the platform run, alternated, each in
+# $OUT/pair-K/; the host's speed drifts by 20-30 % over minutes here, so one pair's ratio is as much the host's as the
+# platform's: the report gives each pair's ratio and the median.
+for ((k = 2; k <= ${LOOP_BENCH_PAIRS:-1}; k++)); do
+  mkdir -p "$OUT/pair-$k"
+  java -Xss4m --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Dai.djl.offline=true \
+    -Dtools=library -Dindex-dir="$OUT/index" \
+    -cp "otc-loop/target/classes:$CP" ai.otc.loop.LocalRun data/world "$POLICY" otc-grpo "$STEPS" 0 32 8 \
+    > "$OUT/pair-$k/in-process.log" 2> "$OUT/pair-$k/in-process.err"
+  platform "$OUT/pair-$k/platform" "$LOOP_BENCH_SET"
+done
+
 # 3. The update phase, DJL against Python PyTorch, on the batch the in-process run trained last, interleaved.
 if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
   bench/update-bench.sh "$OUT/update-batch.json" "$POLICY" 2 3 > "$OUT/update-bench.txt"
@@ -148,3 +160,6 @@ if [ -d "$OUT/baseline" ]; then
   /usr/bin/python3 bench/loop_bench_report.py "$OUT" baseline
 fi
 /usr/bin/python3 bench/loop_bench_report.py "$OUT" platform
+if [ "${LOOP_BENCH_PAIRS:-1}" -gt 1 ]; then
+  /usr/bin/python3 bench/loop_bench_report.py "$OUT" --pairs
+fi

@@ -78,7 +78,50 @@ def cpu_report(d, pd, batches, local_step, local_steps):
 WARMUP = max(1, int(os.environ.get('LOOP_BENCH_WARMUP', '1')))
 
 
+def platform_step(pd):
+    """The platform run in pd: (mean step wall, transport) after the warm-up, as main() computes them."""
+    rows = [json.loads(l) for l in open(pd + '/platform-metrics.jsonl') if l.strip()]
+    from datetime import datetime
+    ts = [datetime.fromisoformat(r['time'].replace('Z', '+00:00')).timestamp() for r in rows]
+    walls = [b - a for a, b in zip(ts[WARMUP - 1:], ts[WARMUP:])] or [b - a for a, b in zip(ts, ts[1:])]
+    step = mean(walls)
+    ex = [r.get('extra', {}) for r in rows[WARMUP:]] or [r.get('extra', {}) for r in rows]
+    upd = mean([e.get('update_seconds', 0) for e in ex])
+    ckpt = mean([e.get('checkpoint_seconds', 0) for e in ex])
+    p = prometheus(pd + '/rollout-metrics.txt')
+    first = prometheus(pd + '/rollout-metrics-first.txt')
+    batches = (p.get('otc_rollout_batches_total', 0) - first.get('otc_rollout_batches_total', 0)) or 1
+    ph = lambda n: (p.get('otc_rollout_phase_seconds_sum{phase="%s"}' % n, 0)
+                    - first.get('otc_rollout_phase_seconds_sum{phase="%s"}' % n, 0)) / batches
+    return step, step - ph('generation') - ph('tools') - upd - ckpt
+
+
+def pairs(d):
+    """LOOP_BENCH_PAIRS: the in-process and platform runs alternated; one ratio per pair, and their median."""
+    dirs = [d] + sorted(os.path.join(d, x) for x in os.listdir(d) if x.startswith('pair-'))
+    if len(dirs) < 2:
+        return
+    print('\n## interleaved pairs (in process, then the platform; the speed of the host drifts between runs)\n')
+    print('| pair | in-process step (s) | platform step (s) | platform / in process | transport / platform step |')
+    print('|---|---|---|---|---|')
+    ratios, shares = [], []
+    for k, pd in enumerate(dirs):
+        local = in_process(pd + '/in-process.log')
+        steady = local[WARMUP:] or local
+        local_step = sum(mean([r[i] for r in steady]) for i in range(4))
+        step, transport = platform_step(pd + '/platform')
+        ratios.append(step / local_step)
+        shares.append(100 * transport / step)
+        print('| %d | %.3f | %.3f | %.2fx | %.1f %% |' % (k + 1, local_step, step, ratios[-1], shares[-1]))
+    med = lambda xs: sorted(xs)[len(xs) // 2] if len(xs) % 2 else sum(sorted(xs)[len(xs) // 2 - 1:len(xs) // 2 + 1]) / 2
+    print('\nmedian over %d pairs: platform / in process %.2fx (target <= 1.2x), transport %.1f %% (target <= 5 %%)'
+          % (len(dirs), med(ratios), med(shares)))
+
+
 def main():
+    if len(sys.argv) > 2 and sys.argv[2] == '--pairs':
+        pairs(sys.argv[1])
+        return 0
     d = sys.argv[1]
     # the platform run's files: in a sub-directory (platform/, baseline/) or, in older runs, in d itself
     pd = d + '/' + sys.argv[2] if len(sys.argv) > 2 else d
