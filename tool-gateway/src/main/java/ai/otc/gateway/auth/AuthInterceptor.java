@@ -83,8 +83,9 @@ public class AuthInterceptor implements ServerInterceptor {
     Context base = Context.current().withValues(Caller.TENANT, tenant.get(), Caller.TRAILERS, extra);
     Context.CancellableContext ctx;
     String method = call.getMethodDescriptor().getFullMethodName();
-    if (ToolGatewayGrpc.getExecuteCodeMethod().getFullMethodName().equals(method)
-        || ToolGatewayGrpc.getBatchExecuteCodeMethod().getFullMethodName().equals(method)) {
+    boolean code = ToolGatewayGrpc.getExecuteCodeMethod().getFullMethodName().equals(method)
+        || ToolGatewayGrpc.getBatchExecuteCodeMethod().getFullMethodName().equals(method);
+    if (code) {
       // Only a code call runs long enough for a cancel or a deadline to matter (its sandbox must die
       // within a second); a search is answered in well under a millisecond, so it skips the timer and
       // the reset watch (measurable per-call cost).
@@ -120,21 +121,21 @@ public class AuthInterceptor implements ServerInterceptor {
         inFlight.exit();
       }
     };
-    // A code call past its deadline or reset by the client is over even when the HTTP server never reports it to the
-    // listener (StreamResets) and no answer is written (none is, to a stream being reset): without this it stayed in
-    // flight for good, and a drain waited for it until its own timeout.
-    ctx.addListener(c -> finish.run(), Runnable::run);
+    if (code) {
+      // A code call past its deadline or reset by the client is over even when the HTTP server never reports it to
+      // the listener (StreamResets) and no answer is written (none is, to a stream being reset): without this it
+      // stayed in flight for good, and a drain waited for it until its own timeout. (Only a code call's context is
+      // cancelled from outside; a search's would add a listener per call for nothing.)
+      ctx.addListener(c -> finish.run(), Runnable::run);
+    }
     return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(delegate) {
-      private void finish() {
-        finish.run();
-      }
 
       @Override
       public void onComplete() {
         try {
           super.onComplete();
         } finally {
-          finish();
+          finish.run();
         }
       }
 
@@ -143,7 +144,7 @@ public class AuthInterceptor implements ServerInterceptor {
         try {
           super.onCancel();
         } finally {
-          finish();
+          finish.run();
         }
       }
     };

@@ -30,7 +30,7 @@ interface CodeReply {
   static CodeReply unary(StreamObserver<ExecuteCodeResponse> out) {
     ServerCallStreamObserver<ExecuteCodeResponse> sout = (ServerCallStreamObserver<ExecuteCodeResponse>) out;
     Context call = Context.current();
-    Logger log = Logger.getLogger(CodeReply.class);
+    Logger log = UnaryLog.LOG;
     return new CodeReply() {
       @Override
       public void answer(ExecuteCodeResponse response) {
@@ -63,5 +63,12 @@ interface CodeReply {
         call.addListener(c -> leave.run(), Runnable::run);
       }
     };
+  }
+
+  /** The logger of {@link #unary} replies, looked up once rather than per call. */
+  final class UnaryLog {
+    static final Logger LOG = Logger.getLogger(CodeReply.class);
+
+    private UnaryLog() {}
   }
 }
