@@ -63,7 +63,8 @@ java -Xss4m --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -Dtools=sta
 # ("baseline/"), then with LOOP_BENCH_SET ("platform/"), so a setting's effect is measured against its own baseline.
 LOOP_BENCH_SET="${LOOP_BENCH_SET-}"
 
-# CPU seconds of each part so far ("name utime+stime cutime+cstime", reaped children such as the sandboxes included)
+# CPU seconds of each part so far ("name utime+stime cutime+cstime jit", reaped children such as the sandboxes included;
+# jit: its C1/C2 compiler threads, part of utime+stime: a JVM still compiling after the warm-up steps is not warm)
 cpu_sample() { # RUN DIR
   local f="runs/$1/processes.json"
   [ -f "$f" ] || return 0
@@ -78,7 +79,16 @@ for p in json.load(open(sys.argv[1])).get('processes', []):
         f = open('/proc/%d/stat' % p['pid']).read().rsplit(')', 1)[1].split()
     except OSError:
         continue
-    print(p['name'], (int(f[11]) + int(f[12])) / tck, (int(f[13]) + int(f[14])) / tck)
+    jit = 0
+    for t in os.listdir('/proc/%d/task' % p['pid']):
+        try:
+            s = open('/proc/%d/task/%s/stat' % (p['pid'], t)).read()
+        except OSError:
+            continue
+        if s[s.index('(') + 1:].startswith(('C1 Compiler', 'C2 Compiler')):
+            g = s.rsplit(')', 1)[1].split()
+            jit += int(g[11]) + int(g[12])
+    print(p['name'], (int(f[11]) + int(f[12])) / tck, (int(f[13]) + int(f[14])) / tck, jit / tck)
 PY
 }
 

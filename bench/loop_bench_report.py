@@ -33,8 +33,9 @@ def cpu_table(path):
     out = {}
     try:
         for line in open(path):
-            name, own, children = line.split()
-            out[name] = (float(own), float(children))
+            # older samples have no jit column
+            name, own, children, *jit = line.split()
+            out[name] = (float(own), float(children), float(jit[0]) if jit else 0.0)
     except OSError:
         pass
     return out
@@ -51,25 +52,52 @@ def in_process(path):
 
 
 def cpu_report(d, pd, batches, local_step, local_steps):
-    """CPU seconds per step of each platform part (after the first batch), beside the in-process JVM's."""
+    """CPU seconds per step of each platform part (after the warm-up), beside the in-process JVM's, and the floor they
+    put under the platform's step on this machine's cores."""
     now, first = cpu_table(pd + '/cpu-now.txt'), cpu_table(pd + '/cpu-first.txt')
     if not now or not first:
         return
     parts = []
-    total = 0
-    for name, (own, children) in now.items():
-        o0, c0 = first.get(name, (0, 0))
+    total = jit_total = 0
+    for name, (own, children, jit) in now.items():
+        o0, c0, j0 = first.get(name, (0, 0, 0))
         per = (own - o0 + children - c0) / batches
         total += per
-        parts.append('%s %.2f' % (name, per) + (' (children %.2f)' % ((children - c0) / batches) if children > c0 else ''))
-    line = 'CPU seconds per platform step (after the first): ' + ', '.join(parts) + '; total %.2f' % total
-    try:
-        user, sys_, wall = (float(x) for x in open(d + '/in-process.cpu').read().split())
-        line += '; in process: %.2f per step (whole run incl. start-up, %d steps; %.0f %% of its wall time)' % (
-            (user + sys_) / local_steps, local_steps, 100 * (user + sys_) / wall)
-    except (OSError, ValueError):
-        pass
-    print(line)
+        jit_total += (jit - j0) / batches
+        extra = []
+        if children > c0:
+            extra.append('children %.2f' % ((children - c0) / batches))
+        if jit > j0:
+            extra.append('JIT %.2f' % ((jit - j0) / batches))
+        parts.append('%s %.2f' % (name, per) + (' (%s)' % ', '.join(extra) if extra else ''))
+    print('CPU seconds per platform step (after the warm-up): ' + ', '.join(parts)
+          + '; total %.2f, of which the JIT compilers %.2f' % (total, jit_total))
+    steady = [c for c in in_process_cpu(d + '/in-process.log')[WARMUP:]]
+    if steady:
+        # LocalRun prints each step's CPU time (every thread of its JVM, the JIT's included)
+        local_cpu = mean(steady)
+        print('CPU seconds per in-process step (after the warm-up): %.2f (%.0f %% of its step)' % (local_cpu, 100 * local_cpu / local_step))
+    else:
+        try:
+            user, sys_, wall = (float(x) for x in open(d + '/in-process.cpu').read().split())
+            print('CPU seconds per in-process step: %.2f (whole run incl. start-up, %d steps; %.0f %% of its wall time)' % (
+                (user + sys_) / local_steps, local_steps, 100 * (user + sys_) / wall))
+        except (OSError, ValueError):
+            pass
+    cores = os.cpu_count() or 1
+    # Even with every phase overlapped, a step cannot take less than its CPU time spread over all cores.
+    print('the floor that CPU puts under the platform step on %d cores: %.3f s = %.2fx the in-process step (%.2fx without '
+          'the JIT still compiling)' % (cores, total / cores, total / cores / local_step, (total - jit_total) / cores / local_step))
+
+
+def in_process_cpu(path):
+    """The CPU seconds of each step of a LocalRun log ("... update U ms cpu C ms"); empty for older logs."""
+    out = []
+    for line in open(path):
+        m = re.search(r'update [0-9.]+ ms cpu ([0-9.]+) ms', line)
+        if m:
+            out.append(float(m.group(1)) / 1000)
+    return out
 
 
 # Steps left out of every mean as warm-up (LOOP_BENCH_WARMUP, default 1): freshly started JVMs run their hot paths

@@ -72,9 +72,13 @@ public final class LocalRun {
       out.println("step 0  p(direct) " + format(probe.directProbability(loop.policy())));
       LocalLoop.StepReport last = null;
       for (int s = 0; s < steps; s++) {
+        long cpu0 = processCpuNanos();
         LocalLoop.StepReport r = loop.step();
+        long cpu = processCpuNanos() - cpu0;
         last = r;
-        out.println(line(r) + "  p(direct)" + format(probe.directProbability(loop.policy())));
+        // the step's CPU time (every thread of this JVM: the sampler, the update, the JIT, GC), beside the platform's
+        out.println(line(r) + String.format(Locale.ROOT, " cpu %.0f ms", cpu / 1e6) + "  p(direct)"
+            + format(probe.directProbability(loop.policy())));
       }
       if (tools instanceof GatewayToolBackend gw) {
         GatewayStats.Snapshot st = gw.stats().snapshot();
@@ -152,6 +156,12 @@ public final class LocalRun {
     }
     out.printf(Locale.ROOT, "update-bench: %d trajectories, DJL best of 3: %.3f s; batch written to %s%n",
         samples.size(), java, file);
+  }
+
+  /** CPU time of this process so far, all threads (the platform's parts are measured the same way, from /proc). */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static String format(Map<String, Double> p) {

@@ -21,6 +21,15 @@ final class PlanBuilder {
   /** Extra JVM options for every service the platform starts (e.g. {@code -XX:TieredStopAtLevel=1} for a quick start). */
   static final String JAVA_OPTS_ENV = "OTC_SERVICE_JAVA_OPTS";
 
+  /**
+   * The broker, the gateway and the reward service run on C1 alone. Their own work is light (0.03-0.2 CPU s a training
+   * step each), and with C2 they were still compiling at steps 12-27 of a run: 0.08-0.10 CPU s a step each, on the
+   * cores the rollout and the learner need. On C1 they spend 0.3 CPU s a step less in all, and their own work took no
+   * more CPU than with C2 (bench/README.md, 2026-12-03 21:00 UTC). {@value #JAVA_OPTS_ENV}={@code -XX:TieredStopAtLevel=4}
+   * restores C2 (the last flag wins). The rollout and the learner keep C2: their sampling and batching code is hot.
+   */
+  static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
+
   private final Home home;
   private final Map<String, Map<String, String>> overrides;
 
@@ -36,7 +45,7 @@ final class PlanBuilder {
 
   PartSpec broker(int port, Path dataDir, Path log) {
     return PartSpec.broker("kafka", port, 0, dataDir.toAbsolutePath(),
-        jvm("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-Djava.awt.headless=true",
+        jvm("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", C1_ONLY, "-Djava.awt.headless=true",
             "-Dorg.slf4j.simpleLogger.showDateTime=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info"),
         overrides.getOrDefault("kafka", Map.of()), home.brokerLogBinding(), log.toAbsolutePath());
   }
@@ -58,7 +67,7 @@ final class PlanBuilder {
     p.put("otc.gateway.limits.budget.units", "1000000000");
     p.putAll(overrides.getOrDefault("gateway", Map.of()));
     return PartSpec.quarkus("gateway", port, 0, home.jar(Home.GATEWAY),
-        jvm("-Xmx512m", "-XX:+UseSerialGC", "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"), p, Map.of(),
+        jvm("-Xmx512m", "-XX:+UseSerialGC", C1_ONLY, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"), p, Map.of(),
         log.toAbsolutePath());
   }
 
@@ -72,7 +81,7 @@ final class PlanBuilder {
     p.put("otc.reward.run-ids", run.runId());
     p.put("otc.reward.commit-interval", "200ms");
     p.putAll(overrides.getOrDefault("reward", Map.of()));
-    return PartSpec.quarkus("reward", port, 1, home.jar(Home.REWARD), jvm("-Xmx512m", "-XX:+UseSerialGC"), p, Map.of(), log.toAbsolutePath());
+    return PartSpec.quarkus("reward", port, 1, home.jar(Home.REWARD), jvm("-Xmx512m", "-XX:+UseSerialGC", C1_ONLY), p, Map.of(), log.toAbsolutePath());
   }
 
   PartSpec learner(RunConfig run, int port, String bootstrap, URI store, Path checkpoint, Path log) throws Refusal {

@@ -10,7 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What the plan tells the rollout service about the run's end. */
+/** What the plan tells the rollout service about the run's end, and which JIT each part runs on. */
 class PlanBuilderTest {
   @TempDir Path home;
 
@@ -33,5 +33,26 @@ class PlanBuilderTest {
   void upWithoutStepsRunsUntilDownAndSetsNoLastVersion() throws Exception {
     // the rollout service requires until-version >= 1 when set: ./otc up (--steps 0) failed at its start with it at 0
     assertThat(rollout(0).properties()).doesNotContainKey("otc.rollout.until-version");
+  }
+
+  @Test
+  void theInfrastructureRunsOnC1AndThePolicyServicesKeepC2() throws Exception {
+    for (String jar : new String[] {Home.GATEWAY, Home.REWARD, Home.LEARNER}) {
+      Path j = home.resolve(jar).resolve("target/quarkus-app/quarkus-run.jar");
+      Files.createDirectories(j.getParent());
+      Files.writeString(j, "");
+    }
+    PlanBuilder plan = new PlanBuilder(new Home(home), Map.of());
+    RunConfig run = new RunConfig("plan-run", "otc-grpo", 10, 1, 8, 16, 1, home.resolve("world"), "fp",
+        home.resolve("policy.zip"), 3, "cpu", null);
+    Files.createDirectories(home.resolve("world"));
+    Files.writeString(home.resolve("world/corpus.jsonl"), "");
+    assertThat(plan.broker(9092, home.resolve("kafka"), home.resolve("k.log")).jvmOptions()).contains("-XX:TieredStopAtLevel=1");
+    assertThat(plan.gateway(9000, home.resolve("world"), home.resolve("gw"), "127.0.0.1:9092", "t", home.resolve("g.log"))
+        .jvmOptions()).contains("-XX:TieredStopAtLevel=1");
+    assertThat(plan.reward(run, 9001, "127.0.0.1:9092", home.resolve("r.log")).jvmOptions()).contains("-XX:TieredStopAtLevel=1");
+    assertThat(plan.learner(run, 9002, "127.0.0.1:9092", URI.create("file:///tmp/store"), home.resolve("ck"), home.resolve("l.log"))
+        .jvmOptions()).noneMatch(o -> o.startsWith("-XX:TieredStopAtLevel"));
+    assertThat(rollout(10).jvmOptions()).noneMatch(o -> o.startsWith("-XX:TieredStopAtLevel"));
   }
 }
