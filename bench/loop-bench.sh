@@ -92,13 +92,13 @@ for p in json.load(open(sys.argv[1])).get('processes', []):
 PY
 }
 
-platform() { # DIR SET-FLAGS
+platform() { # DIR SET-FLAGS [STALENESS, default 0]
   local dir="$1" run="loop-bench-$$-$(basename "$(dirname "$1")")-$(basename "$1")"
   mkdir -p "$dir"
   echo "loop-bench: platform $(basename "$dir") (${2:-no --set}); load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
   echo "${2:-}" > "$dir/set.txt"
   # shellcheck disable=SC2086
-  ./otc train --reward otc-grpo --steps "$STEPS" --seed 0 --staleness 0 --group-size 8 --questions-per-step 32 \
+  ./otc train --reward otc-grpo --steps "$STEPS" --seed 0 --staleness "${3:-0}" --group-size 8 --questions-per-step 32 \
     --initial-policy "$POLICY" --run-id "$run" --rollout-port 18095 ${2:-} > "$dir/platform.log" 2>&1 &
   TRAIN=$!
   trap 'kill -INT $TRAIN 2>/dev/null || true' EXIT
@@ -127,6 +127,10 @@ if [ -n "${LOOP_BENCH_BASELINE_SET+x}" ]; then
   platform "$OUT/baseline" "$LOOP_BENCH_BASELINE_SET"
 fi
 platform "$OUT/platform" "$LOOP_BENCH_SET"
+# LOOP_BENCH_K1=1: each pair also runs the platform at ./otc train's default staleness, K = 1 (platform-k1/): the
+# rollout generates the next batch while the learner trains on the last one, so the phases overlap and the step's
+# split does not add up; only its wall time and CPU are reported, against the same in-process (sequential) step.
+if [ "${LOOP_BENCH_K1:-}" = 1 ]; then platform "$OUT/platform-k1" "$LOOP_BENCH_SET" 1; fi
 
 # 2b. The in-process run once more, with the platform's tool path (a tool gateway over gRPC, metering to its broker)
 # and nothing else of the platform: what gRPC and the gateway cost, apart from the other services' company on the
@@ -157,6 +161,7 @@ for ((k = 2; k <= ${LOOP_BENCH_PAIRS:-1}; k++)); do
     -cp "otc-loop/target/classes:$CP" ai.otc.loop.LocalRun data/world "$POLICY" otc-grpo "$STEPS" 0 32 8 \
     > "$OUT/pair-$k/in-process.log" 2> "$OUT/pair-$k/in-process.err"
   platform "$OUT/pair-$k/platform" "$LOOP_BENCH_SET"
+  if [ "${LOOP_BENCH_K1:-}" = 1 ]; then platform "$OUT/pair-$k/platform-k1" "$LOOP_BENCH_SET" 1; fi
 done
 
 # 3. The update phase, DJL against Python PyTorch, on the batch the in-process run trained last, interleaved.
@@ -170,6 +175,6 @@ if [ -d "$OUT/baseline" ]; then
   /usr/bin/python3 bench/loop_bench_report.py "$OUT" baseline
 fi
 /usr/bin/python3 bench/loop_bench_report.py "$OUT" platform
-if [ "${LOOP_BENCH_PAIRS:-1}" -gt 1 ]; then
+if [ "${LOOP_BENCH_PAIRS:-1}" -gt 1 ] || [ "${LOOP_BENCH_K1:-}" = 1 ]; then
   /usr/bin/python3 bench/loop_bench_report.py "$OUT" --pairs
 fi

@@ -49,10 +49,14 @@ final class CheckpointFiles {
       }
       Path tmp = Files.createTempDirectory(dir, ".tmp-step-" + cp.step() + "-");
       Map<String, byte[]> files = new LinkedHashMap<>();
+      // the policies' checksums as their artifacts computed them once (the store writes and checks the same bytes)
+      Map<String, String> known = new java.util.HashMap<>();
       files.put("actor.zip", cp.actor().toBytes());
+      known.put("actor.zip", cp.actor().fileChecksum());
       files.put("actor-adamw.bin", cp.actorOptimizer());
       if (cp.critic() != null) {
         files.put("critic.zip", cp.critic().toBytes());
+        known.put("critic.zip", cp.critic().fileChecksum());
         files.put("critic-adamw.bin", cp.criticOptimizer());
       }
       ObjectNode state = JSON.createObjectNode();
@@ -74,7 +78,8 @@ final class CheckpointFiles {
         writeForced(tmp.resolve(f.getKey()), f.getValue());
         ObjectNode e = sums.putObject(f.getKey());
         e.put("size", f.getValue().length);
-        e.put("sha256", PolicyArtifact.sha256(f.getValue()));
+        String sum = known.get(f.getKey());
+        e.put("sha256", sum != null ? sum : PolicyArtifact.sha256(f.getValue()));
       }
       writeForced(tmp.resolve(STATE), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(state));
       force(tmp);

@@ -75,7 +75,7 @@ final class FilePolicyStore implements PolicyStore {
       throw new IllegalArgumentException("artifact says policy version " + artifact.policyVersion() + ", put as " + version);
     }
     byte[] bytes = artifact.toBytes();
-    String sha = PolicyArtifact.sha256(bytes);
+    String sha = artifact.fileChecksum();
     synchronized (writeMonitor) {
       try (FileChannel lockFile = FileChannel.open(dir.resolve(".writer.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
            FileLock lock = lockFile.lock()) {

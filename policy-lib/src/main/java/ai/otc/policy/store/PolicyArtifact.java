@@ -47,6 +47,10 @@ public final class PolicyArtifact {
   private final long policyVersion;
   private final Map<String, Object> provenance;
   private final String checksum;
+  /** {@link #toBytes()}, encoded once: the learner writes each version twice (checkpoint and store). */
+  private volatile byte[] encoded;
+  /** SHA-256 of {@link #toBytes()}, computed once. */
+  private volatile String fileChecksum;
 
   /**
    * @param policyVersion monotonically increasing version (0 = warm start; the learner bumps it)
@@ -54,12 +58,18 @@ public final class PolicyArtifact {
    */
   public PolicyArtifact(ModelConfig modelConfig, WordTokenizer tokenizer, Map<String, float[]> weights, long policyVersion,
       Map<String, Object> provenance) {
+    this(modelConfig, tokenizer, weights, policyVersion, provenance, sha256(weightBytes(weights)));
+  }
+
+  /** With the weights' checksum already known (a decoded file's, verified). */
+  private PolicyArtifact(ModelConfig modelConfig, WordTokenizer tokenizer, Map<String, float[]> weights, long policyVersion,
+      Map<String, Object> provenance, String checksum) {
     this.modelConfig = modelConfig;
     this.tokenizer = tokenizer;
     this.weights = weights;
     this.policyVersion = policyVersion;
     this.provenance = provenance == null ? Map.of() : provenance;
-    this.checksum = sha256(weightBytes(weights));
+    this.checksum = checksum;
     if (tokenizer.size() != modelConfig.vocabSize()) {
       throw new IllegalArgumentException("tokenizer size " + tokenizer.size() + " != model vocab " + modelConfig.vocabSize());
     }
@@ -117,17 +127,42 @@ public final class PolicyArtifact {
     }
   }
 
-  /** The artifact file's bytes (what {@link #save} writes); the same artifact always gives the same bytes. */
+  /**
+   * The artifact file's bytes (what {@link #save} writes); the same artifact always gives the same bytes. They are
+   * encoded on the first call and shared by every later one: callers must not modify the array.
+   */
   public byte[] toBytes() {
+    byte[] b = encoded;
+    if (b == null) {
+      b = encode();
+      encoded = b;
+    }
+    return b;
+  }
+
+  /** SHA-256 (hex) of the whole artifact file, {@link #toBytes()}: a stored version's checksum. Computed once. */
+  public String fileChecksum() {
+    String c = fileChecksum;
+    if (c == null) {
+      c = sha256(toBytes());
+      fileChecksum = c;
+    }
+    return c;
+  }
+
+  private byte[] encode() {
     try {
-      ByteArrayOutputStream bos = new ByteArrayOutputStream();
+      byte[] manifest = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest());
+      byte[] wb = weightBytes(weights);
+      // sized for the stored entries (5 bytes of deflate framing per 64 KiB block) and the zip's headers: no regrowth
+      ByteArrayOutputStream bos = new ByteArrayOutputStream(wb.length + manifest.length + (wb.length >> 13) + 4096);
       try (ZipOutputStream zip = new ZipOutputStream(bos)) {
         // Float weights deflate by ~7 %, at ~0.1 s of CPU per write and ~0.05 s per read of a 3 MB policy (10x that
         // on a loaded 2-core machine), on the path of every learner step (store) and rollout version load: stored
         // blocks instead (still a plain deflate zip to every reader; older deflated artifacts read the same).
         zip.setLevel(java.util.zip.Deflater.NO_COMPRESSION);
-        put(zip, "manifest.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest()));
-        put(zip, "weights.bin", weightBytes(weights));
+        put(zip, "manifest.json", manifest);
+        put(zip, "weights.bin", wb);
       }
       return bos.toByteArray();
     } catch (IOException e) {
@@ -213,7 +248,7 @@ public final class PolicyArtifact {
       WordTokenizer tk = new WordTokenizer(tokens, m.path("tokenizer").path("observation_tag").asText());
       Map<String, float[]> w = readWeights(cfg, wbytes, source);
       Map<String, Object> prov = JSON.convertValue(m.path("provenance"), LinkedHashMap.class);
-      return new PolicyArtifact(cfg, tk, w, m.path("policy_version").asLong(), prov);
+      return new PolicyArtifact(cfg, tk, w, m.path("policy_version").asLong(), prov, sum);
     } catch (IOException e) {
       throw new IllegalArgumentException(source + ": bad manifest: " + e.getMessage(), e);
     }
@@ -241,19 +276,42 @@ public final class PolicyArtifact {
     return w;
   }
 
-  private static byte[] weightBytes(Map<String, float[]> weights) {
+  /**
+   * {@code weights.bin}: per parameter its name ({@link DataOutputStream#writeUTF}), its length (big-endian int, as
+   * {@link DataOutputStream#writeInt}) and its values as little-endian float32; written into one array of the exact
+   * size (a 3 MB policy used to take a growing stream, a buffer per tensor and a final copy).
+   */
+  static byte[] weightBytes(Map<String, float[]> weights) {
     try {
-      ByteArrayOutputStream bos = new ByteArrayOutputStream();
-      try (DataOutputStream out = new DataOutputStream(bos)) {
+      // the names' modified UTF-8 headers, as writeUTF writes them
+      ByteArrayOutputStream names = new ByteArrayOutputStream();
+      int[] nameEnds = new int[weights.size()];
+      long size = 0;
+      int i = 0;
+      try (DataOutputStream out = new DataOutputStream(names)) {
         for (var e : weights.entrySet()) {
           out.writeUTF(e.getKey());
-          out.writeInt(e.getValue().length);
-          ByteBuffer bb = ByteBuffer.allocate(e.getValue().length * 4).order(ByteOrder.LITTLE_ENDIAN);
-          bb.asFloatBuffer().put(e.getValue());
-          out.write(bb.array());
+          nameEnds[i++] = out.size();
+          size += 4 + 4L * e.getValue().length;
         }
       }
-      return bos.toByteArray();
+      byte[] header = names.toByteArray();
+      size += header.length;
+      if (size > Integer.MAX_VALUE - 16) {
+        throw new IllegalArgumentException("weights of " + size + " bytes do not fit one artifact entry");
+      }
+      byte[] b = new byte[(int) size];
+      ByteBuffer bb = ByteBuffer.wrap(b);
+      i = 0;
+      int nameStart = 0;
+      for (float[] v : weights.values()) {
+        bb.put(header, nameStart, nameEnds[i] - nameStart);
+        nameStart = nameEnds[i++];
+        bb.order(ByteOrder.BIG_ENDIAN).putInt(v.length);
+        bb.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(v);
+        bb.position(bb.position() + 4 * v.length);
+      }
+      return b;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

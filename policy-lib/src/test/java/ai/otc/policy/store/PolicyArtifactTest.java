@@ -75,4 +75,40 @@ class PolicyArtifactTest {
       assertThatThrownBy(() -> PolicyArtifact.load(tmp.resolve("junk.zip"))).isInstanceOf(IllegalArgumentException.class);
     }
   }
+
+  @Test
+  void weightsBinIsNameLengthAndLittleEndianFloatsPerParameter() throws Exception {
+    Map<String, float[]> w = new java.util.LinkedHashMap<>();
+    w.put("tok_emb", new float[] {1.5f, -0f, Float.NaN, Float.MIN_VALUE});
+    w.put("empty", new float[0]);
+    w.put("caf\u00e9\u0000", new float[] {3.25f}); // writeUTF's modified UTF-8: two bytes for NUL and for e-acute
+    java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(expected)) {
+      for (var e : w.entrySet()) {
+        out.writeUTF(e.getKey());
+        out.writeInt(e.getValue().length);
+        for (float f : e.getValue()) {
+          out.writeInt(Integer.reverseBytes(Float.floatToRawIntBits(f)));
+        }
+      }
+    }
+    assertThat(PolicyArtifact.weightBytes(w)).isEqualTo(expected.toByteArray());
+  }
+
+  @Test
+  void theFileIsEncodedOnceAndItsChecksumIsThatOfTheSavedFile() throws Exception {
+    try (PolicyModel m = new PolicyModel(ModelConfig.tiny(tk.size()))) {
+      PolicyArtifact a = PolicyArtifact.of(m, tk, 1, Map.of());
+      byte[] first = a.toBytes();
+      assertThat(a.toBytes()).as("the same array, not a second encoding").isSameAs(first);
+      Path f = tmp.resolve("p.zip");
+      a.save(f);
+      assertThat(Files.readAllBytes(f)).isEqualTo(first);
+      assertThat(a.fileChecksum()).isEqualTo(java.util.HexFormat.of().formatHex(
+          java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f))));
+      PolicyArtifact b = PolicyArtifact.load(f);
+      assertThat(b.toBytes()).as("a decoded artifact encodes to the bytes it was read from").isEqualTo(first);
+      assertThat(b.fileChecksum()).isEqualTo(a.fileChecksum());
+    }
+  }
 }
