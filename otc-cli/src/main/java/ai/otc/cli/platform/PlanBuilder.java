@@ -25,7 +25,7 @@ final class PlanBuilder {
    * The broker, the gateway and the reward service run on C1 alone. Their own work is light (0.03-0.2 CPU s a training
    * step each), and with C2 they were still compiling at steps 12-27 of a run: 0.08-0.10 CPU s a step each, on the
    * cores the rollout and the learner need. On C1 they spend 0.3 CPU s a step less in all, and their own work took no
-   * more CPU than with C2 (bench/README.md, 2026-12-03 21:00 UTC). {@value #JAVA_OPTS_ENV}={@code -XX:TieredStopAtLevel=4}
+   * more CPU than with C2 (bench/README.md, 2026-12-03 20:45-21:45 UTC). {@value #JAVA_OPTS_ENV}={@code -XX:TieredStopAtLevel=4}
    * restores C2 (the last flag wins). The rollout and the learner keep C2: their sampling and batching code is hot.
    */
   static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
