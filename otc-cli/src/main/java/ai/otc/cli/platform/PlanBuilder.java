@@ -30,6 +30,11 @@ final class PlanBuilder {
    */
   static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
 
+  /** The gateway's tenant token, which its {@code otc.gateway.auth.tenants.platform.token} expands. */
+  static final String GATEWAY_TOKEN_ENV = "OTC_TENANT_PLATFORM_TOKEN";
+  /** The rollout's {@code otc.rollout.gateway.token}, as Quarkus maps a key to the environment. */
+  static final String ROLLOUT_TOKEN_ENV = "OTC_ROLLOUT_GATEWAY_TOKEN";
+
   private final Home home;
   private final Map<String, Map<String, String>> overrides;
 
@@ -59,7 +64,8 @@ final class PlanBuilder {
     p.put("otc.gateway.metering.source", "/tool-gateway/otc-platform");
     // the task world's search (exact name first), which the warm-started policy was trained with
     p.put("otc.gateway.search.ranking", "world");
-    p.put("otc.gateway.auth.tenants." + TENANT + ".token", token);
+    // the token itself travels in the environment (/proc/PID/environ is the owner's alone; a command line is anyone's)
+    p.put("otc.gateway.auth.tenants." + TENANT + ".token", "${" + GATEWAY_TOKEN_ENV + "}");
     // one tenant: it may use all of each tool's concurrency, at rates a batched rollout needs
     p.put("otc.gateway.limits.max-tenant-share", "1");
     p.put("otc.gateway.limits.search.rate", "20000");
@@ -67,8 +73,8 @@ final class PlanBuilder {
     p.put("otc.gateway.limits.budget.units", "1000000000");
     p.putAll(overrides.getOrDefault("gateway", Map.of()));
     return PartSpec.quarkus("gateway", port, 0, home.jar(Home.GATEWAY),
-        jvm("-Xmx512m", "-XX:+UseSerialGC", C1_ONLY, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"), p, Map.of(),
-        log.toAbsolutePath());
+        jvm("-Xmx512m", "-XX:+UseSerialGC", C1_ONLY, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"), p,
+        Map.of(GATEWAY_TOKEN_ENV, token), log.toAbsolutePath());
   }
 
   PartSpec reward(RunConfig run, int port, String bootstrap, Path log) throws Refusal {
@@ -113,7 +119,6 @@ final class PlanBuilder {
     p.put("otc.rollout.staleness", Integer.toString(run.staleness()));
     p.put("otc.rollout.policy-store", store.toString());
     p.put("otc.rollout.gateway.target", gateway);
-    p.put("otc.rollout.gateway.token", token);
     p.put("otc.rollout.top-k", Integer.toString(run.topK()));
     // until the learner's last version, not a batch count: a group the learner drops as stale must be replaced, or its
     // last step waits for groups forever (seen in a demo under load: 5 groups dropped at step 54 of 60)
@@ -123,7 +128,9 @@ final class PlanBuilder {
     }
     p.put("otc.rollout.device", run.device());
     p.putAll(overrides.getOrDefault("rollout", Map.of()));
-    return PartSpec.quarkus("rollout", port, 1, home.jar(Home.ROLLOUT), djl(run), p, Map.of(), log.toAbsolutePath());
+    // otc.rollout.gateway.token from the environment, as the gateway's (not on the command line)
+    return PartSpec.quarkus("rollout", port, 1, home.jar(Home.ROLLOUT), djl(run), p, Map.of(ROLLOUT_TOKEN_ENV, token),
+        log.toAbsolutePath());
   }
 
   /** The JVM options of a service that runs the policy on DJL / PyTorch (threads from {@code --threads}). */

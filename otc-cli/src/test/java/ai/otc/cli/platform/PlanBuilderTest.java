@@ -55,4 +55,30 @@ class PlanBuilderTest {
         .jvmOptions()).noneMatch(o -> o.startsWith("-XX:TieredStopAtLevel"));
     assertThat(rollout(10).jvmOptions()).noneMatch(o -> o.startsWith("-XX:TieredStopAtLevel"));
   }
+
+  @Test
+  void theGatewayTokenTravelsInTheEnvironmentNotOnTheCommandLine() throws Exception {
+    Path jar = home.resolve(Home.GATEWAY).resolve("target/quarkus-app/quarkus-run.jar");
+    Files.createDirectories(jar.getParent());
+    Files.writeString(jar, "");
+    String token = "secret-token-0123456789";
+    PartSpec gateway = new PlanBuilder(new Home(home), Map.of()).gateway(9000, home.resolve("world"), home.resolve("gw"),
+        "127.0.0.1:9092", token, home.resolve("g.log"));
+    RunConfig run = new RunConfig("plan-run", "otc-grpo", 10, 1, 8, 16, 1, home.resolve("world"), "fp",
+        home.resolve("policy.zip"), 3, "cpu", null);
+    Path rjar = home.resolve(Home.ROLLOUT).resolve("target/quarkus-app/quarkus-run.jar");
+    Files.createDirectories(rjar.getParent());
+    Files.writeString(rjar, "");
+    PartSpec rollout = new PlanBuilder(new Home(home), Map.of()).rollout(run, 18080, "127.0.0.1:9092", "127.0.0.1:9000", token,
+        URI.create("file:///tmp/store"), home.resolve("rollout.log"));
+    for (PartSpec part : new PartSpec[] {gateway, rollout}) {
+      // what a command line carries: JVM options and -D properties (/proc/PID/cmdline is readable by every local user)
+      assertThat(part.jvmOptions()).noneMatch(o -> o.contains(token));
+      assertThat(part.properties().values()).noneMatch(v -> v.contains(token));
+    }
+    assertThat(gateway.env()).containsEntry(PlanBuilder.GATEWAY_TOKEN_ENV, token);
+    assertThat(gateway.properties()).containsEntry("otc.gateway.auth.tenants.platform.token", "${OTC_TENANT_PLATFORM_TOKEN}");
+    // Quarkus reads otc.rollout.gateway.token from this variable
+    assertThat(rollout.env()).containsEntry("OTC_ROLLOUT_GATEWAY_TOKEN", token);
+  }
 }

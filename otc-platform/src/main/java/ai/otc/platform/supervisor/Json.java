@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /** The JSON of plans and state files: snake_case names, paths as plain strings, written atomically. */
 final class Json {
@@ -31,11 +32,18 @@ final class Json {
 
   private Json() {}
 
-  /** Writes {@code value} to a temporary file beside {@code file} and renames it over {@code file}. */
+  /**
+   * Writes {@code value} to a temporary file beside {@code file}, readable and writable by its owner alone (a plan
+   * carries the parts' environments, secrets included), and renames it over {@code file}.
+   */
   static void write(Path file, Object value) throws IOException {
     Path abs = file.toAbsolutePath();
     Files.createDirectories(abs.getParent());
     Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
+    Files.deleteIfExists(tmp);
+    if (abs.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    }
     Files.write(tmp, MAPPER.writeValueAsBytes(value));
     Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
