@@ -322,7 +322,9 @@ public final class GatewayToolBackend implements ToolBackend {
   /**
    * Sends the calls of some programs as {@code BatchExecuteCode} until every call is answered or has failed for good: calls
    * refused in place ({@code RATE_LIMITED}) are sent again after the trailer's wait, a failed RPC is retried whole
-   * (the call ids make a retry replay what already ran), a call answered {@code UNAVAILABLE} in place fails for good.
+   * (the call ids make a retry replay what already ran), and so is a call answered {@code UNAVAILABLE} in place (the
+   * gateway's answer to a retry that joined a first attempt our deadline cancelled, or to a sandbox or metering
+   * failure): it fails for good, with the deadline as its cause when an attempt ran past it, once its retries are spent.
    */
   private void runPrograms(List<CodeCall> calls, List<List<Integer>> groups, CodeOutcome[] out) {
     long t0 = System.nanoTime();
@@ -361,6 +363,8 @@ public final class GatewayToolBackend implements ToolBackend {
               + pending.size() + " programs").asRuntimeException();
         }
         List<Integer> refused = new ArrayList<>();
+        List<Integer> failedInPlace = new ArrayList<>();
+        String inPlaceReason = "";
         for (int j = 0; j < pending.size(); j++) {
           ExecuteCodeResponse r = resp.getResponses(j);
           int i = pending.get(j);
@@ -369,20 +373,25 @@ public final class GatewayToolBackend implements ToolBackend {
           if (status == CallStatus.RATE_LIMITED) {
             refused.add(i);
           } else if (status == CallStatus.UNAVAILABLE) {
-            stats.recordCall(GatewayStats.CODE, status, ms, false);
-            out[i] = new CodeOutcome(null, CallInfo.failed(status, ms, attempts, "the gateway answered " + r.getStatus()
-                + (r.getObservation().isEmpty() ? "" : ": " + r.getObservation())));
+            failedInPlace.add(i);
+            inPlaceReason = "the gateway answered " + r.getStatus()
+                + (r.getObservation().isEmpty() ? "" : ": " + r.getObservation());
           } else {
             stats.recordCall(GatewayStats.CODE, status, ms, r.getCacheHit());
             Execution ex = new Execution(r.getStdout(), r.getStderr(), r.getExitCode(), status == CallStatus.TIMEOUT);
             out[i] = new CodeOutcome(ex, new CallInfo(status, true, ms, r.getCacheHit(), attempts, ""));
           }
         }
-        if (refused.isEmpty()) {
+        if (refused.isEmpty() && failedInPlace.isEmpty()) {
           return;
         }
-        pending = refused;
-        decision = rules.onFailure(Status.Code.RESOURCE_EXHAUSTED, retryAfter(trailers.get()));
+        decision = retryInPlaceFailures(rules, failedInPlace, inPlaceReason, refused, retryAfter(trailers.get()),
+            t0, attempts, out);
+        if (decision == null) {
+          return;
+        }
+        pending = new ArrayList<>(failedInPlace);
+        pending.addAll(refused);
       } catch (StatusRuntimeException e) {
         decision = rules.onFailure(e.getStatus().getCode(), retryAfter(e.getTrailers()));
         if (decision instanceof RetryRules.Decision.GiveUp g) {
@@ -394,14 +403,52 @@ public final class GatewayToolBackend implements ToolBackend {
       }
       String failure = waitOrFail(decision);
       if (failure != null) {
-        CallStatus status = failedStatus(decision, Status.Code.CANCELLED);
-        for (int i : pending) {
-          double ms = (System.nanoTime() - t0) / 1e6;
-          stats.recordCall(GatewayStats.CODE, status, ms, false);
-          out[i] = new CodeOutcome(null, CallInfo.failed(status, ms, attempts, failure));
-        }
+        failCodeCalls(pending, decision, failure, t0, attempts, out);
         return;
       }
+    }
+  }
+
+  /**
+   * What follows a response that answered some calls in place with a failure: {@code failedInPlace} (a sandbox or
+   * metering failure, or a retry that joined a first attempt of its call id which our deadline cancelled) is a
+   * transient failure, retried like a failed RPC; {@code refused} waits as the trailer says. A class whose retries are
+   * spent fails here for good (written to {@code out}, and removed from its list); the other is retried. Returns the
+   * wait before the next attempt, or null when nothing is left to retry.
+   */
+  private RetryRules.Decision retryInPlaceFailures(RetryRules rules, List<Integer> failedInPlace, String reason,
+      List<Integer> refused, long retryAfterMs, long t0, int attempts, CodeOutcome[] out) {
+    long delayMs = 0;
+    boolean rateLimited = false;
+    if (!failedInPlace.isEmpty()) {
+      RetryRules.Decision d = rules.onFailure(Status.Code.UNAVAILABLE, -1);
+      if (d instanceof RetryRules.Decision.Retry r) {
+        delayMs = r.delayMs();
+      } else {
+        failCodeCalls(failedInPlace, d, ((RetryRules.Decision.GiveUp) d).reason() + ": " + reason, t0, attempts, out);
+        failedInPlace.clear();
+      }
+    }
+    if (!refused.isEmpty()) {
+      RetryRules.Decision d = rules.onFailure(Status.Code.RESOURCE_EXHAUSTED, retryAfterMs);
+      if (d instanceof RetryRules.Decision.Retry r) {
+        delayMs = Math.max(delayMs, r.delayMs());
+        rateLimited = true;
+      } else {
+        failCodeCalls(refused, d, ((RetryRules.Decision.GiveUp) d).reason(), t0, attempts, out);
+        refused.clear();
+      }
+    }
+    return failedInPlace.isEmpty() && refused.isEmpty() ? null : new RetryRules.Decision.Retry(delayMs, rateLimited);
+  }
+
+  private void failCodeCalls(List<Integer> calls, RetryRules.Decision decision, String failure, long t0, int attempts,
+      CodeOutcome[] out) {
+    CallStatus status = failedStatus(decision, Status.Code.CANCELLED);
+    for (int i : calls) {
+      double ms = (System.nanoTime() - t0) / 1e6;
+      stats.recordCall(GatewayStats.CODE, status, ms, false);
+      out[i] = new CodeOutcome(null, CallInfo.failed(status, ms, attempts, failure));
     }
   }
 
