@@ -1,10 +1,13 @@
 package ai.otc.platform.process;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -35,11 +38,45 @@ public final class QuarkusApp {
     return cmd;
   }
 
-  /** GET {@code path} on 127.0.0.1:{@code port}. */
-  public static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
-    try (HttpClient c = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
-      HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build();
-      return c.send(req, HttpResponse.BodyHandlers.ofString());
+  /** The default time a GET may take to connect, and then to read. */
+  public static final Duration GET_TIMEOUT = Duration.ofSeconds(5);
+
+  /** The answer to a GET: its status code and body. */
+  public record Answer(int statusCode, String body) {}
+
+  /** GET {@code path} on 127.0.0.1:{@code port} within {@link #GET_TIMEOUT}. */
+  public static Answer get(int port, String path) throws IOException {
+    return get(port, path, GET_TIMEOUT);
+  }
+
+  /**
+   * GET {@code path} on 127.0.0.1:{@code port} over plain HTTP/1.1, as an orchestrator's probe does: connecting and
+   * then reading may each take {@code timeout} at most. A blocking {@link HttpURLConnection}, on the caller's thread:
+   * the JDK's {@code java.net.http.HttpClient} (used here until 2026-12-04) completes its exchanges on the common
+   * fork-join pool, which has one thread on a 2-core machine; a test whose other task blocked that thread (a Kafka
+   * producer's flush while the broker was frozen) saw every GET hang, its own timeout never firing, although the service
+   * answered other processes in 20 ms. Two CI runs hung for good that way.
+   *
+   * @throws HttpTimeoutException when the connection or the answer did not come in time
+   */
+  public static Answer get(int port, String path, Duration timeout) throws IOException {
+    int ms = (int) Math.clamp(timeout.toMillis(), 1, Integer.MAX_VALUE);
+    HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL()
+        .openConnection(Proxy.NO_PROXY);
+    c.setConnectTimeout(ms);
+    c.setReadTimeout(ms);
+    c.setUseCaches(false);
+    try {
+      int code = c.getResponseCode();
+      try (InputStream in = code >= 400 ? c.getErrorStream() : c.getInputStream()) {
+        return new Answer(code, in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      }
+    } catch (SocketTimeoutException e) {
+      HttpTimeoutException t = new HttpTimeoutException("GET " + path + " on port " + port + ": no answer within " + timeout);
+      t.initCause(e);
+      throw t;
+    } finally {
+      c.disconnect();
     }
   }
 
@@ -56,7 +93,7 @@ public final class QuarkusApp {
             + child.log() + ":\n" + child.tail(60));
       }
       try {
-        HttpResponse<String> r = get(port, "/q/health/ready");
+        Answer r = get(port, "/q/health/ready");
         if (r.statusCode() == 200) {
           return;
         }

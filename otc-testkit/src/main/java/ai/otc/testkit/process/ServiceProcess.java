@@ -4,7 +4,6 @@ import ai.otc.platform.process.ChildProcess;
 import ai.otc.platform.process.QuarkusApp;
 import ai.otc.testkit.Ports;
 import java.io.IOException;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -105,9 +104,14 @@ public final class ServiceProcess implements AutoCloseable {
     return child.cpu();
   }
 
-  /** GET a path on the instance's HTTP port. */
-  public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+  /** GET a path on the instance's HTTP port (answered within {@link QuarkusApp#GET_TIMEOUT} or failed). */
+  public QuarkusApp.Answer get(String path) throws IOException {
     return QuarkusApp.get(port, path);
+  }
+
+  /** GET a path on the instance's HTTP port, answered within {@code timeout} or failed with a timeout. */
+  public QuarkusApp.Answer get(String path, Duration timeout) throws IOException {
+    return QuarkusApp.get(port, path, timeout);
   }
 
   /**

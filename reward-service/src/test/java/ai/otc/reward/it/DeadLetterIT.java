@@ -17,7 +17,6 @@ import ai.otc.testkit.kafka.KafkaBroker;
 import ai.otc.testkit.kafka.TopicReader;
 import ai.otc.testkit.kafka.TopicRecord;
 import ai.otc.testkit.process.ServiceProcess;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
@@ -101,8 +100,8 @@ class DeadLetterIT {
       assertThat(reader.values()).hasSize(333);
       assertThat(trajectories).isEqualTo(999);
 
-      HttpResponse<String> live = svc.get("/q/health/live");
-      HttpResponse<String> ready = svc.get("/q/health/ready");
+      var live = svc.get("/q/health/live");
+      var ready = svc.get("/q/health/ready");
       assertThat(live.statusCode()).as(live.body()).isEqualTo(200);
       assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
       assertThat(live.body()).contains("\"UP\"").contains("RUNNING");

@@ -1,15 +1,20 @@
 package ai.otc.reward.support;
 
 import ai.otc.testkit.process.ServiceProcess;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Polls a service's liveness and readiness every 250 ms on its own thread, recording each answer's HTTP status
- * (0 when the request itself failed or timed out), so a test can say what the probes of an orchestrator would have
+ * Polls a service's liveness and readiness every 250 ms on its own thread as an orchestrator's probes would: each
+ * answer must arrive within {@link #PROBE_TIMEOUT} (Kubernetes' default {@code timeoutSeconds}), and its HTTP status
+ * is recorded (0 when the request failed or was not answered in time), so a test can say what those probes would have
  * seen during a fault.
  */
 public final class HealthWatch implements AutoCloseable {
+
+  /** How long a probe waits for its answer: Kubernetes' default probe timeout. */
+  public static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
 
   /** One poll: when (ms since the watch started), liveness and readiness status codes. */
   public record Sample(long atMs, int live, int ready) {}
@@ -44,11 +49,22 @@ public final class HealthWatch implements AutoCloseable {
 
   private int status(String path) {
     try {
-      return svc.get(path).statusCode();
+      return svc.get(path, PROBE_TIMEOUT).statusCode();
     } catch (Exception e) {
       // Recorded as 0: the probe got no answer in time, which an orchestrator counts as a failure.
       return 0;
     }
+  }
+
+  /** The most liveness polls in a row that did not answer 200 in time (an orchestrator restarts at its threshold). */
+  public int longestLivenessFailureRun() {
+    int run = 0;
+    int longest = 0;
+    for (Sample s : samples()) {
+      run = s.live() == 200 ? 0 : run + 1;
+      longest = Math.max(longest, run);
+    }
+    return longest;
   }
 
   /** The samples so far. */

@@ -15,7 +15,6 @@ import ai.otc.testkit.kafka.TopicReader;
 import ai.otc.testkit.kafka.TopicRecord;
 import ai.otc.testkit.process.ServiceProcess;
 import ai.otc.world.Question;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -70,7 +69,7 @@ class RolloutProcessIT {
   }
 
   private static String ready(ServiceProcess p) throws Exception {
-    HttpResponse<String> r = p.get("/q/health/ready");
+    var r = p.get("/q/health/ready");
     return r.statusCode() + " " + r.body();
   }
 
