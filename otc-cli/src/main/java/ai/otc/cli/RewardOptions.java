@@ -1,5 +1,6 @@
 package ai.otc.cli;
 
+import ai.otc.core.reward.AdvantageScale;
 import ai.otc.core.reward.RewardConfig;
 import ai.otc.core.reward.RewardKind;
 import ai.otc.core.reward.WrongAnswerPolicy;
@@ -27,12 +28,18 @@ public final class RewardOptions {
   @Option(names = "--additive", description = "ablation: alpha*r_tool + r_phi instead of alpha*r_tool*r_phi")
   boolean additive;
 
+  @Option(names = "--advantage-scale", defaultValue = "std",
+      description = "GRPO advantages: std ((r-mean)/(std+1e-6), the paper's verl) | none (r-mean, Dr. GRPO)"
+          + " (default ${DEFAULT-VALUE}, as the reward service's)")
+  String advantageScale;
+
   /**
    * The reward these flags describe, labelled with {@code version}.
    *
    * @throws IllegalArgumentException naming the bad value when a flag does not parse or is out of range
    */
   public RewardConfig toConfig(String version) {
-    return new RewardConfig(RewardKind.parse(reward), alpha, c, WrongAnswerPolicy.parse(wrongAnswer), additive, version);
+    return new RewardConfig(RewardKind.parse(reward), alpha, c, WrongAnswerPolicy.parse(wrongAnswer), additive, version,
+        AdvantageScale.parse(advantageScale));
   }
 }

@@ -62,7 +62,7 @@ public final class LocalRun {
     }
     update = tuned.build();
     SamplerConfig sampler = new SamplerConfig(g, 1f, 1f, 4, 3, 1, 0);
-    LocalLoop.Settings settings = new LocalLoop.Settings("local", seed, b, sampler, RewardConfig.paper(kind), update,
+    LocalLoop.Settings settings = new LocalLoop.Settings("local", seed, b, sampler, RewardConfig.defaults(kind), update,
         System.getProperty("device", "cpu"));
     PrintStream out = System.out;
     try (ToolBackend tools = tools(Path.of(args[0]), world);

@@ -74,6 +74,19 @@ class ScoreCommandTest {
   }
 
   @Test
+  void unscaledAdvantagesAreTheCentredRewards() throws Exception {
+    Run r = run(caseA("g1"), "--reward", "otc-grpo", "--advantage-scale", "none");
+    assertThat(r.exit()).isZero();
+    // rewards 0, 1, 0.866025, 0.707107, 0: mean 0.514626
+    double[] adv = {-0.514626, 0.485374, 0.351399, 0.192481, -0.514626};
+    for (int i = 0; i < 5; i++) {
+      assertThat(r.lines().get(i).get("advantage").asDouble()).as("member %d", i).isCloseTo(adv[i], within(1e-6));
+    }
+    Run bad = run(caseA("g1"), "--reward", "otc-grpo", "--advantage-scale", "zscore");
+    assertThat(bad.exit()).isNotZero();
+  }
+
+  @Test
   void baselineAndPpoOnTheSameGroup() throws Exception {
     Run em = run(caseA("g1"), "--reward", "em");
     assertThat(em.lines()).extracting(n -> n.get("advantage").asDouble())

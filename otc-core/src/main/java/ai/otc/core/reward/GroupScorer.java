@@ -7,7 +7,7 @@ import java.util.OptionalInt;
 /**
  * Scores one GRPO group: for OTC-GRPO it first refreshes the question's global n from the group's
  * correct trajectories (n ← min(history, local minimum), OTC.md §2, before scoring), then scores
- * every member and computes the group's GRPO advantages. Not thread-safe per question: callers
+ * every member and computes the group's GRPO advantages (scaled as the config's {@link AdvantageScale} says). Not thread-safe per question: callers
  * serialise groups of the same question (the reward service partitions by key).
  */
 public final class GroupScorer {
@@ -42,7 +42,7 @@ public final class GroupScorer {
       tool[i] = calculator.toolReward(o.toolCalls(), n);
       rewards[i] = calculator.finalReward(o, tool[i]);
     }
-    double[] adv = GrpoAdvantage.compute(rewards);
+    double[] adv = GrpoAdvantage.compute(rewards, calculator.config().advantageScale());
     List<TrajectoryReward> out = new ArrayList<>(size);
     for (int i = 0; i < size; i++) {
       out.add(new TrajectoryReward(members.get(i).rPhi(), tool[i], rewards[i], adv[i]));

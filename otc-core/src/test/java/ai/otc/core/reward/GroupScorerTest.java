@@ -62,6 +62,26 @@ class GroupScorerTest {
   }
 
   @Test
+  void theConfigsAdvantageScaleDecidesTheAdvantagesNotTheRewards() {
+    List<Outcome> group = List.of(Outcome.of(1, true), Outcome.of(2, true), Outcome.of(0, false), Outcome.of(1, true));
+    GroupScorer.GroupResult std = new GroupScorer(RewardConfig.paper(RewardKind.OTC_GRPO))
+        .score("q", group, new InMemoryOptimalCallState());
+    GroupScorer.GroupResult none = new GroupScorer(RewardConfig.paper(RewardKind.OTC_GRPO)
+        .withAdvantageScale(AdvantageScale.NONE)).score("q", group, new InMemoryOptimalCallState());
+    double[] r = {1, Math.sin(Math.PI * 2 / 3.0), 0, 1}; // n = 1: m = 2 gives sin(pi * 2/3)
+    double mean = (r[0] + r[1] + r[2] + r[3]) / 4;
+    for (int i = 0; i < r.length; i++) {
+      assertThat(none.members().get(i).reward()).isCloseTo(r[i], within(1e-12));
+      assertThat(std.members().get(i).reward()).isEqualTo(none.members().get(i).reward());
+      assertThat(none.members().get(i).advantage()).as("unscaled %d", i).isCloseTo(r[i] - mean, within(1e-12));
+    }
+    assertThat(std.members().get(2).advantage()).as("std-scaled: larger than the centred reward")
+        .isLessThan(none.members().get(2).advantage() - 0.5);
+    assertThat(RewardConfig.defaults(RewardKind.OTC_GRPO).advantageScale()).isEqualTo(RewardConfig.DEFAULT_ADVANTAGE_SCALE);
+    assertThat(RewardConfig.paper(RewardKind.OTC_GRPO).advantageScale()).isEqualTo(AdvantageScale.STD);
+  }
+
+  @Test
   void historyPersistsAcrossGroupsAndIsNeverRaised() {
     InMemoryOptimalCallState state = new InMemoryOptimalCallState();
     GroupScorer scorer = new GroupScorer(RewardConfig.paper(RewardKind.OTC_GRPO));

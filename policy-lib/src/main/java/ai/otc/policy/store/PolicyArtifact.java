@@ -51,6 +51,8 @@ public final class PolicyArtifact {
   private volatile byte[] encoded;
   /** SHA-256 of {@link #toBytes()}, computed once. */
   private volatile String fileChecksum;
+  /** {@code weights.bin} as the constructor encoded it for the checksum, until {@link #encode()} takes it. */
+  private volatile byte[] pendingWeightBytes;
 
   /**
    * @param policyVersion monotonically increasing version (0 = warm start; the learner bumps it)
@@ -58,7 +60,15 @@ public final class PolicyArtifact {
    */
   public PolicyArtifact(ModelConfig modelConfig, WordTokenizer tokenizer, Map<String, float[]> weights, long policyVersion,
       Map<String, Object> provenance) {
-    this(modelConfig, tokenizer, weights, policyVersion, provenance, sha256(weightBytes(weights)));
+    this(modelConfig, tokenizer, weights, policyVersion, provenance, weightBytes(weights));
+  }
+
+  private PolicyArtifact(ModelConfig modelConfig, WordTokenizer tokenizer, Map<String, float[]> weights, long policyVersion,
+      Map<String, Object> provenance, byte[] weightBytes) {
+    this(modelConfig, tokenizer, weights, policyVersion, provenance, sha256(weightBytes));
+    // kept for the file's first encoding: a new version is written at once (store, checkpoint), and encoding it again
+    // would build the same 3 MB a second time
+    this.pendingWeightBytes = weightBytes;
   }
 
   /** With the weights' checksum already known (a decoded file's, verified). */
@@ -153,7 +163,11 @@ public final class PolicyArtifact {
   private byte[] encode() {
     try {
       byte[] manifest = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest());
-      byte[] wb = weightBytes(weights);
+      byte[] wb = pendingWeightBytes;
+      pendingWeightBytes = null;
+      if (wb == null) {
+        wb = weightBytes(weights);
+      }
       // sized for the stored entries (5 bytes of deflate framing per 64 KiB block) and the zip's headers: no regrowth
       ByteArrayOutputStream bos = new ByteArrayOutputStream(wb.length + manifest.length + (wb.length >> 13) + 4096);
       try (ZipOutputStream zip = new ZipOutputStream(bos)) {

@@ -33,6 +33,7 @@ public final class ScoredGroups {
         .setC(config.c())
         .setWrongAnswerPolicy(config.wrongAnswerPolicy().cliName())
         .setAdditive(config.additive())
+        .setAdvantageScale(config.advantageScale().cliName())
         .build();
   }
 }

@@ -335,4 +335,15 @@ class ScoredGroupWriterTest {
     }
     assertThat(withN).as("groups with n").isBetween(groups / 10, groups - groups / 10);
   }
+
+  @Test
+  void theSpecRecordsEveryRewardSettingIncludingTheAdvantageScale() {
+    ai.otc.proto.v1.RewardSpec paper = ScoredGroups.spec(RewardConfig.paper(RewardKind.OTC_GRPO));
+    assertThat(paper.getAdvantageScale()).isEqualTo("std");
+    assertThat(paper.getWrongAnswerPolicy()).isEqualTo("literal");
+    ai.otc.proto.v1.RewardSpec dr = ScoredGroups.spec(RewardConfig.paper(RewardKind.OTC_GRPO)
+        .withAdvantageScale(ai.otc.core.reward.AdvantageScale.NONE).withC(3));
+    assertThat(dr.getAdvantageScale()).isEqualTo("none");
+    assertThat(dr.getC()).isEqualTo(3.0);
+  }
 }

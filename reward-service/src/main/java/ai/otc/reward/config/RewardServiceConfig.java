@@ -2,6 +2,7 @@ package ai.otc.reward.config;
 
 import ai.otc.contract.Topics;
 import ai.otc.core.reward.RewardKind;
+import ai.otc.core.reward.AdvantageScale;
 import ai.otc.core.reward.WrongAnswerPolicy;
 import ai.otc.reward.core.CorrectnessSource;
 import ai.otc.reward.core.TimeoutPolicy;
@@ -48,6 +49,14 @@ public interface RewardServiceConfig {
   /** The additive ablation α·r_tool + r_phi instead of the paper's product (the paper found it unstable). */
   @WithDefault("false")
   boolean additive();
+
+  /**
+   * How a group's GRPO advantages are scaled: {@code std} ((r − mean) / (std + 1e-6), the paper's verl; the default) or
+   * {@code none} (r − mean, Dr. GRPO: keeps more EM, removes excess calls more slowly; measured in docs/DEMO.md). See
+   * {@code AdvantageScale}.
+   */
+  @WithDefault("std")
+  AdvantageScale advantageScale();
 
   /** Version label written into every ScoredGroup's reward spec and id ({@code <group>@<kind>:<version>}). */
   @WithDefault("v1")

@@ -15,9 +15,11 @@ public class RewardSettingsProducer {
   public static RewardSettings toSettings(RewardServiceConfig c) {
     RewardConfig reward;
     try {
-      reward = new RewardConfig(c.kind(), c.alpha(), c.c(), c.wrongAnswerPolicy(), c.additive(), c.version());
+      reward = new RewardConfig(c.kind(), c.alpha(), c.c(), c.wrongAnswerPolicy(), c.additive(), c.version(),
+          c.advantageScale());
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("otc.reward.{kind,alpha,c,wrong-answer-policy,additive,version}: " + e.getMessage(), e);
+      throw new IllegalArgumentException("otc.reward.{kind,alpha,c,wrong-answer-policy,additive,version,advantage-scale}: "
+          + e.getMessage(), e);
     }
     if (c.groups().completedRetention().compareTo(c.groups().timeout()) <= 0) {
       throw new IllegalArgumentException("otc.reward.groups.completed-retention (" + c.groups().completedRetention()
