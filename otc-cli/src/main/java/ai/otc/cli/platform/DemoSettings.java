@@ -22,9 +22,11 @@ import picocli.CommandLine.ParseResult;
  *                         the machine (several JVMs with all cores each would only contend), else all cores (null)
  * @param learnerLr        the learners' {@code otc.learner.lr}: {@code --set learner:otc.learner.lr=...}, else
  *                         {@value #LEARNING_RATE} for the full demo, else (null) the learner's own default
+ * @param overrides        every {@code --set} given, by part: recorded in {@code demo.json} and the report, so a run
+ *                         with another setting (e.g. {@code reward:otc.reward.advantage-scale=none}) says so
  */
 record DemoSettings(int steps, int questionsPerStep, int groupSize, int staleness, List<String> rewards, List<Long> seeds,
-    Integer threads, String learnerLr) {
+    Integer threads, String learnerLr, Map<String, Map<String, String>> overrides) {
   /**
    * 60 steps at {@link #LEARNING_RATE}: against 30 steps at the learner's 3e-4, OTC-GRPO kept more EM (0.912 vs 0.889,
    * one seed) and removed more excess calls (96 % vs 87 %); see docs/DEMO.md.
@@ -83,7 +85,10 @@ record DemoSettings(int steps, int questionsPerStep, int groupSize, int stalenes
     if (lr == null && !c.quick) {
       lr = LEARNING_RATE;
     }
-    return new DemoSettings(steps, b, g, k, List.copyOf(rewards), List.copyOf(seeds), threads, lr);
+    Map<String, Map<String, String>> given = new LinkedHashMap<>();
+    overrides.forEach((part, kv) -> given.put(part, Map.copyOf(new java.util.TreeMap<>(kv))));
+    return new DemoSettings(steps, b, g, k, List.copyOf(rewards), List.copyOf(seeds), threads, lr,
+        java.util.Collections.unmodifiableMap(given));
   }
 
   /** {@code overrides} with the demo's learner learning rate added when it has one and {@code --set} gave none. */
@@ -131,6 +136,9 @@ record DemoSettings(int steps, int questionsPerStep, int groupSize, int stalenes
     j.put("device", run.model.device());
     j.put("threads", threads);
     j.put("learner_lr", learnerLr);
+    Map<String, Map<String, String>> sorted = new java.util.TreeMap<>();
+    overrides.forEach((part, kv) -> sorted.put(part, new java.util.TreeMap<>(kv)));
+    j.put("overrides", sorted);
     return j;
   }
 }

@@ -84,7 +84,19 @@ class DemoCommandTest {
     picocli.CommandLine cl = new picocli.CommandLine(new DemoCommand());
     cl.parseArgs();
     DemoCommand c = cl.getCommand();
-    assertThat(full.toJson(c.run)).containsEntry("learner_lr", "1.5e-4").containsEntry("steps", 60);
+    assertThat(full.toJson(c.run)).containsEntry("learner_lr", "1.5e-4").containsEntry("steps", 60)
+        .containsEntry("overrides", java.util.Map.of());
+  }
+
+  @Test
+  void everySetIsRecordedInTheSettingsByPart() throws Exception {
+    DemoSettings s = settings("--set", "reward:otc.reward.advantage-scale=none", "--set", "learner:otc.learner.kl-coef=0.02");
+    picocli.CommandLine cl = new picocli.CommandLine(new DemoCommand());
+    cl.parseArgs();
+    DemoCommand c = cl.getCommand();
+    assertThat(s.toJson(c.run).get("overrides")).isEqualTo(java.util.Map.of(
+        "reward", java.util.Map.of("otc.reward.advantage-scale", "none"),
+        "learner", java.util.Map.of("otc.learner.kl-coef", "0.02")));
   }
 
   @Test

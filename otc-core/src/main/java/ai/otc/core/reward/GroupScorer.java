@@ -7,8 +7,9 @@ import java.util.OptionalInt;
 /**
  * Scores one GRPO group: for OTC-GRPO it first refreshes the question's global n from the group's
  * correct trajectories (n ← min(history, local minimum), OTC.md §2, before scoring), then scores
- * every member and computes the group's GRPO advantages (scaled as the config's {@link AdvantageScale} says). Not thread-safe per question: callers
- * serialise groups of the same question (the reward service partitions by key).
+ * every member and computes the group's GRPO advantages (scaled as the config's {@link AdvantageScale}
+ * says). Not thread-safe per question: callers serialise groups of the same question (the reward
+ * service partitions by key).
  */
 public final class GroupScorer {
 

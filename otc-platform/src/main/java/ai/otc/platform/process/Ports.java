@@ -21,14 +21,36 @@ public final class Ports {
 
   private Ports() {}
 
-  /** A port nothing on 127.0.0.1 listens on right now; whoever binds it first gets it, so bind soon after asking. */
-  public static int free() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free port on the loopback interface", e);
+  /** How many of the ports this JVM handed out last {@link #free()} never hands out again. */
+  static final int REMEMBERED = 1024;
+  /** The ports handed out last, oldest first. */
+  private static final java.util.ArrayDeque<Integer> HANDED_OUT = new java.util.ArrayDeque<>();
+  private static final java.util.Set<Integer> HANDED_OUT_SET = new java.util.HashSet<>();
+
+  /**
+   * A port nothing on 127.0.0.1 listens on right now, and none of the last {@value #REMEMBERED} this JVM handed out;
+   * whoever binds it first gets it, so bind soon after asking. A plan asks for several ports before any part binds one,
+   * and the kernel may give a port it just released again: the demo once gave two parts the same port (a CI failure,
+   * "port 46199 given to two parts").
+   */
+  public static synchronized int free() {
+    for (int attempt = 0; attempt < 64; attempt++) {
+      int port;
+      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        s.setReuseAddress(true);
+        port = s.getLocalPort();
+      } catch (IOException e) {
+        throw new UncheckedIOException("no free port on the loopback interface", e);
+      }
+      if (HANDED_OUT_SET.add(port)) {
+        HANDED_OUT.addLast(port);
+        if (HANDED_OUT.size() > REMEMBERED) {
+          HANDED_OUT_SET.remove(HANDED_OUT.removeFirst());
+        }
+        return port;
+      }
     }
+    throw new IllegalStateException("the kernel kept giving ports this process handed out already");
   }
 
   /**

@@ -26,4 +26,14 @@ class PortsTest {
     assertThat(Ports.isListening(port, 200)).isFalse();
     assertThat(Ports.holder(port)).isEmpty();
   }
+
+  @Test
+  void manyPortsAskedForBeforeAnyIsBoundAreAllDifferent() {
+    // a plan asks for every part's port first; before 2026-12-04 the kernel's reuse of a just-released port could
+    // give two parts the same one
+    java.util.Set<Integer> ports = new java.util.HashSet<>();
+    for (int i = 0; i < 500; i++) {
+      assertThat(ports.add(Ports.free())).as("port %d of 500 is new", i).isTrue();
+    }
+  }
 }
