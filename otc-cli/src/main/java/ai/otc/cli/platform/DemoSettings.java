@@ -85,8 +85,9 @@ record DemoSettings(int steps, int questionsPerStep, int groupSize, int stalenes
     if (lr == null && !c.quick) {
       lr = LEARNING_RATE;
     }
-    Map<String, Map<String, String>> given = new LinkedHashMap<>();
-    overrides.forEach((part, kv) -> given.put(part, Map.copyOf(new java.util.TreeMap<>(kv))));
+    // sorted once, as demo.json lists them
+    Map<String, Map<String, String>> given = new java.util.TreeMap<>();
+    overrides.forEach((part, kv) -> given.put(part, java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(kv))));
     return new DemoSettings(steps, b, g, k, List.copyOf(rewards), List.copyOf(seeds), threads, lr,
         java.util.Collections.unmodifiableMap(given));
   }
@@ -136,9 +137,7 @@ record DemoSettings(int steps, int questionsPerStep, int groupSize, int stalenes
     j.put("device", run.model.device());
     j.put("threads", threads);
     j.put("learner_lr", learnerLr);
-    Map<String, Map<String, String>> sorted = new java.util.TreeMap<>();
-    overrides.forEach((part, kv) -> sorted.put(part, new java.util.TreeMap<>(kv)));
-    j.put("overrides", sorted);
+    j.put("overrides", overrides);
     return j;
   }
 }

@@ -24,8 +24,7 @@ public final class Ports {
   /** How many of the ports this JVM handed out last {@link #free()} never hands out again. */
   static final int REMEMBERED = 1024;
   /** The ports handed out last, oldest first. */
-  private static final java.util.ArrayDeque<Integer> HANDED_OUT = new java.util.ArrayDeque<>();
-  private static final java.util.Set<Integer> HANDED_OUT_SET = new java.util.HashSet<>();
+  private static final java.util.LinkedHashSet<Integer> HANDED_OUT = new java.util.LinkedHashSet<>();
 
   /**
    * A port nothing on 127.0.0.1 listens on right now, and none of the last {@value #REMEMBERED} this JVM handed out;
@@ -42,10 +41,9 @@ public final class Ports {
       } catch (IOException e) {
         throw new UncheckedIOException("no free port on the loopback interface", e);
       }
-      if (HANDED_OUT_SET.add(port)) {
-        HANDED_OUT.addLast(port);
+      if (HANDED_OUT.add(port)) {
         if (HANDED_OUT.size() > REMEMBERED) {
-          HANDED_OUT_SET.remove(HANDED_OUT.removeFirst());
+          HANDED_OUT.removeFirst();
         }
         return port;
       }
