@@ -23,15 +23,15 @@ class CodeCallOrderTest {
   @Test
   void aGroupsCopiesGoTogetherInOneBatch() {
     // two groups of three members each, the members of a group adjacent (as the sampler lays them out)
-    assertThat(GatewayToolBackend.byProgram(calls("a", "a", "a", "b", "b", "c"), 256))
+    assertThat(CodeCallRunner.byProgram(calls("a", "a", "a", "b", "b", "c"), 256))
         .containsExactly(List.of(0, 1, 2), List.of(3, 4), List.of(5));
   }
 
   @Test
   void programsKeepTheOrderTheyFirstAppearInAndCopiesTheStepsOrder() {
-    assertThat(GatewayToolBackend.byProgram(calls("c", "b", "a"), 256)).containsExactly(List.of(0), List.of(1), List.of(2));
-    assertThat(GatewayToolBackend.byProgram(calls("x", "y", "x", "y"), 256)).containsExactly(List.of(0, 2), List.of(1, 3));
-    assertThat(GatewayToolBackend.byProgram(calls("x", "x", "y", "y", "x"), 256))
+    assertThat(CodeCallRunner.byProgram(calls("c", "b", "a"), 256)).containsExactly(List.of(0), List.of(1), List.of(2));
+    assertThat(CodeCallRunner.byProgram(calls("x", "y", "x", "y"), 256)).containsExactly(List.of(0, 2), List.of(1, 3));
+    assertThat(CodeCallRunner.byProgram(calls("x", "x", "y", "y", "x"), 256))
         .containsExactly(List.of(0, 1, 4), List.of(2, 3));
   }
 
@@ -41,7 +41,7 @@ class CodeCallOrderTest {
     for (int i = 0; i < 64; i++) {
       many.add(new CodeCall(i < 40 ? "big" : "p" + (i / 8), null));
     }
-    List<List<Integer>> groups = GatewayToolBackend.byProgram(many, 16);
+    List<List<Integer>> groups = CodeCallRunner.byProgram(many, 16);
     assertThat(groups).extracting(List::size).containsExactly(16, 16, 8, 8, 8, 8);
     assertThat(groups.get(0)).startsWith(0, 1, 2);
     assertThat(groups.get(2)).endsWith(39);
@@ -50,15 +50,15 @@ class CodeCallOrderTest {
 
   @Test
   void groupsArePackedIntoAsFewRpcsAsTheLimitsAllow() {
-    List<List<Integer>> groups = GatewayToolBackend.byProgram(calls("a", "a", "b", "c", "c", "c", "d", "e"), 256);
+    List<List<Integer>> groups = CodeCallRunner.byProgram(calls("a", "a", "b", "c", "c", "c", "d", "e"), 256);
     // 5 programs: at most 8 per RPC gives one RPC holding all, in order
-    assertThat(GatewayToolBackend.rpcBatches(groups, 8, 256)).containsExactly(groups);
+    assertThat(CodeCallRunner.rpcBatches(groups, 8, 256)).containsExactly(groups);
     // at most 2 programs per RPC
-    assertThat(GatewayToolBackend.rpcBatches(groups, 2, 256)).containsExactly(
+    assertThat(CodeCallRunner.rpcBatches(groups, 2, 256)).containsExactly(
         List.of(List.of(0, 1), List.of(2)), List.of(List.of(3, 4, 5), List.of(6)), List.of(List.of(7)));
     // at most 3 calls per RPC: a group is never split, a new RPC starts where the next group would not fit
-    assertThat(GatewayToolBackend.rpcBatches(groups, 8, 3)).containsExactly(
+    assertThat(CodeCallRunner.rpcBatches(groups, 8, 3)).containsExactly(
         List.of(List.of(0, 1), List.of(2)), List.of(List.of(3, 4, 5)), List.of(List.of(6), List.of(7)));
-    assertThat(GatewayToolBackend.rpcBatches(List.of(), 8, 256)).isEmpty();
+    assertThat(CodeCallRunner.rpcBatches(List.of(), 8, 256)).isEmpty();
   }
 }
