@@ -2,6 +2,7 @@ package ai.otc.learner.math;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import ai.otc.policy.model.OwnedArrays;
 
 /**
  * SR1's {@code compute_gae_advantage_return} (LEARNER.md §5.3) before whitening: the recursion runs over every position
@@ -48,7 +49,7 @@ public final class Gae {
   public static NDArray[] compute(NDArray r, NDArray v, double gamma, double lambda) {
     Shape s = r.getShape();
     Result res = compute(rows(r), rows(v), gamma, lambda);
-    return new NDArray[] {r.getManager().create(flat(res.advantages()), s), r.getManager().create(flat(res.returns()), s)};
+    return new NDArray[] {OwnedArrays.of(r.getManager(), flat(res.advantages()), s), OwnedArrays.of(r.getManager(), flat(res.returns()), s)};
   }
 
   static double[][] rows(NDArray a) {

@@ -1,6 +1,7 @@
 package ai.otc.learner.math;
 
 import ai.djl.ndarray.NDArray;
+import ai.otc.policy.model.OwnedArrays;
 import java.util.Locale;
 
 /**
@@ -77,10 +78,10 @@ public enum KlEstimator {
     return switch (this) {
       case KL -> d;
       case ABS -> d.abs();
-      case MSE -> d.mul(d).mul(0.5f);
+      case MSE -> d.mul(d).mul(OwnedArrays.scalar(d, 0.5f));
       case LOW_VAR_KL -> {
         NDArray x = d.neg().clip(-K3_INPUT_BOUND, K3_INPUT_BOUND);
-        yield x.exp().sub(x).sub(1f).clip(-K3_BOUND, K3_BOUND);
+        yield x.exp().sub(x).sub(OwnedArrays.scalar(x, 1f)).clip(-K3_BOUND, K3_BOUND);
       }
     };
   }

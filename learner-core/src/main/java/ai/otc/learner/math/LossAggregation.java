@@ -1,6 +1,7 @@
 package ai.otc.learner.math;
 
 import ai.djl.ndarray.NDArray;
+import ai.otc.policy.model.OwnedArrays;
 import java.util.Locale;
 
 /**
@@ -54,14 +55,14 @@ public enum LossAggregation {
         NDArray rowTokens = mask.sum(new int[] {1});
         NDArray rowHas = rowTokens.gt(0).toType(loss.getDataType(), false);
         NDArray rowSum = masked.sum(new int[] {1});
-        NDArray per = this == SEQ_MEAN_TOKEN_MEAN ? rowSum.div(rowTokens.maximum(1f)) : rowSum;
+        NDArray per = this == SEQ_MEAN_TOKEN_MEAN ? rowSum.div(rowTokens.maximum(OwnedArrays.scalar(rowTokens, 1f))) : rowSum;
         yield per.mul(rowHas).sum().div(rowHas.sum());
       }
       case SEQ_MEAN_TOKEN_SUM_NORM -> {
         if (!(norm > 0)) {
           throw new IllegalArgumentException("seq-mean-token-sum-norm needs a normaliser > 0, got " + norm);
         }
-        yield masked.sum().div(norm);
+        yield masked.sum().div(OwnedArrays.scalar(masked, norm));
       }
     };
   }

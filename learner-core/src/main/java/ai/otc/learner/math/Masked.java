@@ -1,6 +1,7 @@
 package ai.otc.learner.math;
 
 import ai.djl.ndarray.NDArray;
+import ai.otc.policy.model.OwnedArrays;
 
 /**
  * Masked reductions and SR1's {@code masked_whiten} (LEARNER.md §5.3), on NDArrays (training path) and double arrays
@@ -40,10 +41,10 @@ public final class Masked {
     if (!(n >= 2)) {
       throw new IllegalArgumentException("whitening needs at least 2 masked-in entries, got " + n);
     }
-    NDArray mu = x.mul(mask).sum().div(n);
+    NDArray mu = x.mul(mask).sum().div(OwnedArrays.scalar(x, n));
     NDArray centred = x.sub(mu);
-    NDArray var = centred.mul(centred).mul(mask).sum().div(n).mul(n / (n - 1));
-    return centred.div(var.add((float) WHITEN_EPS).sqrt());
+    NDArray var = centred.mul(centred).mul(mask).sum().div(OwnedArrays.scalar(x, n)).mul(OwnedArrays.scalar(x, n / (n - 1)));
+    return centred.div(var.add(OwnedArrays.scalar(x, (float) WHITEN_EPS)).sqrt());
   }
 
   /** {@link #whiten(NDArray, NDArray)} in double precision; returns a new array. */

@@ -2,6 +2,7 @@ package ai.otc.learner.math;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.otc.policy.model.OwnedArrays;
 
 /**
  * The actor's loss of one micro-batch (LEARNER.md §6, with §9's current-verl options): the PPO clipped surrogate, the
@@ -72,12 +73,12 @@ public final class PolicyLoss {
     NDArray clipFrac = Masked.mean(l2.gt(l1).toType(mask.getDataType(), false), mask);
     NDArray clipFracLower;
     if (s.dualClip() > 0) {
-      NDArray l3 = negA.mul((float) s.dualClip());
+      NDArray l3 = negA.mul(OwnedArrays.scalar(negA, (float) s.dualClip()));
       NDArray negative = advantages.lt(0f);
       clipFracLower = Masked.mean(loss.gt(l3).logicalAnd(negative).toType(mask.getDataType(), false), mask);
       loss = NDArrays.where(negative, NDArrays.minimum(loss, l3), loss);
     } else {
-      clipFracLower = mask.getManager().create(0f);
+      clipFracLower = OwnedArrays.scalar(mask.getManager(), 0f);
     }
     if (weights != null) {
       loss = loss.mul(weights);
@@ -88,19 +89,19 @@ public final class PolicyLoss {
     if (entropy != null) {
       ent = s.aggregation().aggregate(entropy, mask, s.norm());
       if (s.entropyCoef() != 0) {
-        total = total.sub(ent.mul((float) s.entropyCoef()));
+        total = total.sub(ent.mul(OwnedArrays.scalar(ent, (float) s.entropyCoef())));
       }
     } else {
-      ent = mask.getManager().create(0f);
+      ent = OwnedArrays.scalar(mask.getManager(), 0f);
     }
     NDArray kl;
     if (refLogProbs != null) {
       kl = s.aggregation().aggregate(s.klEstimator().apply(logProbs, refLogProbs), mask, s.norm());
       if (s.klCoef() != 0) {
-        total = total.add(kl.mul((float) s.klCoef()));
+        total = total.add(kl.mul(OwnedArrays.scalar(kl, (float) s.klCoef())));
       }
     } else {
-      kl = mask.getManager().create(0f);
+      kl = OwnedArrays.scalar(mask.getManager(), 0f);
     }
     NDArray ppoKl = Masked.mean(delta.neg(), mask);
     return new Terms(total, pg, ent, kl, clipFrac, clipFracLower, ppoKl);

@@ -2,6 +2,7 @@ package ai.otc.learner.math;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.otc.policy.model.OwnedArrays;
 
 /**
  * SR1's clipped value loss (LEARNER.md §5.4, {@code compute_value_loss}):
@@ -23,12 +24,12 @@ public final class ValueLoss {
 
   /** On (B, T) arrays: {@code vNew} with a graph, {@code vOld}, {@code returns} and {@code mask} constant. */
   public static Terms compute(NDArray vNew, NDArray vOld, NDArray returns, NDArray mask, double clip) {
-    NDArray vClip = NDArrays.maximum(NDArrays.minimum(vNew, vOld.add((float) clip)), vOld.sub((float) clip));
+    NDArray vClip = NDArrays.maximum(NDArrays.minimum(vNew, vOld.add(OwnedArrays.scalar(vOld, (float) clip))), vOld.sub(OwnedArrays.scalar(vOld, (float) clip)));
     NDArray e1 = vNew.sub(returns);
     e1 = e1.mul(e1);
     NDArray e2 = vClip.sub(returns);
     e2 = e2.mul(e2);
-    NDArray loss = Masked.mean(NDArrays.maximum(e1, e2), mask).mul(0.5f);
+    NDArray loss = Masked.mean(NDArrays.maximum(e1, e2), mask).mul(OwnedArrays.scalar(mask, 0.5f));
     NDArray frac = Masked.mean(e2.gt(e1).toType(mask.getDataType(), false), mask);
     return new Terms(loss, frac);
   }

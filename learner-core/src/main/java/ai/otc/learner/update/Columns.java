@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.otc.learner.batch.Sample;
+import ai.otc.policy.model.OwnedArrays;
 import java.util.List;
 
 /**
@@ -60,7 +61,7 @@ final class Columns {
         a[k * width + j] = tok[j];
       }
     }
-    return m.create(a, new Shape(rows.length, width));
+    return OwnedArrays.of(m, a, new Shape(rows.length, width));
   }
 
   /** The loss mask (info_r) in columns. */
@@ -73,7 +74,7 @@ final class Columns {
         f[base + t] = s.lossMask()[t];
       }
     }
-    return m.create(f, new Shape(rows.length, width - 1));
+    return OwnedArrays.of(m, f, new Shape(rows.length, width - 1));
   }
 
   /** 1 at every response column (attn_r). */
@@ -84,7 +85,7 @@ final class Columns {
       int base = k * (width - 1) + s.promptLength() - 1;
       java.util.Arrays.fill(f, base, base + s.responseLength(), 1f);
     }
-    return m.create(f, new Shape(rows.length, width - 1));
+    return OwnedArrays.of(m, f, new Shape(rows.length, width - 1));
   }
 
   /** Per-response-token values ({@code perSample[i][t]}, indexed by sample) in columns; null → null. */
@@ -98,7 +99,7 @@ final class Columns {
       float[] v = perSample[rows[k]];
       System.arraycopy(v, 0, f, k * (width - 1) + s.promptLength() - 1, s.responseLength());
     }
-    return m.create(f, new Shape(rows.length, width - 1));
+    return OwnedArrays.of(m, f, new Shape(rows.length, width - 1));
   }
 
   /** Reads (B, T − 1) column values back into per-response arrays of the micro-batch's samples. */

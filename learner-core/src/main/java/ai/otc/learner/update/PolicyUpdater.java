@@ -10,6 +10,7 @@ import ai.otc.learner.math.PolicyLoss;
 import ai.otc.learner.math.ValueLoss;
 import ai.otc.policy.model.AdamW;
 import ai.otc.policy.model.Grad;
+import ai.otc.policy.model.OwnedArrays;
 import ai.otc.policy.model.PolicyModel;
 import ai.otc.policy.model.ReferencePolicy;
 import ai.otc.policy.model.SequenceScorer;
@@ -177,7 +178,7 @@ public final class PolicyUpdater implements AutoCloseable {
         PolicyLoss.Terms t = PolicyLoss.compute(sc.logProbs(), old, cols.place(m, in.ref),
             cols.place(m, in.advantages), sc.entropy(), mask, cols.place(m, in.weights),
             config.lossSettings(cols.longestResponse()));
-        NDArray scaled = t.total().div(g);
+        NDArray scaled = t.total().div(OwnedArrays.scalar(mask, g));
         Grad.backward(scaled);
         float tok = mask.sum().getFloat();
         objective += t.total().getFloat() / g;
@@ -188,7 +189,7 @@ public final class PolicyUpdater implements AutoCloseable {
           try (Grad off = Grad.disabled()) {
             NDArray ratio = sc.logProbs().sub(old).exp();
             float mean = ratio.mul(mask).sum().getFloat() / tok;
-            float dev = ratio.sub(1f).abs().mul(mask).max().getFloat();
+            float dev = ratio.sub(OwnedArrays.scalar(ratio, 1f)).abs().mul(mask).max().getFloat();
             meter.initialRatio(mean, dev);
           }
         }
@@ -211,7 +212,7 @@ public final class PolicyUpdater implements AutoCloseable {
         NDArray mask = cols.responseMask(m);
         ValueLoss.Terms t = ValueLoss.compute(v, cols.place(m, in.valuesOld), cols.place(m, in.returns), mask,
             config.valueClip());
-        Grad.backward(t.loss().div(g));
+        Grad.backward(t.loss().div(OwnedArrays.scalar(mask, g)));
         loss += t.loss().getFloat() / g;
         meter.criticTokens(mask.sum().getFloat(), t.clipFraction().getFloat());
       }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.otc.policy.model.Grad;
 import ai.otc.policy.model.KvCache;
+import ai.otc.policy.model.OwnedArrays;
 import ai.otc.policy.model.PolicyModel;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -117,7 +118,7 @@ public final class Generator {
         float[] logits = null;
         try (NDScope scope = new NDScope()) {
           scope.suppressNotUsedWarning();
-          NDArray ids = model.manager().create(feed, new Shape(b));
+          NDArray ids = OwnedArrays.of(model.manager(), feed, new Shape(b));
           NDArray out = model.step(ids, pos, cache);
           if (needLogits) {
             logits = out.toFloatArray();

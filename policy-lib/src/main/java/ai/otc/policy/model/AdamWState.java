@@ -108,7 +108,7 @@ public final class AdamWState {
         byte[] raw = new byte[f.length * Float.BYTES];
         d.readFully(raw);
         ByteBuffer.wrap(raw).order(ByteOrder.BIG_ENDIAN).asFloatBuffer().get(f);
-        NDArray loaded = mv[k].getManager().create(f, want);
+        NDArray loaded = OwnedArrays.of(mv[k].getManager(), f, want);
         NDScope.unregister(loaded);
         mv[k].close();
         mv[k] = loaded; // the array in the optimizer's map: the fresh zeros are replaced

@@ -78,11 +78,11 @@ public final class LmTrainer {
       scope.suppressNotUsedWarning();
       NDManager mg = model.manager();
       try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
-        NDArray ids = mg.create(in, new Shape(b, t));
-        NDArray target = mg.create(tgt, new Shape(b, t, 1));
-        NDArray mask = mg.create(m, new Shape(b, t));
+        NDArray ids = OwnedArrays.of(mg, in, new Shape(b, t));
+        NDArray target = OwnedArrays.of(mg, tgt, new Shape(b, t, 1));
+        NDArray mask = OwnedArrays.of(mg, m, new Shape(b, t));
         NDArray logits = model.forward(ids).logits();
-        NDArray nll = logits.logSoftmax(-1).gather(target, 2).reshape(b, t).mul(mask).sum().neg().div(count);
+        NDArray nll = logits.logSoftmax(-1).gather(target, 2).reshape(b, t).mul(mask).sum().neg().div(OwnedArrays.scalar(mg, count));
         loss = nll.getFloat();
         if (!Float.isFinite(loss)) {
           skippedLoss++;

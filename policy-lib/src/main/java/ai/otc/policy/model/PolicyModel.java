@@ -36,6 +36,8 @@ public final class PolicyModel implements AutoCloseable {
   private final Map<String, NDArray> params = new LinkedHashMap<>();
   // Concurrent: a rollout thread and a learner thread may run forwards of one model at the same time.
   private final Map<Integer, NDArray> causalMasks = new java.util.concurrent.ConcurrentHashMap<>();
+  /** 1/sqrt(head dim) as an array the model owns: the product's backward node keeps it (see {@link OwnedArrays}). */
+  private final NDArray attentionScale;
 
   /** A freshly initialised model (normal(0, 0.02) weights from {@code config.seed()}, residual projections scaled). */
   public PolicyModel(ModelConfig config) {
@@ -64,11 +66,13 @@ public final class PolicyModel implements AutoCloseable {
       } else {
         data = initial(name, size, rng);
       }
-      NDArray p = manager.create(data, shape);
+      NDArray p = OwnedArrays.of(manager, data, shape);
       NDScope.unregister(p);
       p.setRequiresGradient(true);
       params.put(name, p);
     }
+    attentionScale = OwnedArrays.scalar(manager, (float) (1.0 / Math.sqrt(config.headDim())));
+    NDScope.unregister(attentionScale);
   }
 
   /** Names and shapes of all parameters, in a fixed order (the order of saved weights). */
@@ -161,7 +165,7 @@ public final class PolicyModel implements AutoCloseable {
           m[i * k + j] = -1e9f;
         }
       }
-      NDArray a = manager.create(m, new Shape(k, k));
+      NDArray a = OwnedArrays.of(manager, m, new Shape(k, k));
       NDScope.unregister(a);
       return a;
     });
@@ -205,7 +209,6 @@ public final class PolicyModel implements AutoCloseable {
     int d = config.dModel();
     int h = config.heads();
     int dh = config.headDim();
-    float scale = (float) (1.0 / Math.sqrt(dh));
     NDArray x;
     // The position slice is a view attached to the model's manager: free it here so that a caller who scopes only
     // a sub-manager (not an NDScope) does not leak one array per call into the long-lived manager.
@@ -219,7 +222,7 @@ public final class PolicyModel implements AutoCloseable {
       NDArray a = LayerNorm.layerNorm(x, ln, p(pre + "ln1.g"), p(pre + "ln1.b"), 1e-5f).singletonOrThrow();
       NDArray qkv = Linear.linear(a, p(pre + "attn.qkv.w"), p(pre + "attn.qkv.b")).singletonOrThrow()
           .reshape(b, t, 3, h, dh).transpose(2, 0, 3, 1, 4);
-      NDArray q = qkv.get(0).mul(scale);
+      NDArray q = qkv.get(0).mul(attentionScale);
       NDArray k = qkv.get(1);
       NDArray v = qkv.get(2);
       NDArray att = q.matMul(k.transpose(0, 1, 3, 2)).add(mask).softmax(-1).matMul(v)
@@ -245,7 +248,6 @@ public final class PolicyModel implements AutoCloseable {
     int d = config.dModel();
     int h = config.heads();
     int dh = config.headDim();
-    float scale = (float) (1.0 / Math.sqrt(dh));
     NDArray x = Embedding.embedding(ids.reshape(b, 1), p("tok_emb"), SparseFormat.DENSE).singletonOrThrow()
         .add(p("pos_emb").get(new NDIndex("{}:{}", pos, pos + 1)));
     Shape ln = new Shape(d);
@@ -256,7 +258,7 @@ public final class PolicyModel implements AutoCloseable {
       NDArray a = LayerNorm.layerNorm(x, ln, p(pre + "ln1.g"), p(pre + "ln1.b"), 1e-5f).singletonOrThrow();
       NDArray qkv = Linear.linear(a, p(pre + "attn.qkv.w"), p(pre + "attn.qkv.b")).singletonOrThrow()
           .reshape(b, 1, 3, h, dh).transpose(2, 0, 3, 1, 4);
-      NDArray q = qkv.get(0).mul(scale);
+      NDArray q = qkv.get(0).mul(attentionScale);
       cache.keys(l).set(at, qkv.get(1));
       cache.values(l).set(at, qkv.get(2));
       NDArray k = cache.keys(l).get(upTo);
@@ -305,9 +307,9 @@ public final class PolicyModel implements AutoCloseable {
     }
     try (Grad g = Grad.disabled(); NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      NDArray in = manager.create(ids, new Shape(bsz, t));
-      NDArray logits = forward(in).logits().get(new NDIndex(":, 0:{}", t - 1)).div(temperature);
-      NDArray lp = logits.logSoftmax(-1).gather(manager.create(tgt, new Shape(bsz, t - 1, 1)), 2);
+      NDArray in = OwnedArrays.of(manager, ids, new Shape(bsz, t));
+      NDArray logits = forward(in).logits().get(new NDIndex(":, 0:{}", t - 1)).div(OwnedArrays.scalar(in, temperature));
+      NDArray lp = logits.logSoftmax(-1).gather(OwnedArrays.of(manager, tgt, new Shape(bsz, t - 1, 1)), 2);
       float[] flat = lp.toFloatArray();
       for (int i = 0; i < bsz; i++) {
         int n = sequences.get(i).length;
@@ -334,7 +336,7 @@ public final class PolicyModel implements AutoCloseable {
         a[i * t + j] = rows[i][j];
       }
     }
-    return mgr.create(a, new Shape(rows.length, t));
+    return OwnedArrays.of(mgr, a, new Shape(rows.length, t));
   }
 
   /** Unused-import guard for NDList (kept for API symmetry with DJL blocks). */

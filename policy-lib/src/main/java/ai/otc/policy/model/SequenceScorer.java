@@ -75,12 +75,12 @@ public final class SequenceScorer {
       }
     }
     NDManager mg = ids.getManager();
-    NDArray mask = mg.create(m, new Shape(b, t - 1));
+    NDArray mask = OwnedArrays.of(mg, m, new Shape(b, t - 1));
     try (Grad g = withGrad ? Grad.enabled() : Grad.disabled()) {
       // The last position predicts nothing that is scored: feed only the first T - 1 tokens.
       NDArray z = model.forward(ids.get(new NDIndex(":, 0:{}", t - 1))).logits();
       if (temperature != 1f) {
-        z = z.div(temperature);
+        z = z.div(OwnedArrays.scalar(z, temperature));
       }
       NDArray lsm = z.logSoftmax(-1);
       NDArray target = ids.get(new NDIndex(":, 1:")).expandDims(2);

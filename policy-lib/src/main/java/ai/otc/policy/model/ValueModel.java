@@ -82,7 +82,7 @@ public final class ValueModel implements AutoCloseable {
       }
       java.util.Arrays.fill(m, i * t, i * t + lengths[i], 1f);
     }
-    NDArray mask = ids.getManager().create(m, new ai.djl.ndarray.types.Shape(b, t));
+    NDArray mask = OwnedArrays.of(ids.getManager(), m, new ai.djl.ndarray.types.Shape(b, t));
     try (Grad g = withGrad ? Grad.enabled() : Grad.disabled()) {
       return model.values(model.hidden(ids)).mul(mask);
     }

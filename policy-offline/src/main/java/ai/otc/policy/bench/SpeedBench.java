@@ -9,6 +9,7 @@ import ai.otc.policy.model.LmTrainer;
 import ai.otc.policy.model.ModelConfig;
 import ai.otc.policy.model.PolicyModel;
 import ai.otc.policy.model.DjlRuntime;
+import ai.otc.policy.model.OwnedArrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -90,7 +91,7 @@ public final class SpeedBench {
         float[] logits;
         try (NDScope sc = new NDScope()) {
           sc.suppressNotUsedWarning();
-          NDArray ids = m.manager().create(feed, new Shape(b));
+          NDArray ids = OwnedArrays.of(m.manager(), feed, new Shape(b));
           logits = m.step(ids, pos, cache).toFloatArray();
         }
         for (int i = 0; i < b; i++) {
