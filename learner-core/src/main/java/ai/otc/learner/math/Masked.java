@@ -41,9 +41,10 @@ public final class Masked {
     if (!(n >= 2)) {
       throw new IllegalArgumentException("whitening needs at least 2 masked-in entries, got " + n);
     }
-    NDArray mu = x.mul(mask).sum().div(OwnedArrays.scalar(x, n));
+    NDArray count = OwnedArrays.scalar(x, n);
+    NDArray mu = x.mul(mask).sum().div(count);
     NDArray centred = x.sub(mu);
-    NDArray var = centred.mul(centred).mul(mask).sum().div(OwnedArrays.scalar(x, n)).mul(OwnedArrays.scalar(x, n / (n - 1)));
+    NDArray var = centred.mul(centred).mul(mask).sum().div(count).mul(OwnedArrays.scalar(x, n / (n - 1)));
     return centred.div(var.add(OwnedArrays.scalar(x, (float) WHITEN_EPS)).sqrt());
   }
 

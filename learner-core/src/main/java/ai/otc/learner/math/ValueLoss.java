@@ -24,7 +24,8 @@ public final class ValueLoss {
 
   /** On (B, T) arrays: {@code vNew} with a graph, {@code vOld}, {@code returns} and {@code mask} constant. */
   public static Terms compute(NDArray vNew, NDArray vOld, NDArray returns, NDArray mask, double clip) {
-    NDArray vClip = NDArrays.maximum(NDArrays.minimum(vNew, vOld.add(OwnedArrays.scalar(vOld, (float) clip))), vOld.sub(OwnedArrays.scalar(vOld, (float) clip)));
+    NDArray range = OwnedArrays.scalar(vOld, (float) clip);
+    NDArray vClip = NDArrays.maximum(NDArrays.minimum(vNew, vOld.add(range)), vOld.sub(range));
     NDArray e1 = vNew.sub(returns);
     e1 = e1.mul(e1);
     NDArray e2 = vClip.sub(returns);
