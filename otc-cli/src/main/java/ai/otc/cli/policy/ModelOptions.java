@@ -83,6 +83,9 @@ public final class ModelOptions {
   @Option(names = "--decision-curriculum", negatable = true, defaultValue = "true", fallbackValue = "true", description = "every 100 steps, re-weight the decision rows about unknown subjects towards those the model still answers from memory (default ${DEFAULT-VALUE})")
   boolean decisionCurriculum = W.decisionCurriculum();
 
+  @Option(names = "--friend-curriculum", negatable = true, defaultValue = "true", fallbackValue = "true", description = "every 100 steps, also re-weight the decision rows of two-hop questions towards the unknown friends the model still does not search (default ${DEFAULT-VALUE})")
+  boolean friendCurriculum = W.friendCurriculum();
+
   @Option(names = "--decision-scaling", negatable = true, defaultValue = "true", fallbackValue = "true", description = "on a world of more than 160 entities, more decision rows in proportion, the other rows as many as at 160, the run longer by the difference (default ${DEFAULT-VALUE})")
   boolean decisionScaling = true;
 
@@ -136,7 +139,7 @@ public final class ModelOptions {
   public WarmStartConfig warm(int steps, World world) {
     WarmStartConfig c = new WarmStartConfig(steps, batch, lr, warmup, minimalShare, factShare, drillShare, drillRealShare,
         drillShuffleShare, copyCurriculum, mixedDrills, decisionShare, decisionWeight, recallDecisions, decisionCurriculum,
-        trainReadValues, p1Oversample, topK, observationTag, warmSeed).validate();
+        friendCurriculum, trainReadValues, p1Oversample, topK, observationTag, warmSeed).validate();
     return decisionScaling ? c.forEntities(world.entities().size()) : c;
   }
 }

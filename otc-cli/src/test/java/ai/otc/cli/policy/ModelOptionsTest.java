@@ -32,7 +32,7 @@ class ModelOptionsTest {
   void theDefaultsAreTheWarmStartDefaults() {
     assertThat(parse()).isEqualTo(WarmStartConfig.defaults());
     assertThat(parse("--copy-curriculum", "--mixed-drills", "--recall-decisions", "--decision-curriculum",
-        "--decision-scaling")).isEqualTo(WarmStartConfig.defaults());
+        "--friend-curriculum", "--decision-scaling")).isEqualTo(WarmStartConfig.defaults());
   }
 
   @Test
@@ -41,6 +41,9 @@ class ModelOptionsTest {
     assertThat(parse("--no-mixed-drills").mixedDrills()).isFalse();
     assertThat(parse("--no-recall-decisions").recallDecisions()).isFalse();
     assertThat(parse("--no-decision-curriculum").decisionCurriculum()).isFalse();
+    assertThat(parse("--no-friend-curriculum").friendCurriculum()).isFalse();
+    assertThat(parse("--no-friend-curriculum").decisionCurriculum()).as("the two curricula switch apart").isTrue();
+    assertThat(parse("--no-decision-curriculum").friendCurriculum()).isTrue();
     WarmStartConfig off = parse("--no-copy-curriculum");
     assertThat(off.decisionCurriculum()).isTrue();
     assertThat(off.mixedDrills()).isTrue();

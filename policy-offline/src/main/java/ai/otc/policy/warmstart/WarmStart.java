@@ -65,8 +65,8 @@ public final class WarmStart {
   private final double[] decisionBase;
   /** Cumulative decision-row weights over {@link #trainSearch}: the base ones times the decision curriculum's. */
   private double[] decisionCum;
-  /** The decision curriculum's subject weights in use (empty: all 1). */
-  private Map<String, Double> subjectWeights = Map.of();
+  /** The decision curriculum's weights in use (empty: all 1). */
+  private DecisionCurriculum.Weights decisionWeights = DecisionCurriculum.Weights.NONE;
   /** Famous entities whose friend is famous too (the subjects of 2h0 questions). */
   private final List<Entity> chainable;
 
@@ -88,7 +88,7 @@ public final class WarmStart {
       Entity subject = world.entity(trainSearch.get(i).subject());
       decisionBase[i] = !subject.famous() && familiar.contains(subject.name()) ? FAMILIAR_WEIGHT : 1.0;
     }
-    decisionWeights(Map.of());
+    decisionWeights(DecisionCurriculum.Weights.NONE);
     train.addAll(world.split(Split.TRAIN));
     if (train.isEmpty()) {
       throw new IllegalArgumentException("world has no train questions");
@@ -197,15 +197,16 @@ public final class WarmStart {
   }
 
   /**
-   * Sets the decision rows' question weights: each one's base weight times its subject's weight in
-   * {@code subjectWeights} (missing: 1). Rows already drawn into pending batches keep the old weights.
+   * Sets the decision rows' question weights: each one's base weight times its weight in {@code weights}
+   * ({@link DecisionCurriculum.Weights#of}: its subject's or its friend's, 1 when neither is probed). Rows already drawn
+   * into pending batches keep the old weights.
    */
-  void decisionWeights(Map<String, Double> subjectWeights) {
-    this.subjectWeights = Map.copyOf(subjectWeights);
+  void decisionWeights(DecisionCurriculum.Weights weights) {
+    this.decisionWeights = weights;
     double[] cum = new double[trainSearch.size()];
     double acc = 0;
     for (int i = 0; i < cum.length; i++) {
-      acc += decisionBase[i] * subjectWeights.getOrDefault(trainSearch.get(i).subject(), 1.0);
+      acc += decisionBase[i] * weights.of(trainSearch.get(i));
       cum[i] = acc;
     }
     decisionCum = cum;
@@ -213,7 +214,12 @@ public final class WarmStart {
 
   /** The decision curriculum's subject weights in use (empty before its first measurement or without it). */
   Map<String, Double> subjectWeights() {
-    return subjectWeights;
+    return decisionWeights.subjects();
+  }
+
+  /** The decision curriculum's friend weights in use (empty before its first measurement or without its friend probes). */
+  Map<String, Double> friendWeights() {
+    return decisionWeights.friends();
   }
 
   /** An index drawn with probability proportional to its weight, given the cumulative weights {@code cum}. */
@@ -250,8 +256,8 @@ public final class WarmStart {
     List<List<Example>> pending = new ArrayList<>();
     float loss = Float.NaN;
     CopyCurriculum curriculum = config.copyCurriculum() ? new CopyCurriculum(demos, format.tokenizer(), config.seed(), config.mixedDrills()) : null;
-    DecisionCurriculum decisions = config.decisionCurriculum() && config.decisionShare() > 0
-        ? new DecisionCurriculum(world, trainSearch, format) : null;
+    DecisionCurriculum decisions = (config.decisionCurriculum() || config.friendCurriculum()) && config.decisionShare() > 0
+        ? new DecisionCurriculum(world, trainSearch, format, config.decisionCurriculum(), config.friendCurriculum()) : null;
     for (int step = 1; step <= config.steps(); step++) {
       if (curriculum != null && step % CopyCurriculum.INTERVAL == 1 && step > 1) {
         // examples already drawn into the pending buckets keep the old weights; the next pool uses the new ones
@@ -266,8 +272,7 @@ public final class WarmStart {
       if (decisions != null && step % DecisionCurriculum.INTERVAL == 1 && step > 1) {
         decisionWeights(decisions.update(model));
         if (log != null) {
-          log.printf(Locale.ROOT, "warmstart step %d/%d  unknown subjects answered from memory, p per subject: %s%n", step,
-              config.steps(), decisions.describe());
+          log.printf(Locale.ROOT, "warmstart step %d/%d  %s%n", step, config.steps(), decisions.describe());
         }
       }
       if (pending.isEmpty()) {

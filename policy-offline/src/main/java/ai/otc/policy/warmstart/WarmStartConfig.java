@@ -42,6 +42,10 @@ import java.util.Locale;
  * @param decisionCurriculum whether the decision rows about unknown subjects are re-weighted every 100 steps towards
  *                       the subjects the model still answers from memory, measured on every train question about an
  *                       unknown subject ({@link DecisionCurriculum})
+ * @param friendCurriculum whether the decision rows of two-hop questions are also re-weighted towards the unknown
+ *                       friends the model still does not search (after recalling the friend, or after reading it in the
+ *                       subject's observation), measured on every train two-hop question whose friend is not famous
+ *                       ({@link DecisionCurriculum})
  * @param trainReadValues whether demonstrations train the values they read from tool output (answers after a search,
  *                       a two-hop search's second name, a program's printed result); when false those are context, as
  *                       in the copy drills ({@link Demonstrations})
@@ -53,7 +57,17 @@ import java.util.Locale;
 public record WarmStartConfig(int steps, int batchSize, float learningRate, int warmupSteps, double minimalShare,
     double factShare, double drillShare, double drillRealShare, double drillShuffleShare, boolean copyCurriculum,
     boolean mixedDrills, double decisionShare, double decisionWeight, boolean recallDecisions, boolean decisionCurriculum,
-    boolean trainReadValues, double p1Oversample, int topK, String observationTag, long seed) {
+    boolean friendCurriculum, boolean trainReadValues, double p1Oversample, int topK, String observationTag, long seed) {
+
+  /** The settings without the friend curriculum, as before that flag existed. */
+  public WarmStartConfig(int steps, int batchSize, float learningRate, int warmupSteps, double minimalShare, double factShare,
+      double drillShare, double drillRealShare, double drillShuffleShare, boolean copyCurriculum, boolean mixedDrills,
+      double decisionShare, double decisionWeight, boolean recallDecisions, boolean decisionCurriculum,
+      boolean trainReadValues, double p1Oversample, int topK, String observationTag, long seed) {
+    this(steps, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, drillRealShare, drillShuffleShare,
+        copyCurriculum, mixedDrills, decisionShare, decisionWeight, recallDecisions, decisionCurriculum, false,
+        trainReadValues, p1Oversample, topK, observationTag, seed);
+  }
 
   /** The settings without the decision curriculum, as before that flag existed. */
   public WarmStartConfig(int steps, int batchSize, float learningRate, int warmupSteps, double minimalShare, double factShare,
@@ -120,8 +134,8 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
    * 0.964 → 0.987 on three seeds).
    */
   public static WarmStartConfig defaults() {
-    return new WarmStartConfig(2000, 96, 3e-3f, 60, 0.3, 0.3, 0.4, 0.0, 0.0, true, true, 0.2, 16.0, true, true, true, 2.0, 1,
-        "observation", 0);
+    return new WarmStartConfig(2000, 96, 3e-3f, 60, 0.3, 0.3, 0.4, 0.0, 0.0, true, true, 0.2, 16.0, true, true, true, true,
+        2.0, 1, "observation", 0);
   }
 
   /**
@@ -155,13 +169,14 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
     double f = (double) steps / s;
     return new WarmStartConfig(s, batchSize, learningRate, warmupSteps, minimalShare, factShare * f, drillShare * f,
         drillRealShare, drillShuffleShare, copyCurriculum, mixedDrills, decisionShare * k * f, decisionWeight, recallDecisions,
-        decisionCurriculum, trainReadValues, p1Oversample, topK, observationTag, seed).validate();
+        decisionCurriculum, friendCurriculum, trainReadValues, p1Oversample, topK, observationTag, seed).validate();
   }
 
   /** Copy with another step count. */
   public WarmStartConfig withSteps(int s) {
     return new WarmStartConfig(s, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, drillRealShare, drillShuffleShare, copyCurriculum,
-        mixedDrills, decisionShare, decisionWeight, recallDecisions, decisionCurriculum, trainReadValues, p1Oversample, topK,
+        mixedDrills, decisionShare, decisionWeight, recallDecisions, decisionCurriculum, friendCurriculum, trainReadValues,
+        p1Oversample, topK,
         observationTag, seed);
   }
 
@@ -201,6 +216,7 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
         + (copyCurriculum ? " copycurriculum" : "")
         + (mixedDrills ? " mixeddrills" : "")
         + (recallDecisions ? " recalldecisions" : "")
-        + (decisionCurriculum ? " decisioncurriculum" : "");
+        + (decisionCurriculum ? " decisioncurriculum" : "")
+        + (friendCurriculum ? " friendcurriculum" : "");
   }
 }

@@ -102,6 +102,128 @@ class DecisionCurriculumTest {
     }
   }
 
+  private static Question twoHop(String subject, String friend) {
+    return new Question("q-" + subject + "-" + friend, "what is the city of the friend of " + subject + " ?", List.of("x"),
+        "world_2hop", QuestionKind.H2_1, 2, "train", subject, "city", friend);
+  }
+
+  @Test
+  void friendWeightsAreKeyedByTheQuestionsFriendWithTheSameFormula() {
+    // friend f at p 0.3 on one question, g at 0 on two: the subjects' formula with the friend as the key
+    Map<String, Double> w = DecisionCurriculum.weights(Map.of("g", 0.0, "f", 0.3),
+        List.of(twoHop("s1", "g"), twoHop("s2", "g"), twoHop("s3", "f")), Question::via);
+    assertThat(w.get("g")).isCloseTo(0.5, within(1e-12));
+    assertThat(w.get("f")).isCloseTo(2.0, within(1e-12));
+  }
+
+  @Test
+  void aQuestionIsDrawnWithTheLargerOfItsSubjectsAndItsFriendsWeight() {
+    DecisionCurriculum.Weights w = new DecisionCurriculum.Weights(Map.of("s", 0.5, "t", 3.0), Map.of("f", 2.0, "g", 0.25));
+    assertThat(w.of(twoHop("s", "f"))).isEqualTo(2.0);
+    assertThat(w.of(twoHop("t", "f"))).isEqualTo(3.0);
+    assertThat(w.of(twoHop("s", "g"))).isEqualTo(0.5);
+    assertThat(w.of(twoHop("famous", "g"))).as("friend only").isEqualTo(0.25);
+    assertThat(w.of(about("s"))).as("one hop: subject only").isEqualTo(0.5);
+    assertThat(w.of(twoHop("famous", "known"))).as("neither probed").isEqualTo(1.0);
+    assertThat(DecisionCurriculum.Weights.NONE.of(about("s"))).isEqualTo(1.0);
+  }
+
+  @Test
+  void friendProbesMeasureTheProbabilityOfNotSearchingTheFriendAfterTheRecallAndAfterTheSubjectsObservation() {
+    World w = WorldGenerator.generate(WorldConfig.tiny(0));
+    WordTokenizer tk = WorldTasks.tokenizer();
+    TaskFormat format = new TaskFormat(tk, new InProcessTools(w.corpus()), 1);
+    List<Question> trainSearch = w.split(Split.TRAIN).stream().filter(q -> q.kind().task() == QuestionKind.Task.SEARCH).toList();
+    DecisionCurriculum c = new DecisionCurriculum(w, trainSearch, format, false, true);
+    List<Question> expected = trainSearch.stream().filter(q -> q.via() != null && !w.entity(q.via()).famous()).toList();
+    assertThat(expected).anyMatch(q -> w.entity(q.subject()).famous()).anyMatch(q -> !w.entity(q.subject()).famous());
+    assertThat(c.friendProbed()).containsExactlyElementsOf(expected);
+    assertThat(c.probed()).as("no subject probes without the flag").isEmpty();
+
+    try (PolicyModel m = new PolicyModel(new ModelConfig(tk.size(), 16, 1, 2, 32, 128, false, "cpu", 4))) {
+      Map<String, Double> measured = c.measureFriends(m);
+      Map<String, double[]> ref = new java.util.HashMap<>();
+      for (Question q : expected) {
+        String prompt = WorldTasks.prompt(format, q);
+        // after the subject's observation: 1 - p(<search>); after the recall (famous subject): 1 - p(</think>) p(<search>)
+        String observed = prompt + " <search> " + q.subject() + " </search>" + format.searchObservation(q.subject());
+        double p = 1 - nextTokenP(m, tk, tk.encode(observed), WordTokenizer.SEARCH);
+        if (w.entity(q.subject()).famous()) {
+          String recalled = prompt + " <think> the friend of " + q.subject() + " is " + q.via();
+          double stop = nextTokenP(m, tk, tk.encode(recalled), WordTokenizer.THINK_END);
+          double then = nextTokenP(m, tk, tk.encode(recalled + " </think>"), WordTokenizer.SEARCH);
+          p = Math.max(p, 1 - stop * then);
+        }
+        double[] a = ref.computeIfAbsent(q.via(), k -> new double[2]);
+        a[0] += p;
+        a[1]++;
+      }
+      assertThat(measured.keySet()).containsExactlyInAnyOrderElementsOf(ref.keySet());
+      ref.forEach((f, a) -> assertThat(measured.get(f)).as(f).isCloseTo(a[0] / a[1], within(1e-4)));
+      assertThat(measured.values()).as("an untrained model does not search on cue").allSatisfy(v -> assertThat(v).isGreaterThan(0.5));
+    }
+  }
+
+  /** The softmax probability of {@code token} after {@code context}, from a plain forward and Java arithmetic. */
+  private static double nextTokenP(PolicyModel m, WordTokenizer tk, int[] context, String token) {
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      float[] all = m.forward(PolicyModel.ids(m.manager(), new int[][] {context}, context.length)).logits().toFloatArray();
+      int v = tk.size();
+      int at = (context.length - 1) * v;
+      double max = Double.NEGATIVE_INFINITY;
+      for (int k = 0; k < v; k++) {
+        max = Math.max(max, all[at + k]);
+      }
+      double z = 0;
+      for (int k = 0; k < v; k++) {
+        z += Math.exp(all[at + k] - max);
+      }
+      return Math.exp(all[at + tk.id(token)] - max) / z;
+    }
+  }
+
+  @Test
+  void aFriendsWeightScalesHowOftenItsQuestionsAreDrawnForDecisionRows() {
+    World w = WorldGenerator.generate(WorldConfig.defaults());
+    WordTokenizer tk = WorldTasks.tokenizer();
+    WarmStart ws = new WarmStart(w, new TaskFormat(tk, new InProcessTools(w.corpus()), 1), WarmStartConfig.defaults());
+    java.util.Set<String> familiar = w.famous().stream().map(ai.otc.world.Entity::friend)
+        .filter(n -> !w.entity(n).famous()).collect(java.util.stream.Collectors.toSet());
+    Question first = w.split(Split.TRAIN).stream().filter(q -> q.kind() == QuestionKind.H2_1 && w.entity(q.subject()).famous())
+        .findFirst().orElseThrow();
+    String friend = first.via();
+    // the friend's questions, by their text (a question's friend is its subject's, so the text names it)
+    Map<String, String> viaByQuestion = new java.util.HashMap<>();
+    double targetWeight = 0;
+    double allWeight = 0;
+    for (Question q : w.split(Split.TRAIN)) {
+      if (q.kind().task() == QuestionKind.Task.SEARCH) {
+        double wt = familiar.contains(q.subject()) ? 3 : 1;
+        allWeight += wt;
+        targetWeight += friend.equals(q.via()) ? wt : 0;
+        if (q.via() != null) {
+          viaByQuestion.put(q.question(), q.via());
+        }
+      }
+    }
+    // subjects probed at weight 1 so that only the friend moves: its questions at 8, every other at 1
+    ws.decisionWeights(new DecisionCurriculum.Weights(Map.of(), Map.of(friend, 8.0)));
+    assertThat(ws.friendWeights()).containsExactlyEntriesOf(Map.of(friend, 8.0));
+    Random rng = new Random(5);
+    int decisions = 0;
+    int hits = 0;
+    while (decisions < 6000) {
+      Example ex = ws.draw(rng);
+      if (ex.tag().endsWith("/decision")) {
+        decisions++;
+        String text = tk.decode(ex.tokens());
+        hits += friend.equals(viaByQuestion.get(text.substring(text.indexOf(' ') + 1, text.indexOf(" ?") + 2))) ? 1 : 0;
+      }
+    }
+    assertThat(hits / (double) decisions).isCloseTo(8 * targetWeight / (allWeight + 7 * targetWeight), within(0.012));
+  }
+
   @Test
   void aSubjectsWeightScalesHowOftenItsQuestionsAreDrawnForDecisionRows() {
     World w = WorldGenerator.generate(WorldConfig.defaults());
@@ -123,7 +245,7 @@ class DecisionCurriculumTest {
     }
     assertThat(targetWeight).isPositive();
     assertThat(share(ws, tk, target)).isCloseTo(targetWeight / allWeight, within(0.004));
-    ws.decisionWeights(Map.of(target, 8.0));
+    ws.decisionWeights(new DecisionCurriculum.Weights(Map.of(target, 8.0), Map.of()));
     assertThat(share(ws, tk, target)).isCloseTo(8 * targetWeight / (allWeight + 7 * targetWeight), within(0.01));
   }
 

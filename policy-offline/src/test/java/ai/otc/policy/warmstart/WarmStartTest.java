@@ -120,17 +120,18 @@ class WarmStartTest {
     World w = WorldGenerator.generate(WorldConfig.tiny(0));
     WarmStartConfig d = WarmStartConfig.defaults();
     WarmStartConfig c = new WarmStartConfig(112, 8, d.learningRate(), 2, d.minimalShare(), 0.1, 0.3, 0.0, 0.0, false, false,
-        0.4, 4.0, true, true, true, d.p1Oversample(), 1, d.observationTag(), 3);
+        0.4, 4.0, true, true, true, true, d.p1Oversample(), 1, d.observationTag(), 3);
     // 112 steps: the rows of steps 97-104 were drawn before the measurement at 101, those from 105 on after it
     ModelConfig m = new ModelConfig(0, 16, 1, 2, 32, 128, false, "cpu", 2);
     java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
     PolicyArtifact a = PolicyArtifact.load(WarmStartRunner.obtain(w, m, c, tmp.resolve("dc-a"), true,
         new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8)).artifact());
     assertThat(log.toString(java.nio.charset.StandardCharsets.UTF_8)).containsPattern(
-        "warmstart step 101/112  unknown subjects answered from memory, p per subject: mean [0-9.]+, highest( [a-z]+ [a-z]+ [0-9.]+){4}\n");
+        "warmstart step 101/112  unknown subjects answered from memory, p per subject: mean [0-9.]+, highest( [a-z]+ [a-z]+ [0-9.]+){4}; "
+            + "unknown friends not searched, p per friend: mean [0-9.]+, highest( [a-z]+ [a-z]+ [0-9.]+){1,4}\n");
     PolicyArtifact b = PolicyArtifact.load(WarmStartRunner.obtain(w, m, c, tmp.resolve("dc-b"), true, null).artifact());
     assertThat(b.checksum()).as("the decision curriculum's measurement is deterministic").isEqualTo(a.checksum());
-    assertThat(c.canonical()).endsWith(" recalldecisions decisioncurriculum");
+    assertThat(c.canonical()).endsWith(" recalldecisions decisioncurriculum friendcurriculum");
     // the measurement is applied: after step 101 every unknown subject of the train split has its weight
     WarmStart ws = new WarmStart(w, new TaskFormat(WorldTasks.tokenizer(), new InProcessTools(w.corpus()), 1), c);
     assertThat(ws.subjectWeights()).isEmpty();
@@ -142,6 +143,11 @@ class WarmStartTest {
         .map(Question::subject).filter(s -> !w.entity(s).famous()).collect(Collectors.toSet());
     assertThat(ws.subjectWeights().keySet()).isEqualTo(unknownSubjects);
     assertThat(ws.subjectWeights().values()).allSatisfy(v -> assertThat(v).isPositive().isLessThanOrEqualTo(DecisionCurriculum.MAX_WEIGHT));
+    Set<String> unknownFriends = w.split(Split.TRAIN).stream().filter(q -> q.kind().task() == ai.otc.world.QuestionKind.Task.SEARCH)
+        .map(Question::via).filter(f -> f != null && !w.entity(f).famous()).collect(Collectors.toSet());
+    assertThat(unknownFriends).isNotEmpty();
+    assertThat(ws.friendWeights().keySet()).isEqualTo(unknownFriends);
+    assertThat(ws.friendWeights().values()).allSatisfy(v -> assertThat(v).isPositive().isLessThanOrEqualTo(DecisionCurriculum.MAX_WEIGHT));
   }
 
   @Test
