@@ -280,9 +280,7 @@ public final class GatewayBench {
    * bucket counts by upper bound (seconds), plus {@code +Inf}.
    */
   private static java.util.TreeMap<Double, Double> inGateway(int port) throws IOException, InterruptedException {
-    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-    String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/q/metrics")).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    String body = ai.otc.platform.process.QuarkusApp.get(port, "/q/metrics").body(); // bounded, on this thread
     java.util.regex.Pattern le = java.util.regex.Pattern.compile("le=\"([^\"]+)\"");
     java.util.TreeMap<Double, Double> buckets = new java.util.TreeMap<>();
     for (String line : body.lines().toList()) {

@@ -21,16 +21,17 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.Proxy;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -111,29 +112,39 @@ class MutualTlsIT {
     }
   }
 
-  /** Readiness over HTTPS without a client certificate: what a Kubernetes probe can do. */
+  /**
+   * Readiness over HTTPS without a client certificate: what a Kubernetes probe can do. A blocking
+   * {@link HttpsURLConnection} with connect and read timeouts, on this thread, for the reason the test kit's GETs use one
+   * ({@code QuarkusApp.get}: the JDK's {@code HttpClient} completes exchanges on the common pool and hung CI runs).
+   */
   private static void awaitReadyOverTls(Duration max) throws Exception {
     SSLContext ssl = SSLContext.getInstance("TLS");
     ssl.init(null, TestPki.trustManagers(ca.trustStore()).getTrustManagers(), null);
     long deadline = System.nanoTime() + max.toNanos();
     String last = "";
-    try (HttpClient http = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(2)).build()) {
-      while (System.nanoTime() < deadline) {
-        if (!gateway.isAlive()) {
-          throw new IllegalStateException("gateway exited before it was ready; log " + gateway.log() + ":\n" + gateway.tail(60));
-        }
-        try {
-          HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + tlsPort + "/q/health/ready"))
-              .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-          if (r.statusCode() == 200) {
-            return;
-          }
-          last = r.statusCode() + " " + r.body();
-        } catch (IOException notYet) {
-          last = notYet.toString();
-        }
-        Thread.sleep(200);
+    while (System.nanoTime() < deadline) {
+      if (!gateway.isAlive()) {
+        throw new IllegalStateException("gateway exited before it was ready; log " + gateway.log() + ":\n" + gateway.tail(60));
       }
+      HttpsURLConnection c = (HttpsURLConnection) URI.create("https://127.0.0.1:" + tlsPort + "/q/health/ready").toURL()
+          .openConnection(Proxy.NO_PROXY);
+      c.setSSLSocketFactory(ssl.getSocketFactory());
+      c.setConnectTimeout(2_000);
+      c.setReadTimeout(5_000);
+      try {
+        int code = c.getResponseCode();
+        if (code == 200) {
+          return;
+        }
+        try (InputStream err = c.getErrorStream()) {
+          last = code + " " + (err == null ? "" : new String(err.readAllBytes(), StandardCharsets.UTF_8));
+        }
+      } catch (IOException notYet) {
+        last = notYet.toString();
+      } finally {
+        c.disconnect();
+      }
+      Thread.sleep(200);
     }
     throw new IllegalStateException("gateway not ready over TLS after " + max + " (last: " + last + "); log " + gateway.log() + ":\n"
         + gateway.tail(60));
