@@ -44,6 +44,9 @@ class ModelOptionsTest {
     assertThat(parse("--no-friend-curriculum").friendCurriculum()).isFalse();
     assertThat(parse("--no-friend-curriculum").decisionCurriculum()).as("the two curricula switch apart").isTrue();
     assertThat(parse("--no-decision-curriculum").friendCurriculum()).isTrue();
+    assertThat(parse().friendQuestions()).as("off by default").isFalse();
+    assertThat(parse("--friend-questions").friendQuestions()).isTrue();
+    assertThat(parse("--friend-questions").canonical()).endsWith(" friendcurriculum friendquestions");
     WarmStartConfig off = parse("--no-copy-curriculum");
     assertThat(off.decisionCurriculum()).isTrue();
     assertThat(off.mixedDrills()).isTrue();

@@ -53,6 +53,11 @@ public final class WarmStart {
   /** Train search questions, all and by subject (the untrained prefixes of fact rows). */
   private final List<Question> trainSearch;
   private final java.util.Map<String, List<Question>> trainBySubject;
+  /**
+   * The questions decision rows are drawn from: the train search questions, and with {@code --friend-questions} the
+   * two-hop questions no split asks about a famous entity's unknown friend ({@link UnaskedFriendQuestions}).
+   */
+  private final List<Question> decisionPool;
   private final TaskFormat format;
   /**
    * Share of fact rows placed after a train question's prompt (untrained context): without it, facts memorised after
@@ -61,9 +66,9 @@ public final class WarmStart {
   private static final double PREFIXED_FACT_SHARE = 0.5;
   /** Weight of questions about a familiar unknown in decision rows ({@link #decisionQuestion}). */
   static final double FAMILIAR_WEIGHT = 3.0;
-  /** Base decision-row weights over {@link #trainSearch} ({@link #FAMILIAR_WEIGHT} or 1). */
+  /** Base decision-row weights over {@link #decisionPool} ({@link #FAMILIAR_WEIGHT} or 1). */
   private final double[] decisionBase;
-  /** Cumulative decision-row weights over {@link #trainSearch}: the base ones times the decision curriculum's. */
+  /** Cumulative decision-row weights over {@link #decisionPool}: the base ones times the decision curriculum's. */
   private double[] decisionCum;
   /** The decision curriculum's weights in use (empty: all 1). */
   private DecisionCurriculum.Weights decisionWeights = DecisionCurriculum.Weights.NONE;
@@ -81,11 +86,16 @@ public final class WarmStart {
     this.format = format;
     this.trainSearch = world.split(Split.TRAIN).stream().filter(q -> q.kind().task() == QuestionKind.Task.SEARCH).toList();
     this.trainBySubject = trainSearch.stream().collect(java.util.stream.Collectors.groupingBy(Question::subject));
+    List<Question> pool = new ArrayList<>(trainSearch);
+    if (config.friendQuestions()) {
+      pool.addAll(UnaskedFriendQuestions.of(world));
+    }
+    this.decisionPool = List.copyOf(pool);
     java.util.Set<String> familiar = new java.util.HashSet<>();
     famous.forEach(e -> familiar.add(e.friend()));
-    decisionBase = new double[trainSearch.size()];
-    for (int i = 0; i < trainSearch.size(); i++) {
-      Entity subject = world.entity(trainSearch.get(i).subject());
+    decisionBase = new double[decisionPool.size()];
+    for (int i = 0; i < decisionPool.size(); i++) {
+      Entity subject = world.entity(decisionPool.get(i).subject());
       decisionBase[i] = !subject.famous() && familiar.contains(subject.name()) ? FAMILIAR_WEIGHT : 1.0;
     }
     decisionWeights(DecisionCurriculum.Weights.NONE);
@@ -193,7 +203,7 @@ public final class WarmStart {
    * 8 % of the others).
    */
   private Question decisionQuestion(Random rng) {
-    return trainSearch.get(weighted(decisionCum, rng));
+    return decisionPool.get(weighted(decisionCum, rng));
   }
 
   /**
@@ -203,10 +213,10 @@ public final class WarmStart {
    */
   void decisionWeights(DecisionCurriculum.Weights weights) {
     this.decisionWeights = weights;
-    double[] cum = new double[trainSearch.size()];
+    double[] cum = new double[decisionPool.size()];
     double acc = 0;
     for (int i = 0; i < cum.length; i++) {
-      acc += decisionBase[i] * weights.of(trainSearch.get(i));
+      acc += decisionBase[i] * weights.of(decisionPool.get(i));
       cum[i] = acc;
     }
     decisionCum = cum;
@@ -257,7 +267,7 @@ public final class WarmStart {
     float loss = Float.NaN;
     CopyCurriculum curriculum = config.copyCurriculum() ? new CopyCurriculum(demos, format.tokenizer(), config.seed(), config.mixedDrills()) : null;
     DecisionCurriculum decisions = (config.decisionCurriculum() || config.friendCurriculum()) && config.decisionShare() > 0
-        ? new DecisionCurriculum(world, trainSearch, format, config.decisionCurriculum(), config.friendCurriculum()) : null;
+        ? new DecisionCurriculum(world, decisionPool, format, config.decisionCurriculum(), config.friendCurriculum()) : null;
     for (int step = 1; step <= config.steps(); step++) {
       if (curriculum != null && step % CopyCurriculum.INTERVAL == 1 && step > 1) {
         // examples already drawn into the pending buckets keep the old weights; the next pool uses the new ones

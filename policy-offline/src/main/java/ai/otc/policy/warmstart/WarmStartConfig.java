@@ -46,6 +46,8 @@ import java.util.Locale;
  *                       friends the model still does not search (after recalling the friend, or after reading it in the
  *                       subject's observation), measured on every train two-hop question whose friend is not famous
  *                       ({@link DecisionCurriculum})
+ * @param friendQuestions whether decision rows (and the friend curriculum's probes) also come from the two-hop
+ *                       questions that no split asks about a famous entity's unknown friend ({@link UnaskedFriendQuestions})
  * @param trainReadValues whether demonstrations train the values they read from tool output (answers after a search,
  *                       a two-hop search's second name, a program's printed result); when false those are context, as
  *                       in the copy drills ({@link Demonstrations})
@@ -57,7 +59,18 @@ import java.util.Locale;
 public record WarmStartConfig(int steps, int batchSize, float learningRate, int warmupSteps, double minimalShare,
     double factShare, double drillShare, double drillRealShare, double drillShuffleShare, boolean copyCurriculum,
     boolean mixedDrills, double decisionShare, double decisionWeight, boolean recallDecisions, boolean decisionCurriculum,
-    boolean friendCurriculum, boolean trainReadValues, double p1Oversample, int topK, String observationTag, long seed) {
+    boolean friendCurriculum, boolean friendQuestions, boolean trainReadValues, double p1Oversample, int topK,
+    String observationTag, long seed) {
+
+  /** The settings without the unasked friend questions, as before that flag existed. */
+  public WarmStartConfig(int steps, int batchSize, float learningRate, int warmupSteps, double minimalShare, double factShare,
+      double drillShare, double drillRealShare, double drillShuffleShare, boolean copyCurriculum, boolean mixedDrills,
+      double decisionShare, double decisionWeight, boolean recallDecisions, boolean decisionCurriculum,
+      boolean friendCurriculum, boolean trainReadValues, double p1Oversample, int topK, String observationTag, long seed) {
+    this(steps, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, drillRealShare, drillShuffleShare,
+        copyCurriculum, mixedDrills, decisionShare, decisionWeight, recallDecisions, decisionCurriculum, friendCurriculum,
+        false, trainReadValues, p1Oversample, topK, observationTag, seed);
+  }
 
   /** The settings without the friend curriculum, as before that flag existed. */
   public WarmStartConfig(int steps, int batchSize, float learningRate, int warmupSteps, double minimalShare, double factShare,
@@ -131,7 +144,9 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
    * curriculum: the few unknown entities the model half-knew (p of a direct answer 0.22-0.33 against a mean of 0.02),
    * which OTC's RL turned into answers from memory, get most of the unknown subjects' decision rows until their decision
    * forms (test 1n / 2h1 / 2h2 mean 0.030 / 0.041 / 0.054 → 0.004 / 0.002 / 0.003, none above 0.2; the demo's OTC-GRPO EM
-   * 0.964 → 0.987 on three seeds).
+   * 0.964 → 0.987 on three seeds). With the friend curriculum: the same for the second decision, whether to search
+   * the unknown friend a two-hop question leads to (the demo's OTC-GRPO EM 0.989 → 0.998 on three seeds, world-1's
+   * 0.958 → 0.998; on world-3 the copy then did not form, see the module README).
    */
   public static WarmStartConfig defaults() {
     return new WarmStartConfig(2000, 96, 3e-3f, 60, 0.3, 0.3, 0.4, 0.0, 0.0, true, true, 0.2, 16.0, true, true, true, true,
@@ -169,14 +184,15 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
     double f = (double) steps / s;
     return new WarmStartConfig(s, batchSize, learningRate, warmupSteps, minimalShare, factShare * f, drillShare * f,
         drillRealShare, drillShuffleShare, copyCurriculum, mixedDrills, decisionShare * k * f, decisionWeight, recallDecisions,
-        decisionCurriculum, friendCurriculum, trainReadValues, p1Oversample, topK, observationTag, seed).validate();
+        decisionCurriculum, friendCurriculum, friendQuestions, trainReadValues, p1Oversample, topK, observationTag, seed)
+        .validate();
   }
 
   /** Copy with another step count. */
   public WarmStartConfig withSteps(int s) {
     return new WarmStartConfig(s, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, drillRealShare, drillShuffleShare, copyCurriculum,
-        mixedDrills, decisionShare, decisionWeight, recallDecisions, decisionCurriculum, friendCurriculum, trainReadValues,
-        p1Oversample, topK,
+        mixedDrills, decisionShare, decisionWeight, recallDecisions, decisionCurriculum, friendCurriculum, friendQuestions,
+        trainReadValues, p1Oversample, topK,
         observationTag, seed);
   }
 
@@ -217,6 +233,7 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
         + (mixedDrills ? " mixeddrills" : "")
         + (recallDecisions ? " recalldecisions" : "")
         + (decisionCurriculum ? " decisioncurriculum" : "")
-        + (friendCurriculum ? " friendcurriculum" : "");
+        + (friendCurriculum ? " friendcurriculum" : "")
+        + (friendQuestions ? " friendquestions" : "");
   }
 }
