@@ -3,7 +3,6 @@ package ai.otc.policy.warmstart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.otc.policy.generation.TaskFormat;
 import ai.otc.policy.model.ModelConfig;
@@ -76,23 +75,7 @@ class DecisionCurriculumTest {
       Map<String, double[]> ref = new java.util.HashMap<>();
       for (Question q : expected) {
         int[] prompt = tk.encode(WorldTasks.prompt(format, q));
-        double p;
-        try (NDScope scope = new NDScope()) {
-          scope.suppressNotUsedWarning();
-          NDArray logits = m.forward(PolicyModel.ids(m.manager(), new int[][] {prompt}, prompt.length)).logits();
-          float[] all = logits.toFloatArray();
-          int v = tk.size();
-          int at = (prompt.length - 1) * v;
-          double max = Double.NEGATIVE_INFINITY;
-          for (int k = 0; k < v; k++) {
-            max = Math.max(max, all[at + k]);
-          }
-          double z = 0;
-          for (int k = 0; k < v; k++) {
-            z += Math.exp(all[at + k] - max);
-          }
-          p = (Math.exp(all[at + tk.id(WordTokenizer.THINK)] - max) + Math.exp(all[at + tk.id(WordTokenizer.ANSWER)] - max)) / z;
-        }
+        double p = nextTokenP(m, tk, prompt, WordTokenizer.THINK) + nextTokenP(m, tk, prompt, WordTokenizer.ANSWER);
         double[] a = ref.computeIfAbsent(q.subject(), k -> new double[2]);
         a[0] += p;
         a[1]++;
