@@ -23,6 +23,10 @@ import org.junit.jupiter.api.Test;
 
 class DecisionCurriculumTest {
 
+  private static List<Question> trainSearch(World w) {
+    return w.split(Split.TRAIN).stream().filter(q -> q.kind().task() == QuestionKind.Task.SEARCH).toList();
+  }
+
   private static Question about(String subject) {
     return new Question("q-" + subject, "what is the city of " + subject + " ?", List.of("x"), "world_1hop", QuestionKind.N1, 1,
         "train", subject, "city", null);
@@ -63,7 +67,7 @@ class DecisionCurriculumTest {
     World w = WorldGenerator.generate(WorldConfig.tiny(0));
     WordTokenizer tk = WorldTasks.tokenizer();
     TaskFormat format = new TaskFormat(tk, new InProcessTools(w.corpus()), 1);
-    List<Question> trainSearch = w.split(Split.TRAIN).stream().filter(q -> q.kind().task() == QuestionKind.Task.SEARCH).toList();
+    List<Question> trainSearch = trainSearch(w);
     DecisionCurriculum c = new DecisionCurriculum(w, trainSearch, format);
     List<Question> expected = trainSearch.stream().filter(q -> !w.entity(q.subject()).famous()).toList();
     assertThat(expected).isNotEmpty();
@@ -116,7 +120,7 @@ class DecisionCurriculumTest {
     World w = WorldGenerator.generate(WorldConfig.tiny(0));
     WordTokenizer tk = WorldTasks.tokenizer();
     TaskFormat format = new TaskFormat(tk, new InProcessTools(w.corpus()), 1);
-    List<Question> trainSearch = w.split(Split.TRAIN).stream().filter(q -> q.kind().task() == QuestionKind.Task.SEARCH).toList();
+    List<Question> trainSearch = trainSearch(w);
     DecisionCurriculum c = new DecisionCurriculum(w, trainSearch, format, false, true);
     List<Question> expected = trainSearch.stream().filter(q -> q.via() != null && !w.entity(q.via()).famous()).toList();
     assertThat(expected).anyMatch(q -> w.entity(q.subject()).famous()).anyMatch(q -> !w.entity(q.subject()).famous());
