@@ -68,6 +68,9 @@ public final class ModelOptions {
   @Option(names = "--copy-curriculum", negatable = true, defaultValue = "true", fallbackValue = "true", description = "every 100 steps, re-weight the drills (relations asked by reading drills, drill kinds) towards the copies that have not formed yet, measured on fixed drills (default ${DEFAULT-VALUE})")
   boolean copyCurriculum = W.copyCurriculum();
 
+  @Option(names = "--copy-floor", description = "the weight a formed copy keeps in the copy curriculum, against up to 1 + this for one that has not: higher damps it (0.1 swung between relations on world-3) (default ${DEFAULT-VALUE})")
+  double copyFloor = W.copyFloor();
+
   @Option(names = "--mixed-drills", negatable = true, defaultValue = "true", fallbackValue = "true", description = "copy drills of the mixed two-hop paths too: a search after a recalled bridge, a recall after a search (default ${DEFAULT-VALUE})")
   boolean mixedDrills = W.mixedDrills();
 
@@ -141,7 +144,7 @@ public final class ModelOptions {
    */
   public WarmStartConfig warm(int steps, World world) {
     WarmStartConfig c = new WarmStartConfig(steps, batch, lr, warmup, minimalShare, factShare, drillShare, drillRealShare,
-        drillShuffleShare, copyCurriculum, mixedDrills, decisionShare, decisionWeight, recallDecisions, decisionCurriculum,
+        drillShuffleShare, copyCurriculum, copyFloor, mixedDrills, decisionShare, decisionWeight, recallDecisions, decisionCurriculum,
         friendCurriculum, friendQuestions, trainReadValues, p1Oversample, topK, observationTag, warmSeed).validate();
     return decisionScaling ? c.forEntities(world.entities().size()) : c;
   }

@@ -1,6 +1,7 @@
 package ai.otc.cli.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.otc.policy.warmstart.WarmStartConfig;
 import ai.otc.world.World;
@@ -50,6 +51,18 @@ class ModelOptionsTest {
     WarmStartConfig off = parse("--no-copy-curriculum");
     assertThat(off.decisionCurriculum()).isTrue();
     assertThat(off.mixedDrills()).isTrue();
+  }
+
+  @Test
+  void theCopyFloorIsPartOfTheCacheKeyUnlessItIsTheOldOne() {
+    assertThat(parse().copyFloor()).isEqualTo(0.5);
+    assertThat(parse().canonical()).contains(" copycurriculum copyfloor=0.5000 mixeddrills");
+    assertThat(parse("--copy-floor", "0.25").canonical()).contains(" copyfloor=0.2500");
+    // 0.1 was the floor before the flag: its warm starts keep the keys (and cached artifacts) they had
+    assertThat(parse("--copy-floor", "0.1").canonical()).doesNotContain("copyfloor").contains(" copycurriculum mixeddrills");
+    assertThat(parse("--no-copy-curriculum").canonical()).doesNotContain("copy");
+    assertThatThrownBy(() -> parse("--copy-floor", "0")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--copy-floor");
   }
 
   @Test

@@ -19,8 +19,11 @@ import java.util.Random;
  * while color or job stayed at ~0.5, which relation differing with the seed, the world and the head count). Every
  * {@link #INTERVAL} steps this measures, on a fixed set of held-out reading drills (invented people), the probability the
  * model gives the value tokens after {@code <answer>} per relation, and sets the weight of each relation in the next
- * reading drills to {@code FLOOR + (1 - p)}: a formed copy keeps a small share, one that has not gets most of them.
- * The drill kinds are weighted the same way ({@code FLOOR + (1 - p)} over the non-code kinds, scaled to mean 1): reading
+ * reading drills to {@code floor + (1 - p)} ({@code --copy-floor}, default 0.5): a formed copy keeps a share of them, one
+ * that has not gets up to three times as many. The floor damps the curriculum: at 0.1 a formed copy kept a twentieth of
+ * the drills of one that had not, and on world-3 that unlearned it within 100 steps, so two relations swapped places at
+ * every measurement and the run ended with whichever was behind last.
+ * The drill kinds are weighted the same way ({@code floor + (1 - p)} over the non-code kinds, scaled to mean 1): reading
  * kinds by the probability of the answer's value, recall kinds ({@code <think> the R of N is}) by the probability of
  * everything they train, so a recall whose copy of a name into the next statement has not formed (a held-out 2h0
  * recall writing {@code the color of zi is} for {@code zi mi}) gets more of its drills.
@@ -29,8 +32,8 @@ import java.util.Random;
 final class CopyCurriculum {
   /** Steps between measurements. */
   static final int INTERVAL = 100;
-  /** The weight a relation keeps once its copy has formed. */
-  static final double FLOOR = 0.1;
+  /** The weight a relation (or drill kind) keeps once its copy has formed, before scaling to mean 1. */
+  private final double floor;
   private static final int PER_RELATION = 24;
   /**
    * Rows per forward of a measurement ({@link SequenceScorer#logProbs(ai.otc.policy.model.PolicyModel, List, float, int)}):
@@ -49,12 +52,15 @@ final class CopyCurriculum {
   private Map<String, Double> last = Map.of();
   private Map<Demonstrations.Drill, Double> lastKinds = Map.of();
 
-  CopyCurriculum(Demonstrations demos, WordTokenizer tk, long seed) {
-    this(demos, tk, seed, false);
-  }
-
-  /** With {@code mixedDrills}, the two mixed two-hop drill kinds are measured and weighted too (probes drawn last). */
-  CopyCurriculum(Demonstrations demos, WordTokenizer tk, long seed, boolean mixedDrills) {
+  /**
+   * With {@code mixedDrills}, the two mixed two-hop drill kinds are measured and weighted too (probes drawn last);
+   * {@code floor} is the weight a formed copy keeps ({@link WarmStartConfig#copyFloor()}).
+   */
+  CopyCurriculum(Demonstrations demos, WordTokenizer tk, long seed, boolean mixedDrills, double floor) {
+    if (!(floor > 0)) {
+      throw new IllegalArgumentException("copy floor must be > 0: " + floor);
+    }
+    this.floor = floor;
     this.answerId = tk.id(WordTokenizer.ANSWER);
     Random rng = new Random(seed ^ 0x5EED_C0B1L);
     for (String rel : WorldGenerator.RELATIONS) {
@@ -110,7 +116,7 @@ final class CopyCurriculum {
     }
     last = p;
     lastKinds = pk;
-    return new Weights(weights(p), weights(pk));
+    return new Weights(weights(p, floor), weights(pk, floor));
   }
 
   /** The product of the probabilities of every trained token (loss mask above 0) of a drill. */
@@ -124,12 +130,12 @@ final class CopyCurriculum {
     return Math.exp(lp);
   }
 
-  /** The weights {@code FLOOR + (1 - p)} per key, scaled to mean 1. */
-  static <K> Map<K, Double> weights(Map<K, Double> copyProbability) {
+  /** The weights {@code floor + (1 - p)} per key ({@code p} clamped to [0, 1]), scaled to mean 1. */
+  static <K> Map<K, Double> weights(Map<K, Double> copyProbability, double floor) {
     Map<K, Double> w = new LinkedHashMap<>();
     double total = 0;
     for (Map.Entry<K, Double> e : copyProbability.entrySet()) {
-      double v = FLOOR + (1 - Math.max(0, Math.min(1, e.getValue())));
+      double v = floor + (1 - Math.max(0, Math.min(1, e.getValue())));
       w.put(e.getKey(), v);
       total += v;
     }
@@ -154,12 +160,14 @@ final class CopyCurriculum {
     return Math.exp(lp);
   }
 
-  /** The last measurement as a short line ({@code city 0.98 year 1.00 ...; drill kinds read_one_hop 0.97 ...}). */
+  /**
+   * The last measurement as a short line ({@code city 0.98 year 1.00 ...; drill kinds read_one_hop 0.97 ...; floor 0.50}).
+   */
   String describe() {
     StringBuilder sb = new StringBuilder();
     last.forEach((k, v) -> sb.append(sb.isEmpty() ? "" : " ").append(String.format(Locale.ROOT, "%s %.2f", k, v)));
     sb.append("; drill kinds");
     lastKinds.forEach((k, v) -> sb.append(String.format(Locale.ROOT, " %s %.2f", k.name().toLowerCase(Locale.ROOT), v)));
-    return sb.toString();
+    return sb.append(String.format(Locale.ROOT, "; floor %.2f", floor)).toString();
   }
 }

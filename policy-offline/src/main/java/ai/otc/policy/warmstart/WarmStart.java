@@ -265,7 +265,8 @@ public final class WarmStart {
     double emaLoss = Double.NaN;
     List<List<Example>> pending = new ArrayList<>();
     float loss = Float.NaN;
-    CopyCurriculum curriculum = config.copyCurriculum() ? new CopyCurriculum(demos, format.tokenizer(), config.seed(), config.mixedDrills()) : null;
+    CopyCurriculum curriculum = config.copyCurriculum() ? new CopyCurriculum(demos, format.tokenizer(), config.seed(), config.mixedDrills(),
+        config.copyFloor()) : null;
     DecisionCurriculum decisions = (config.decisionCurriculum() || config.friendCurriculum()) && config.decisionShare() > 0
         ? new DecisionCurriculum(world, decisionPool, format, config.decisionCurriculum(), config.friendCurriculum()) : null;
     for (int step = 1; step <= config.steps(); step++) {

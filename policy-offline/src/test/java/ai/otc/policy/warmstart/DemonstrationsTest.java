@@ -389,8 +389,24 @@ class DemonstrationsTest {
     java.util.Map<String, Double> p = new java.util.LinkedHashMap<>();
     p.put("year", 1.0);
     p.put("job", 0.0);
-    java.util.Map<String, Double> w = CopyCurriculum.weights(p);
+    java.util.Map<String, Double> w = CopyCurriculum.weights(p, 0.1);
     assertThat(w.get("year") + w.get("job")).isCloseTo(2.0, org.assertj.core.data.Offset.offset(1e-12));
     assertThat(w.get("job") / w.get("year")).isCloseTo(11.0, org.assertj.core.data.Offset.offset(1e-9));
+  }
+
+  @Test
+  void theCopyFloorDampsTheCopyCurriculum() {
+    java.util.Map<String, Double> p = new java.util.LinkedHashMap<>();
+    p.put("year", 1.0);
+    p.put("job", 0.0);
+    p.put("city", 0.5);
+    p.put("color", 1.7); // clamped to 1
+    java.util.Map<String, Double> w = CopyCurriculum.weights(p, 0.5);
+    // by hand: raw 0.5, 1.5, 1.0, 0.5 (sum 3.5, mean 0.875)
+    assertThat(w.get("year")).isCloseTo(0.5 / 0.875, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(w.get("job")).isCloseTo(1.5 / 0.875, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(w.get("city")).isCloseTo(1.0 / 0.875, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(w.get("color")).isCloseTo(0.5 / 0.875, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(WarmStartConfig.defaults().copyFloor()).as("the damped curriculum is the default").isEqualTo(0.5);
   }
 }

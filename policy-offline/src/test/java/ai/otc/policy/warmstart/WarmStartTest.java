@@ -109,10 +109,24 @@ class WarmStartTest {
         new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8)).artifact());
     assertThat(log.toString(java.nio.charset.StandardCharsets.UTF_8))
         .containsPattern("warmstart step 101/102  copy from an observation, p per relation: city [0-9.]+ year [0-9.]+ color [0-9.]+ job [0-9.]+ friend [0-9.]+; "
-            + "drill kinds read_one_hop [0-9.]+ read_two_hop [0-9.]+ think_one_hop [0-9.]+ think_two_hop [0-9.]+ read_after_think [0-9.]+ think_after_read [0-9.]+");
+            + "drill kinds read_one_hop [0-9.]+ read_two_hop [0-9.]+ think_one_hop [0-9.]+ think_two_hop [0-9.]+ read_after_think [0-9.]+ think_after_read [0-9.]+; floor 0.10\n");
     PolicyArtifact b = PolicyArtifact.load(WarmStartRunner.obtain(w, m, curriculum, tmp.resolve("cc-b"), true, null).artifact());
     assertThat(b.checksum()).as("the curriculum's measurement is deterministic").isEqualTo(a.checksum());
     assertThat(curriculum.canonical()).endsWith(" copycurriculum mixeddrills");
+    // the damped curriculum: its own key, and the floor reaches the curriculum (the tiny model copies nothing yet, so
+    // every relation weighs the same at any floor; the weights per floor are DemonstrationsTest's)
+    WarmStartConfig damped = new WarmStartConfig(curriculum.steps(), curriculum.batchSize(), curriculum.learningRate(),
+        curriculum.warmupSteps(), curriculum.minimalShare(), curriculum.factShare(), curriculum.drillShare(),
+        curriculum.drillRealShare(), curriculum.drillShuffleShare(), true, 0.5, true, curriculum.decisionShare(),
+        curriculum.decisionWeight(), curriculum.recallDecisions(), curriculum.decisionCurriculum(),
+        curriculum.friendCurriculum(), curriculum.friendQuestions(), curriculum.trainReadValues(),
+        curriculum.p1Oversample(), curriculum.topK(), curriculum.observationTag(), curriculum.seed());
+    assertThat(damped.canonical()).endsWith(" copycurriculum copyfloor=0.5000 mixeddrills");
+    java.io.ByteArrayOutputStream dampedLog = new java.io.ByteArrayOutputStream();
+    WarmStartRunner.obtain(w, m, damped, tmp.resolve("cc-c"), true,
+        new java.io.PrintStream(dampedLog, true, java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(dampedLog.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .containsPattern("warmstart step 101/102  copy from an observation, p per relation: .*; floor 0.50\n");
   }
 
   @Test
