@@ -20,7 +20,7 @@ import java.util.Random;
  * {@link #INTERVAL} steps this measures, on a fixed set of held-out reading drills (invented people), the probability the
  * model gives the value tokens after {@code <answer>} per relation, and sets the weight of each relation in the next
  * reading drills to {@code floor + (1 - p)} ({@code --copy-floor}, default 0.5): a formed copy keeps a share of them, one
- * that has not gets up to three times as many. The floor damps the curriculum: at 0.1 a formed copy kept a twentieth of
+ * that has not gets up to three times as many. The floor damps the curriculum: at 0.1 a formed copy kept an eleventh of
  * the drills of one that had not, and on world-3 that unlearned it within 100 steps, so two relations swapped places at
  * every measurement and the run ended with whichever was behind last.
  * The drill kinds are weighted the same way ({@code floor + (1 - p)} over the non-code kinds, scaled to mean 1): reading
