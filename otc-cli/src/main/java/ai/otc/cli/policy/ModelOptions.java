@@ -95,6 +95,9 @@ public final class ModelOptions {
   @Option(names = "--decision-scaling", negatable = true, defaultValue = "true", fallbackValue = "true", description = "on a world of more than 160 entities, more decision rows in proportion, the other rows as many as at 160, the run longer by the difference (default ${DEFAULT-VALUE})")
   boolean decisionScaling = true;
 
+  @Option(names = "--fact-scaling", negatable = true, defaultValue = "true", fallbackValue = "true", description = "on a world of more than 80 famous entities, more fact rows in proportion, so that each famous fact is seen as often as on the default world; the run longer by the difference (default ${DEFAULT-VALUE})")
+  boolean factScaling = true;
+
   @Option(names = "--train-read-values", arity = "1", paramLabel = "true|false",
       description = "train the values demonstrations read from tool output (false: context, as in the copy drills) (default ${DEFAULT-VALUE})")
   boolean trainReadValues = W.trainReadValues();
@@ -140,12 +143,14 @@ public final class ModelOptions {
 
   /**
    * Warm-start config from the flags, with {@code steps} optimizer steps, for {@code world}: with
-   * {@code --decision-scaling} its decision rows scaled to the world's entity count ({@link WarmStartConfig#forEntities}).
+   * {@code --decision-scaling} its decision rows scaled to the world's entity count, with {@code --fact-scaling} its fact
+   * rows to its famous-entity count ({@link WarmStartConfig#forWorld}).
    */
   public WarmStartConfig warm(int steps, World world) {
     WarmStartConfig c = new WarmStartConfig(steps, batch, lr, warmup, minimalShare, factShare, drillShare, drillRealShare,
         drillShuffleShare, copyCurriculum, copyFloor, mixedDrills, decisionShare, decisionWeight, recallDecisions, decisionCurriculum,
         friendCurriculum, friendQuestions, trainReadValues, p1Oversample, topK, observationTag, warmSeed).validate();
-    return decisionScaling ? c.forEntities(world.entities().size()) : c;
+    int famous = (int) world.entities().stream().filter(ai.otc.world.Entity::famous).count();
+    return c.forWorld(world.entities().size(), decisionScaling, famous, factScaling);
   }
 }

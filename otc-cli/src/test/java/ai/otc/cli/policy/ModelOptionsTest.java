@@ -66,14 +66,22 @@ class ModelOptionsTest {
   }
 
   @Test
-  void decisionScalingFollowsItsSwitchOnALargerWorld() {
+  void decisionAndFactScalingFollowTheirSwitchesOnALargerWorld() {
+    // 240 entities (kd = 1.5), 120 of them famous (kf = 1.5); by hand from 2,000 steps of 20 % decision and 30 % fact
+    // rows: both 2,000 + 200 + 300 = 2,500; decisions only 2,200; facts only 2,300; neither 2,000
     World larger = WorldGenerator.generate(new WorldConfig(0, 240, 0.5, 40, 0, 1.0, 1.0, 81, 240, 0.1, 0.2));
-    Cmd on = new Cmd();
-    new CommandLine(on).parseArgs();
-    Cmd off = new Cmd();
-    new CommandLine(off).parseArgs("--no-decision-scaling");
-    assertThat(on.model.warm(2000, larger).steps()).isEqualTo(2200);
-    assertThat(off.model.warm(2000, larger).steps()).isEqualTo(2000);
-    assertThat(off.model.warm(2000, larger)).isEqualTo(WarmStartConfig.defaults());
+    assertThat(larger.entities().stream().filter(ai.otc.world.Entity::famous).count()).isEqualTo(120);
+    assertThat(warm(larger).steps()).isEqualTo(2500);
+    assertThat(warm(larger).factShare() * 2500).isCloseTo(900, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(warm(larger, "--no-fact-scaling").steps()).isEqualTo(2200);
+    assertThat(warm(larger, "--no-decision-scaling").steps()).isEqualTo(2300);
+    assertThat(warm(larger, "--no-decision-scaling", "--no-fact-scaling")).isEqualTo(WarmStartConfig.defaults());
+    assertThat(warm(WORLD)).as("the default world: neither scales").isEqualTo(WarmStartConfig.defaults());
+  }
+
+  private static WarmStartConfig warm(World world, String... args) {
+    Cmd c = new Cmd();
+    new CommandLine(c).parseArgs(args);
+    return c.model.warm(2000, world);
   }
 }

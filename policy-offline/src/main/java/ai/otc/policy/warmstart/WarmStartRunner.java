@@ -62,10 +62,12 @@ public final class WarmStartRunner {
             world.fingerprint(), mc.parameterCount(), model.device(), warm.steps(), warm.batchSize(),
             java.lang.Runtime.getRuntime().availableProcessors(), loadBefore);
         log.printf(Locale.ROOT, "warmstart: rows: %.1f %% copy drills, %.1f %% facts, %.1f %% decisions, %.1f %% demonstrations"
-                + " (%d entities; decision rows are scaled above %d: --[no-]decision-scaling)%n", 100 * warm.drillShare(),
+                + " (%d entities, %d famous; decision rows are scaled above %d entities: --[no-]decision-scaling, fact rows"
+                + " above %d famous: --[no-]fact-scaling)%n", 100 * warm.drillShare(),
             100 * warm.factShare(), 100 * warm.decisionShare(),
             100 * (1 - warm.drillShare() - warm.factShare() - warm.decisionShare()), world.entities().size(),
-            WarmStartConfig.DECISION_REFERENCE_ENTITIES);
+            world.entities().stream().filter(ai.otc.world.Entity::famous).count(),
+            WarmStartConfig.DECISION_REFERENCE_ENTITIES, WarmStartConfig.FACT_REFERENCE_FAMOUS);
       }
       WarmStart.Result r = new WarmStart(world, format, warm).train(model, log, 5.0);
       Map<String, Object> prov = new LinkedHashMap<>();

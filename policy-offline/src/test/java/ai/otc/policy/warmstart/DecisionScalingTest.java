@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
 
-/** {@link WarmStartConfig#forEntities}: more decision rows on a larger world, every other kind of row as many. */
+/**
+ * {@link WarmStartConfig#forEntities} and {@link WarmStartConfig#forWorld}: more decision rows on a world of more
+ * entities, more fact rows on a world of more famous ones, every other kind of row as many.
+ */
 class DecisionScalingTest {
   private final WarmStartConfig d = WarmStartConfig.defaults();
 
@@ -48,5 +51,36 @@ class DecisionScalingTest {
     WarmStartConfig none = new WarmStartConfig(1000, 96, 3e-3f, 60, 0.3, 0.3, 0.4, 0.0, 0.0, true, true, 0.0, 16.0, true,
         false, true, 2.0, 1, "observation", 0);
     assertThat(none.forEntities(400)).isSameAs(none);
+  }
+
+  @Test
+  void growsTheFactRowsWithTheFamousEntities() {
+    // world-3: 280 entities (kd = 1.75), 126 famous (kf = 1.575); by hand: decision rows 0.2 x 2,000 x 1.75 = 700,
+    // fact rows 0.3 x 2,000 x 1.575 = 945, drills 800, demonstrations 200: 2,645 steps
+    WarmStartConfig w = d.forWorld(280, true, 126, true);
+    assertThat(w.steps()).isEqualTo(2645);
+    assertThat(w.factShare() * w.steps()).isCloseTo(945, within(1e-9));
+    assertThat(w.decisionShare() * w.steps()).isCloseTo(700, within(1e-9));
+    assertThat(w.drillShare() * w.steps()).isCloseTo(800, within(1e-9));
+    assertThat((1 - w.drillShare() - w.factShare() - w.decisionShare()) * w.steps()).isCloseTo(200, within(1e-9));
+    // facts alone: 120 famous of 160 entities, kf = 1.5: 2,000 + 300 steps
+    WarmStartConfig facts = d.forWorld(160, true, 120, true);
+    assertThat(facts.steps()).isEqualTo(2300);
+    assertThat(facts.factShare() * facts.steps()).isCloseTo(900, within(1e-9));
+    assertThat(facts.decisionShare() * facts.steps()).isCloseTo(400, within(1e-9));
+  }
+
+  @Test
+  void eachScalingFollowsItsSwitchAndTheDefaultWorldIsLeftAlone() {
+    assertThat(d.forWorld(160, true, 80, true)).isSameAs(d);
+    assertThat(d.forWorld(280, false, 126, false)).isSameAs(d);
+    assertThat(d.forWorld(280, true, 126, false)).isEqualTo(d.forEntities(280));
+    assertThat(d.forWorld(280, false, 126, true).decisionShare() * d.forWorld(280, false, 126, true).steps())
+        .isCloseTo(400, within(1e-9));
+    // without fact scaling the decision-only scaling is bit-identical to the formula it had (cache keys unchanged)
+    WarmStartConfig w = d.forWorld(240, true, 96, false);
+    assertThat(w.steps()).isEqualTo(2200);
+    assertThat(w.factShare()).isEqualTo(0.3 * (2000.0 / 2200));
+    assertThat(w.decisionShare()).isEqualTo(0.2 * 1.5 * (2000.0 / 2200));
   }
 }
