@@ -219,7 +219,7 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
    * five facts per famous entity. On world-3 (126 famous entities, 1.6 times the default world's 80) each fact got
    * 63 % of the default world's rows; the warm start recalled 1p facts right 0.968 of the time greedily and 0.887 at
    * temperature 1 (the default world: 1.000 and 1.000), and OTC's RL, which prefers a recall to a search once it is
-   * right more often than {@code cos(pi/6) = 0.87} of the time, answered those facts from memory and lost 0.036 EM
+   * right more often than {@code cos(pi/6) = 0.87} of the time, answered those facts from memory and lost 0.035 EM
    * against the baseline (docs/DEMO.md). Per famous fact as many rows as on the default world is what the default was
    * measured with.
    */
