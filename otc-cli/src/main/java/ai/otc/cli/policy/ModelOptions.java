@@ -150,7 +150,6 @@ public final class ModelOptions {
     WarmStartConfig c = new WarmStartConfig(steps, batch, lr, warmup, minimalShare, factShare, drillShare, drillRealShare,
         drillShuffleShare, copyCurriculum, copyFloor, mixedDrills, decisionShare, decisionWeight, recallDecisions, decisionCurriculum,
         friendCurriculum, friendQuestions, trainReadValues, p1Oversample, topK, observationTag, warmSeed).validate();
-    int famous = (int) world.entities().stream().filter(ai.otc.world.Entity::famous).count();
-    return c.forWorld(world.entities().size(), decisionScaling, famous, factScaling);
+    return c.forWorld(world.entities().size(), decisionScaling, world.famous().size(), factScaling);
   }
 }

@@ -66,7 +66,7 @@ public final class WarmStartRunner {
                 + " above %d famous: --[no-]fact-scaling)%n", 100 * warm.drillShare(),
             100 * warm.factShare(), 100 * warm.decisionShare(),
             100 * (1 - warm.drillShare() - warm.factShare() - warm.decisionShare()), world.entities().size(),
-            world.entities().stream().filter(ai.otc.world.Entity::famous).count(),
+            world.famous().size(),
             WarmStartConfig.DECISION_REFERENCE_ENTITIES, WarmStartConfig.FACT_REFERENCE_FAMOUS);
       }
       WarmStart.Result r = new WarmStart(world, format, warm).train(model, log, 5.0);
