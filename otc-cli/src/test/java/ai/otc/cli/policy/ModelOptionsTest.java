@@ -60,9 +60,25 @@ class ModelOptionsTest {
     assertThat(parse("--copy-floor", "0.25").canonical()).contains(" copyfloor=0.2500");
     // 0.1 was the floor before the flag: its warm starts keep the keys (and cached artifacts) they had
     assertThat(parse("--copy-floor", "0.1").canonical()).doesNotContain("copyfloor").contains(" copycurriculum mixeddrills");
-    assertThat(parse("--no-copy-curriculum").canonical()).doesNotContain("copy");
+    assertThat(parse("--no-copy-curriculum").canonical()).doesNotContain("copycurriculum").doesNotContain("copyfloor");
     assertThatThrownBy(() -> parse("--copy-floor", "0")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("--copy-floor");
+  }
+
+  @Test
+  void theCopyGateIsOnByDefaultPartOfTheCacheKeyAndValidated() {
+    assertThat(parse().copyUntil()).isEqualTo(0.95);
+    assertThat(parse().canonical()).contains(" copyfloor=0.5000 copyuntil=0.9500 mixeddrills");
+    assertThat(parse("--copy-until", "0.9").canonical()).contains(" copyuntil=0.9000");
+    // off: the key of a warm start from before the gate existed
+    assertThat(parse("--copy-until", "0").canonical()).doesNotContain("copyuntil")
+        .contains(" copycurriculum copyfloor=0.5000 mixeddrills");
+    // the gate measures on its own without the curriculum, so it keys the run either way
+    assertThat(parse("--no-copy-curriculum").canonical()).contains(" copyuntil=0.9500");
+    for (String bad : new String[] {"1", "-0.1", "NaN"}) {
+      assertThatThrownBy(() -> parse("--copy-until", bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("--copy-until");
+    }
   }
 
   @Test

@@ -119,6 +119,14 @@ final class CopyCurriculum {
     return new Weights(weights(p, floor), weights(pk, floor));
   }
 
+  /**
+   * The lowest copy probability over the relations at the last measurement ({@link #update}); NaN before the first.
+   * The copy gate ({@link WarmStartConfig#copyUntil()}) compares it with its threshold.
+   */
+  double weakestRelation() {
+    return last.values().stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+  }
+
   /** The product of the probabilities of every trained token (loss mask above 0) of a drill. */
   static double trainedProbability(Example x, float[] logProbs) {
     double lp = 0;

@@ -80,7 +80,8 @@ public final class Demonstrations {
    *       {@code N </search>} | N's observation, friend M | {@code <think>} | {@code the R of M is} | V |
    *       {@code </think> <answer> V </answer>}: the friend is copied out of the observation, the value out of the
    *       statement;</li>
-   *   <li>{@code CODE}: {@code <math> what is A * B ?} (A, B drawn, never a question of the world) | the program |
+   *   <li>{@code CODE}: {@code <math> what is A * B ?}, {@code A + B ?} or {@code A + B + C ?} (drawn, never a question
+   *       of the world; half of them small three-operand sums, {@link CopyDrills#SMALL_SUM_SHARE}) | the program |
    *       its output | {@code \\boxed{ V }}: the answer is copied from the tool output.</li>
    * </ul>
    *

@@ -28,6 +28,16 @@ import java.util.Locale;
  *                       nearly every drill went to the copy behind, and on world-3 the other one was unlearned within the
  *                       next 100 steps (city and friend swapping every measurement until the run ended with the friend
  *                       copy at 0.60); at 0.5 the formed copies keep a third of the drills and every copy formed
+ * @param copyUntil      the copy gate ({@code --copy-until}, 0 = off): when the scheduled steps end, the copy from an
+ *                       observation is measured per relation ({@link CopyCurriculum}); while any relation's copy is below
+ *                       this probability, the run goes on with rows that are half copy drills and half the scheduled mixture
+ *                       (rehearsing the facts and decisions; {@link WarmStart#GATE_DRILL_SHARE}), at the schedule's final learning rate,
+ *                       {@link CopyCurriculum#INTERVAL} steps at a time, for at most {@link #COPY_EXTENSION_MAX} of the
+ *                       scheduled steps. A copy forms at its own step, which differs with the world and the seed: on
+ *                       world-2 it was still forming when the 2,400 steps ended (job and city 0.78), the EM baseline's RL
+ *                       then learned to answer from memory where its copy failed, and OTC's TP against it fell short
+ *                       (1.68x). Training everything longer formed it but taught recall too (the search rate fell below
+ *                       its target); drills alone formed it but the facts faded (forced recall of 1p 0.942)
  * @param mixedDrills    whether the copy drills include the two mixed two-hop paths ({@link Demonstrations.Drill}):
  *                       reading an observation after a recalled bridge, and copying a recalled value out of a
  *                       {@code <think>} after an observation; without them a year copied in those contexts fails
@@ -63,9 +73,35 @@ import java.util.Locale;
  */
 public record WarmStartConfig(int steps, int batchSize, float learningRate, int warmupSteps, double minimalShare,
     double factShare, double drillShare, double drillRealShare, double drillShuffleShare, boolean copyCurriculum,
-    double copyFloor, boolean mixedDrills, double decisionShare, double decisionWeight, boolean recallDecisions, boolean decisionCurriculum,
-    boolean friendCurriculum, boolean friendQuestions, boolean trainReadValues, double p1Oversample, int topK,
-    String observationTag, long seed) {
+    double copyFloor, double copyUntil, boolean mixedDrills, double decisionShare, double decisionWeight, boolean recallDecisions,
+    boolean decisionCurriculum, boolean friendCurriculum, boolean friendQuestions, boolean trainReadValues, double p1Oversample,
+    int topK, String observationTag, long seed) {
+
+  /** The settings without the copy gate ({@code copyUntil} 0), as before {@code --copy-until} existed. */
+  public WarmStartConfig(int steps, int batchSize, float learningRate, int warmupSteps, double minimalShare, double factShare,
+      double drillShare, double drillRealShare, double drillShuffleShare, boolean copyCurriculum, double copyFloor,
+      boolean mixedDrills, double decisionShare, double decisionWeight, boolean recallDecisions, boolean decisionCurriculum,
+      boolean friendCurriculum, boolean friendQuestions, boolean trainReadValues, double p1Oversample, int topK,
+      String observationTag, long seed) {
+    this(steps, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, drillRealShare, drillShuffleShare,
+        copyCurriculum, copyFloor, 0.0, mixedDrills, decisionShare, decisionWeight, recallDecisions, decisionCurriculum,
+        friendCurriculum, friendQuestions, trainReadValues, p1Oversample, topK, observationTag, seed);
+  }
+
+  /**
+   * The most steps the copy gate adds, as a share of the scheduled steps ({@code --copy-until}): a bound, so that a
+   * copy that does not form costs a known time.
+   */
+  public static final double COPY_EXTENSION_MAX = 0.5;
+
+  /** The most steps the copy gate adds to this run ({@link #COPY_EXTENSION_MAX} of the steps, whole intervals; 0 when off). */
+  public int copyExtensionMax() {
+    if (!(copyUntil > 0)) {
+      return 0;
+    }
+    int intervals = (int) Math.ceil(steps * COPY_EXTENSION_MAX / CopyCurriculum.INTERVAL);
+    return intervals * CopyCurriculum.INTERVAL;
+  }
 
   /** The settings with the undamped copy curriculum (floor 0.1), as before {@code --copy-floor} existed. */
   public WarmStartConfig(int steps, int batchSize, float learningRate, int warmupSteps, double minimalShare, double factShare,
@@ -143,9 +179,10 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
   /**
    * Version of the demonstration format and of the training step; part of the cache key (7: AdamW with bias
    * correction and global-norm clip 1, replacing the swapped-rate update with an element clip; 8: the copy curriculum
-   * also weights the drill kinds; the mixed drills' flag is part of the key only when on).
+   * also weights the drill kinds; the mixed drills' flag is part of the key only when on; 9: half the code drills are
+   * small three-operand sums, {@link CopyDrills#SMALL_SUM_SHARE}).
    */
-  public static final int FORMAT_VERSION = 8;
+  public static final int FORMAT_VERSION = 9;
 
   /**
    * The default warm start (issue 11): 2,000 steps; 40 % copy drills, 30 % fact rows, 20 % decision rows (every action
@@ -170,8 +207,8 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
    * another (world-3: single-hop EM 0.875 → 0.986, every relation formed; the module README's tables).
    */
   public static WarmStartConfig defaults() {
-    return new WarmStartConfig(2000, 96, 3e-3f, 60, 0.3, 0.3, 0.4, 0.0, 0.0, true, 0.5, true, 0.2, 16.0, true, true, true, false,
-        true, 2.0, 1, "observation", 0);
+    return new WarmStartConfig(2000, 96, 3e-3f, 60, 0.3, 0.3, 0.4, 0.0, 0.0, true, 0.5, 0.95, true, 0.2, 16.0, true, true, true,
+        false, true, 2.0, 1, "observation", 0);
   }
 
   /**
@@ -234,7 +271,7 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
     int s = (int) Math.round(steps * (1 - decisionShare + decisionShare * kd + factShare * (kf - 1)));
     double f = (double) steps / s;
     return new WarmStartConfig(s, batchSize, learningRate, warmupSteps, minimalShare, factShare * kf * f, drillShare * f,
-        drillRealShare, drillShuffleShare, copyCurriculum, copyFloor, mixedDrills, decisionShare * kd * f, decisionWeight,
+        drillRealShare, drillShuffleShare, copyCurriculum, copyFloor, copyUntil, mixedDrills, decisionShare * kd * f, decisionWeight,
         recallDecisions, decisionCurriculum, friendCurriculum, friendQuestions, trainReadValues, p1Oversample, topK,
         observationTag, seed).validate();
   }
@@ -242,9 +279,8 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
   /** Copy with another step count. */
   public WarmStartConfig withSteps(int s) {
     return new WarmStartConfig(s, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, drillRealShare, drillShuffleShare, copyCurriculum,
-        copyFloor, mixedDrills, decisionShare, decisionWeight, recallDecisions, decisionCurriculum, friendCurriculum, friendQuestions,
-        trainReadValues, p1Oversample, topK,
-        observationTag, seed);
+        copyFloor, copyUntil, mixedDrills, decisionShare, decisionWeight, recallDecisions, decisionCurriculum, friendCurriculum,
+        friendQuestions, trainReadValues, p1Oversample, topK, observationTag, seed);
   }
 
   /** Throws naming the bad flag. */
@@ -266,6 +302,9 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
     if (!(copyFloor > 0) || Double.isInfinite(copyFloor)) {
       throw new IllegalArgumentException("--copy-floor must be > 0 and finite");
     }
+    if (!(copyUntil >= 0 && copyUntil < 1)) {
+      throw new IllegalArgumentException("--copy-until must be in [0,1) (0 turns the copy gate off)");
+    }
     if (!(decisionWeight > 0)) {
       throw new IllegalArgumentException("--decision-weight must be > 0");
     }
@@ -285,6 +324,7 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
         + (drillShuffleShare > 0 ? String.format(Locale.ROOT, " shuffledrill=%.4f", drillShuffleShare) : "")
         + (copyCurriculum ? " copycurriculum" : "")
         + (copyCurriculum && copyFloor != UNDAMPED_COPY_FLOOR ? String.format(Locale.ROOT, " copyfloor=%.4f", copyFloor) : "")
+        + (copyUntil > 0 ? String.format(Locale.ROOT, " copyuntil=%.4f", copyUntil) : "")
         + (mixedDrills ? " mixeddrills" : "")
         + (recallDecisions ? " recalldecisions" : "")
         + (decisionCurriculum ? " decisioncurriculum" : "")

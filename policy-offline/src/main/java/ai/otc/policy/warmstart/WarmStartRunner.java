@@ -75,6 +75,8 @@ public final class WarmStartRunner {
       prov.put("world_fingerprint", world.fingerprint());
       prov.put("world_config", world.config().canonical());
       prov.put("warmstart_config", warm.canonical());
+      prov.put("train_steps", r.steps());
+      prov.put("copy_gate_steps", r.copyGateSteps());
       prov.put("train_seconds", r.seconds());
       prov.put("train_tokens_per_second", r.tokensPerSecond());
       prov.put("final_loss", r.finalLoss());
@@ -86,7 +88,8 @@ public final class WarmStartRunner {
       prov.put("load_average_after", loadAverage());
       PolicyArtifact.of(model, tk, 0, prov).save(file);
       if (log != null) {
-        log.printf(Locale.ROOT, "warmstart: done in %.1f s (%.0f tok/s; load average %s), saved %s%n", r.seconds(),
+        log.printf(Locale.ROOT, "warmstart: done in %.1f s, %d steps%s (%.0f tok/s; load average %s), saved %s%n", r.seconds(),
+            r.steps(), r.copyGateSteps() > 0 ? " of which " + r.copyGateSteps() + " the copy gate's (--copy-until)" : "",
             r.tokensPerSecond(), loadAverage(), file);
       }
       return new Outcome(file, false, r);

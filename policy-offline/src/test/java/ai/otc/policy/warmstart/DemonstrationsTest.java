@@ -139,6 +139,10 @@ class DemonstrationsTest {
           assertThat(world.questions().stream().map(ai.otc.world.Question::subject)).doesNotContain(expr);
           String[] ab = expr.split(" ");
           long v = ab[1].equals("*") ? Long.parseLong(ab[0]) * Long.parseLong(ab[2]) : Long.parseLong(ab[0]) + Long.parseLong(ab[2]);
+          if (ab.length == 5) {
+            assertThat(ab[3]).isEqualTo("+");
+            v += Long.parseLong(ab[4]);
+          }
           assertThat(text).endsWith("```output\n" + v + "\n```\n\\boxed{ " + v + " }");
           int promptLen = tk.encode(text.substring(0, text.indexOf(" ?") + 2)).length;
           assertThat(ex.lossMask()[promptLen]).as("```python is context").isZero();
@@ -182,6 +186,27 @@ class DemonstrationsTest {
         }
       }
     }
+  }
+
+  @Test
+  void halfTheCodeDrillsAreSmallThreeOperandSumsInTheRangeOfTheEasyAnswers() {
+    java.util.Random rng = new java.util.Random(11);
+    int n = 4000;
+    int small = 0;
+    int oneDigit = 0;
+    for (int i = 0; i < n; i++) {
+      String text = tk.decode(demos.drill(Demonstrations.Drill.CODE, rng).tokens());
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("^<math> what is ([1-6]) \\+ ([1-6]) \\+ ([1-6]) \\?").matcher(text);
+      if (m.find()) {
+        small++;
+        int sum = Integer.parseInt(m.group(1)) + Integer.parseInt(m.group(2)) + Integer.parseInt(m.group(3));
+        assertThat(text).endsWith("\\boxed{ " + sum + " }");
+        oneDigit += sum <= 9 ? 1 : 0;
+      }
+    }
+    // by hand: a half; of the 216 triples of 1-6, 81 sum to at most 9 (37.5 %)
+    assertThat(small / (double) n).isCloseTo(0.5, org.assertj.core.data.Offset.offset(0.03));
+    assertThat(oneDigit / (double) small).isCloseTo(81 / 216.0, org.assertj.core.data.Offset.offset(0.03));
   }
 
   @Test

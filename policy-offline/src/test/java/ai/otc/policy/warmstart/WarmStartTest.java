@@ -129,6 +129,110 @@ class WarmStartTest {
         .containsPattern("warmstart step 101/102  copy from an observation, p per relation: .*; floor 0.50\n");
   }
 
+  /** {@code c} with the copy gate at {@code until}. */
+  private static WarmStartConfig gated(WarmStartConfig c, double until) {
+    return new WarmStartConfig(c.steps(), c.batchSize(), c.learningRate(), c.warmupSteps(), c.minimalShare(), c.factShare(),
+        c.drillShare(), c.drillRealShare(), c.drillShuffleShare(), c.copyCurriculum(), c.copyFloor(), until, c.mixedDrills(),
+        c.decisionShare(), c.decisionWeight(), c.recallDecisions(), c.decisionCurriculum(), c.friendCurriculum(),
+        c.friendQuestions(), c.trainReadValues(), c.p1Oversample(), c.topK(), c.observationTag(), c.seed());
+  }
+
+  @Test
+  void theCopyGateAddsDrillStepsUntilItsBoundWhileACopyHasNotFormed() {
+    World w = WorldGenerator.generate(WorldConfig.tiny(0));
+    WarmStartConfig d = WarmStartConfig.defaults();
+    assertThat(d.copyUntil()).as("on by default").isEqualTo(0.95);
+    // 20 scheduled steps: the bound is half of them in whole intervals of 100, so 100; a 16-wide model copies nothing
+    // after 120 steps, so the gate runs to its bound
+    WarmStartConfig c = gated(new WarmStartConfig(20, 8, d.learningRate(), 2, d.minimalShare(), 0.3, 0.4, 0.0, 0.0, true, 0.5,
+        true, 0.2, 4.0, true, false, false, false, true, d.p1Oversample(), 1, d.observationTag(), 3), 0.95);
+    assertThat(c.copyExtensionMax()).isEqualTo(100);
+    ModelConfig m = new ModelConfig(0, 16, 1, 2, 32, 128, false, "cpu", 2);
+    java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+    WarmStartRunner.Outcome run = WarmStartRunner.obtain(w, m, c, tmp.resolve("g-a"), true,
+        new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(run.training().steps()).isEqualTo(120);
+    assertThat(run.training().copyGateSteps()).isEqualTo(100);
+    String text = log.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(text).containsPattern("warmstart step 20/20  copy gate \\(every relation >= 0.95\\): city [0-9.]+ year [0-9.]+ color "
+        + "[0-9.]+ job [0-9.]+ friend [0-9.]+; drill kinds .*; floor 0.50  not formed: 100 more steps, half of their rows copy "
+        + "drills \\(at most 100 in all\\)\n");
+    assertThat(text).containsPattern("warmstart step 120/20  copy gate \\(every relation >= 0.95\\): .*  NOT FORMED at the bound "
+        + "of 100 extra steps \\(--copy-until\\)\n");
+    assertThat(text).containsPattern("warmstart step 120/<=120  loss [0-9.]+ .* ETA <=0s\n");
+    assertThat(text).contains("warmstart: done in ").contains(", 120 steps of which 100 the copy gate's (--copy-until)");
+    PolicyArtifact a = PolicyArtifact.load(run.artifact());
+    assertThat(a.provenance()).containsEntry("train_steps", 120).containsEntry("copy_gate_steps", 100);
+    PolicyArtifact again = PolicyArtifact.load(WarmStartRunner.obtain(w, m, c, tmp.resolve("g-b"), true, null).artifact());
+    assertThat(again.checksum()).as("the gate's measurement and drills are deterministic").isEqualTo(a.checksum());
+    PolicyArtifact off = PolicyArtifact.load(WarmStartRunner.obtain(w, m, gated(c, 0), tmp.resolve("g-c"), true, null).artifact());
+    assertThat(off.checksum()).as("the gate's 100 steps trained the model").isNotEqualTo(a.checksum());
+
+    // without the copy curriculum the gate measures on its own probes and still extends the run
+    WarmStartConfig alone = gated(new WarmStartConfig(20, 8, d.learningRate(), 2, d.minimalShare(), 0.3, 0.4, 0.0, 0.0, false,
+        0.5, true, 0.2, 4.0, true, false, false, false, true, d.p1Oversample(), 1, d.observationTag(), 3), 0.95);
+    assertThat(WarmStartRunner.obtain(w, m, alone, tmp.resolve("g-d"), true, null).training().steps()).isEqualTo(120);
+  }
+
+  @Test
+  void aCopyGateThatFindsEveryCopyFormedChangesNoBitOfTheRun() {
+    World w = WorldGenerator.generate(WorldConfig.tiny(0));
+    WarmStartConfig d = WarmStartConfig.defaults();
+    WarmStartConfig c = gated(new WarmStartConfig(20, 8, d.learningRate(), 2, d.minimalShare(), 0.3, 0.4, 0.0, 0.0, true, 0.5,
+        true, 0.2, 4.0, true, false, false, false, true, d.p1Oversample(), 1, d.observationTag(), 3), 1e-12);
+    ModelConfig m = new ModelConfig(0, 16, 1, 2, 32, 128, false, "cpu", 2);
+    java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+    WarmStartRunner.Outcome run = WarmStartRunner.obtain(w, m, c, tmp.resolve("f-a"), true,
+        new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(run.training().steps()).isEqualTo(20);
+    assertThat(run.training().copyGateSteps()).isZero();
+    assertThat(log.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .containsPattern("warmstart step 20/20  copy gate \\(every relation >= 0.00\\): .*; floor 0.50  formed\n")
+        .doesNotContain("of which");
+    PolicyArtifact off = PolicyArtifact.load(WarmStartRunner.obtain(w, m, gated(c, 0), tmp.resolve("f-b"), true, null).artifact());
+    assertThat(PolicyArtifact.load(run.artifact()).checksum()).as("the gate only measured").isEqualTo(off.checksum());
+    assertThat(c.canonical()).contains(" copyuntil=0.0000");
+    assertThat(gated(c, 0).canonical()).doesNotContain("copyuntil");
+  }
+
+  @Test
+  void theCopyGatesRowsAreHalfCopyDrillsAndHalfTheMixture() {
+    World w = WorldGenerator.generate(WorldConfig.tiny(0));
+    WarmStartConfig d = WarmStartConfig.defaults();
+    WarmStart ws = new WarmStart(w, new TaskFormat(WorldTasks.tokenizer(), new InProcessTools(w.corpus()), 1), d);
+    Random rng = new Random(9);
+    Map<String, Integer> gateTags = new HashMap<>();
+    int n = 20_000;
+    for (int i = 0; i < n; i++) {
+      gateTags.merge(ws.row(rng, true).tag().replaceAll("/.*", ""), 1, Integer::sum);
+    }
+    // by hand: 0.5 drills, plus half the mixture's 0.4 drills and 0.3 facts
+    assertThat(gateTags.get("drill") / (double) n).isCloseTo(0.5 + 0.5 * d.drillShare(), org.assertj.core.data.Offset.offset(0.015));
+    assertThat(gateTags.get("fact") / (double) n).isCloseTo(0.5 * d.factShare(), org.assertj.core.data.Offset.offset(0.015));
+    // outside the gate no extra draw: the same stream as draw()
+    Random a = new Random(4);
+    Random b = new Random(4);
+    for (int i = 0; i < 50; i++) {
+      assertThat(ws.row(a, false).tokens()).isEqualTo(ws.draw(b).tokens());
+    }
+  }
+
+  @Test
+  void theCopyGatesBoundIsHalfTheScheduleInWholeIntervals() {
+    WarmStartConfig d = WarmStartConfig.defaults();
+    // by hand: 2,000 x 0.5 = 1,000; 2,400 -> 1,200; 2,645 x 0.5 = 1,322.5 -> 14 intervals = 1,400; 20 -> 1 interval
+    assertThat(d.copyExtensionMax()).isEqualTo(1000);
+    assertThat(d.withSteps(2400).copyExtensionMax()).isEqualTo(1200);
+    assertThat(d.withSteps(2645).copyExtensionMax()).isEqualTo(1400);
+    assertThat(d.withSteps(20).copyExtensionMax()).isEqualTo(100);
+    assertThat(gated(d, 0).copyExtensionMax()).as("off").isZero();
+    assertThat(d.canonical()).contains(" copyfloor=0.5000 copyuntil=0.9500 mixeddrills");
+    for (double bad : new double[] {1.0, -0.01, Double.NaN}) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> gated(d, bad).validate())
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--copy-until");
+    }
+  }
+
   @Test
   void theDecisionCurriculumMeasuresEveryHundredStepsAndStaysBitReproducible() {
     World w = WorldGenerator.generate(WorldConfig.tiny(0));
