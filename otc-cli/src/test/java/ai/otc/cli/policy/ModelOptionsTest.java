@@ -56,10 +56,11 @@ class ModelOptionsTest {
   @Test
   void theCopyFloorIsPartOfTheCacheKeyUnlessItIsTheOldOne() {
     assertThat(parse().copyFloor()).isEqualTo(0.5);
-    assertThat(parse().canonical()).contains(" copycurriculum copyfloor=0.5000 mixeddrills");
+    assertThat(parse().canonical()).contains(" copycurriculum copyfloor=0.5000 copyuntil=0.9500 mixeddrills");
     assertThat(parse("--copy-floor", "0.25").canonical()).contains(" copyfloor=0.2500");
     // 0.1 was the floor before the flag: its warm starts keep the keys (and cached artifacts) they had
-    assertThat(parse("--copy-floor", "0.1").canonical()).doesNotContain("copyfloor").contains(" copycurriculum mixeddrills");
+    assertThat(parse("--copy-floor", "0.1").canonical()).doesNotContain("copyfloor")
+        .contains(" copycurriculum copyuntil=0.9500 mixeddrills");
     assertThat(parse("--no-copy-curriculum").canonical()).doesNotContain("copycurriculum").doesNotContain("copyfloor");
     assertThatThrownBy(() -> parse("--copy-floor", "0")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("--copy-floor");
