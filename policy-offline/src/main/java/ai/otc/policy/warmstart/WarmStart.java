@@ -293,7 +293,7 @@ public final class WarmStart {
     float loss = Float.NaN;
     CopyCurriculum curriculum = config.copyCurriculum() ? newCopyCurriculum() : null;
     // without the curriculum the gate measures on its own probes (the same fixed set) and sets no weights
-    CopyCurriculum gate = config.copyUntil() > 0 ? (curriculum != null ? curriculum : newCopyCurriculum()) : null;
+    CopyCurriculum gate = config.copyExtensionMax() > 0 ? (curriculum != null ? curriculum : newCopyCurriculum()) : null;
     DecisionCurriculum decisions = (config.decisionCurriculum() || config.friendCurriculum()) && config.decisionShare() > 0
         ? new DecisionCurriculum(world, decisionPool, format, config.decisionCurriculum(), config.friendCurriculum()) : null;
     int scheduled = config.steps();

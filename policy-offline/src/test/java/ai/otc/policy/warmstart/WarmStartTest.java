@@ -137,62 +137,76 @@ class WarmStartTest {
         c.friendQuestions(), c.trainReadValues(), c.p1Oversample(), c.topK(), c.observationTag(), c.seed());
   }
 
-  @Test
-  void theCopyGateAddsDrillStepsUntilItsBoundWhileACopyHasNotFormed() {
-    World w = WorldGenerator.generate(WorldConfig.tiny(0));
+  /** 200 scheduled steps of a 16-wide model, which copies nothing yet: the gate's bound is 100 steps. */
+  private static WarmStartConfig gateRun(boolean copyCurriculum, double until) {
     WarmStartConfig d = WarmStartConfig.defaults();
-    assertThat(d.copyUntil()).as("on by default").isEqualTo(0.95);
-    // 20 scheduled steps: the bound is half of them in whole intervals of 100, so 100; a 16-wide model copies nothing
-    // after 120 steps, so the gate runs to its bound
-    WarmStartConfig c = gated(new WarmStartConfig(20, 8, d.learningRate(), 2, d.minimalShare(), 0.3, 0.4, 0.0, 0.0, true, 0.5,
-        true, 0.2, 4.0, true, false, false, false, true, d.p1Oversample(), 1, d.observationTag(), 3), 0.95);
+    return gated(new WarmStartConfig(200, 4, d.learningRate(), 2, d.minimalShare(), 0.3, 0.4, 0.0, 0.0, copyCurriculum, 0.5,
+        true, 0.2, 4.0, true, false, false, false, true, d.p1Oversample(), 1, d.observationTag(), 3), until);
+  }
+
+  private static final ModelConfig GATE_MODEL = new ModelConfig(0, 16, 1, 2, 32, 128, false, "cpu", 2);
+
+  @Test
+  void theCopyGateAddsStepsUntilItsBoundWhileACopyHasNotFormed() {
+    World w = WorldGenerator.generate(WorldConfig.tiny(0));
+    assertThat(WarmStartConfig.defaults().copyUntil()).as("on by default").isEqualTo(0.95);
+    WarmStartConfig c = gateRun(true, 0.95);
     assertThat(c.copyExtensionMax()).isEqualTo(100);
-    ModelConfig m = new ModelConfig(0, 16, 1, 2, 32, 128, false, "cpu", 2);
     java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
-    WarmStartRunner.Outcome run = WarmStartRunner.obtain(w, m, c, tmp.resolve("g-a"), true,
+    WarmStartRunner.Outcome run = WarmStartRunner.obtain(w, GATE_MODEL, c, tmp.resolve("g-a"), true,
         new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
-    assertThat(run.training().steps()).isEqualTo(120);
+    assertThat(run.training().steps()).isEqualTo(300);
     assertThat(run.training().copyGateSteps()).isEqualTo(100);
     String text = log.toString(java.nio.charset.StandardCharsets.UTF_8);
-    assertThat(text).containsPattern("warmstart step 20/20  copy gate \\(every relation >= 0.95\\): city [0-9.]+ year [0-9.]+ color "
+    assertThat(text).containsPattern("warmstart step 200/200  copy gate \\(every relation >= 0.95\\): city [0-9.]+ year [0-9.]+ color "
         + "[0-9.]+ job [0-9.]+ friend [0-9.]+; drill kinds .*; floor 0.50  not formed: 100 more steps, half of their rows copy "
         + "drills \\(at most 100 in all\\)\n");
-    assertThat(text).containsPattern("warmstart step 120/20  copy gate \\(every relation >= 0.95\\): .*  NOT FORMED at the bound "
+    assertThat(text).containsPattern("warmstart step 300/200  copy gate \\(every relation >= 0.95\\): .*  NOT FORMED at the bound "
         + "of 100 extra steps \\(--copy-until\\)\n");
-    assertThat(text).containsPattern("warmstart step 120/<=120  loss [0-9.]+ .* ETA <=0s\n");
-    assertThat(text).contains("warmstart: done in ").contains(", 120 steps of which 100 the copy gate's (--copy-until)");
+    assertThat(text).containsPattern("warmstart step 300/<=300  loss [0-9.]+ .* ETA <=0s\n");
+    assertThat(text).contains("warmstart: done in ").contains(", 300 steps of which 100 the copy gate's (--copy-until)");
     PolicyArtifact a = PolicyArtifact.load(run.artifact());
-    assertThat(a.provenance()).containsEntry("train_steps", 120).containsEntry("copy_gate_steps", 100);
-    PolicyArtifact again = PolicyArtifact.load(WarmStartRunner.obtain(w, m, c, tmp.resolve("g-b"), true, null).artifact());
-    assertThat(again.checksum()).as("the gate's measurement and drills are deterministic").isEqualTo(a.checksum());
-    PolicyArtifact off = PolicyArtifact.load(WarmStartRunner.obtain(w, m, gated(c, 0), tmp.resolve("g-c"), true, null).artifact());
+    assertThat(a.provenance()).containsEntry("train_steps", 300).containsEntry("copy_gate_steps", 100);
+    PolicyArtifact off = PolicyArtifact.load(WarmStartRunner.obtain(w, GATE_MODEL, gated(c, 0), tmp.resolve("g-c"), true, null)
+        .artifact());
     assertThat(off.checksum()).as("the gate's 100 steps trained the model").isNotEqualTo(a.checksum());
+    assertThat(off.provenance()).containsEntry("train_steps", 200).containsEntry("copy_gate_steps", 0);
 
-    // without the copy curriculum the gate measures on its own probes and still extends the run
-    WarmStartConfig alone = gated(new WarmStartConfig(20, 8, d.learningRate(), 2, d.minimalShare(), 0.3, 0.4, 0.0, 0.0, false,
-        0.5, true, 0.2, 4.0, true, false, false, false, true, d.p1Oversample(), 1, d.observationTag(), 3), 0.95);
-    assertThat(WarmStartRunner.obtain(w, m, alone, tmp.resolve("g-d"), true, null).training().steps()).isEqualTo(120);
+    // without the copy curriculum the gate measures on its own probes and still extends the run, deterministically
+    WarmStartConfig alone = gateRun(false, 0.95);
+    PolicyArtifact x = PolicyArtifact.load(WarmStartRunner.obtain(w, GATE_MODEL, alone, tmp.resolve("g-d"), true, null).artifact());
+    assertThat(x.provenance()).containsEntry("train_steps", 300);
+    PolicyArtifact y = PolicyArtifact.load(WarmStartRunner.obtain(w, GATE_MODEL, alone, tmp.resolve("g-e"), true, null).artifact());
+    assertThat(y.checksum()).as("the gate's measurement and rows are deterministic").isEqualTo(x.checksum());
   }
 
   @Test
   void aCopyGateThatFindsEveryCopyFormedChangesNoBitOfTheRun() {
     World w = WorldGenerator.generate(WorldConfig.tiny(0));
-    WarmStartConfig d = WarmStartConfig.defaults();
-    WarmStartConfig c = gated(new WarmStartConfig(20, 8, d.learningRate(), 2, d.minimalShare(), 0.3, 0.4, 0.0, 0.0, true, 0.5,
-        true, 0.2, 4.0, true, false, false, false, true, d.p1Oversample(), 1, d.observationTag(), 3), 1e-12);
-    ModelConfig m = new ModelConfig(0, 16, 1, 2, 32, 128, false, "cpu", 2);
+    WarmStartConfig c = gateRun(true, 1e-12);
     java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
-    WarmStartRunner.Outcome run = WarmStartRunner.obtain(w, m, c, tmp.resolve("f-a"), true,
+    WarmStartRunner.Outcome run = WarmStartRunner.obtain(w, GATE_MODEL, c, tmp.resolve("f-a"), true,
         new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
-    assertThat(run.training().steps()).isEqualTo(20);
+    assertThat(run.training().steps()).isEqualTo(200);
     assertThat(run.training().copyGateSteps()).isZero();
     assertThat(log.toString(java.nio.charset.StandardCharsets.UTF_8))
-        .containsPattern("warmstart step 20/20  copy gate \\(every relation >= 0.00\\): .*; floor 0.50  formed\n")
+        .containsPattern("warmstart step 200/200  copy gate \\(every relation >= 0.00\\): .*; floor 0.50  formed\n")
         .doesNotContain("of which");
-    PolicyArtifact off = PolicyArtifact.load(WarmStartRunner.obtain(w, m, gated(c, 0), tmp.resolve("f-b"), true, null).artifact());
+    PolicyArtifact off = PolicyArtifact.load(WarmStartRunner.obtain(w, GATE_MODEL, gated(c, 0), tmp.resolve("f-b"), true, null)
+        .artifact());
     assertThat(PolicyArtifact.load(run.artifact()).checksum()).as("the gate only measured").isEqualTo(off.checksum());
     assertThat(c.canonical()).contains(" copyuntil=0.0000");
     assertThat(gated(c, 0).canonical()).doesNotContain("copyuntil");
+    // under 200 scheduled steps the bound is 0: no gate, no measurement, the tiny warm starts of tests as they were
+    java.io.ByteArrayOutputStream tinyLog = new java.io.ByteArrayOutputStream();
+    WarmStartConfig tiny = WarmStartConfig.defaults().withSteps(4);
+    assertThat(tiny.copyExtensionMax()).isZero();
+    WarmStartRunner.Outcome t = WarmStartRunner.obtain(w, GATE_MODEL, new WarmStartConfig(4, 4, tiny.learningRate(), 1,
+        tiny.minimalShare(), tiny.factShare(), tiny.drillShare(), 0.0, 0.0, true, 0.5, 0.95, true, tiny.decisionShare(),
+        tiny.decisionWeight(), true, true, true, false, true, tiny.p1Oversample(), 1, tiny.observationTag(), 0), tmp.resolve("f-c"),
+        true, new java.io.PrintStream(tinyLog, true, java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(t.training().steps()).isEqualTo(4);
+    assertThat(tinyLog.toString(java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("copy gate");
   }
 
   @Test
@@ -218,13 +232,16 @@ class WarmStartTest {
   }
 
   @Test
-  void theCopyGatesBoundIsHalfTheScheduleInWholeIntervals() {
+  void theCopyGatesBoundIsHalfTheScheduleInWholeIntervalsRoundedDown() {
     WarmStartConfig d = WarmStartConfig.defaults();
-    // by hand: 2,000 x 0.5 = 1,000; 2,400 -> 1,200; 2,645 x 0.5 = 1,322.5 -> 14 intervals = 1,400; 20 -> 1 interval
+    // by hand: 2,000 x 0.5 = 1,000; 2,400 -> 1,200; 2,645 x 0.5 = 1,322.5 -> 13 whole intervals = 1,300; 2,320 -> 1,100;
+    // 199 -> 99.5 -> 0; 200 -> 100
     assertThat(d.copyExtensionMax()).isEqualTo(1000);
     assertThat(d.withSteps(2400).copyExtensionMax()).isEqualTo(1200);
-    assertThat(d.withSteps(2645).copyExtensionMax()).isEqualTo(1400);
-    assertThat(d.withSteps(20).copyExtensionMax()).isEqualTo(100);
+    assertThat(d.withSteps(2645).copyExtensionMax()).isEqualTo(1300);
+    assertThat(d.withSteps(2320).copyExtensionMax()).isEqualTo(1100);
+    assertThat(d.withSteps(199).copyExtensionMax()).isZero();
+    assertThat(d.withSteps(200).copyExtensionMax()).isEqualTo(100);
     assertThat(gated(d, 0).copyExtensionMax()).as("off").isZero();
     assertThat(d.canonical()).contains(" copyfloor=0.5000 copyuntil=0.9500 mixeddrills");
     for (double bad : new double[] {1.0, -0.01, Double.NaN}) {
