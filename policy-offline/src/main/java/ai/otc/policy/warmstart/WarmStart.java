@@ -278,8 +278,8 @@ public final class WarmStart {
   /**
    * Trains {@code model} in place, printing a progress line (step, loss, tokens/s, ETA) to {@code log} about every
    * {@code logEverySeconds}. After the scheduled steps the copy gate ({@link WarmStartConfig#copyUntil()}) may add
-   * steps of mostly copy drills ({@link #row}), {@link CopyCurriculum#INTERVAL} at a time, until every relation's copy has formed or
-   * its bound is reached.
+   * steps of mostly copy drills ({@link #row}), {@link CopyCurriculum#INTERVAL} at a time, until every relation's copy
+   * has formed or its bound is reached.
    */
   public Result train(PolicyModel model, PrintStream log, double logEverySeconds) {
     Random rng = new Random(config.seed());
@@ -309,10 +309,12 @@ public final class WarmStart {
         CopyCurriculum.Weights w = gate.update(model);
         boolean formed = gate.weakestRelation() >= config.copyUntil();
         if (log != null) {
+          String verdict = formed ? "formed" : step - 1 < bound
+              ? "not formed: " + CopyCurriculum.INTERVAL + " more steps, half of their rows copy drills (at most "
+                  + (bound - scheduled) + " in all)"
+              : "NOT FORMED at the bound of " + (bound - scheduled) + " extra steps (--copy-until)";
           log.printf(Locale.ROOT, "warmstart step %d/%d  copy gate (every relation >= %.2f): %s  %s%n", step - 1, scheduled,
-              config.copyUntil(), gate.describe(), formed ? "formed" : step - 1 < bound
-                  ? "not formed: " + CopyCurriculum.INTERVAL + " more steps, half of their rows copy drills (at most " + (bound - scheduled)
-                  + " in all)" : "NOT FORMED at the bound of " + (bound - scheduled) + " extra steps (--copy-until)");
+              config.copyUntil(), gate.describe(), verdict);
         }
         if (formed || step > bound) {
           break;
