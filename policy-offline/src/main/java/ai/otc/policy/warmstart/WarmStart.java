@@ -320,8 +320,7 @@ public final class WarmStart {
           break;
         }
         if (curriculum != null) {
-          demos.readWeights(w.relations());
-          drillKindCum = cumulative(drillKindShares, w.kinds());
+          useCopyWeights(w);
         }
         if (!gated) {
           pending.clear(); // the scheduled mixture's batches drawn ahead are not trained
@@ -329,9 +328,7 @@ public final class WarmStart {
         }
       } else if (step <= scheduled && curriculum != null && step % CopyCurriculum.INTERVAL == 1 && step > 1) {
         // examples already drawn into the pending buckets keep the old weights; the next pool uses the new ones
-        CopyCurriculum.Weights w = curriculum.update(model);
-        demos.readWeights(w.relations());
-        drillKindCum = cumulative(drillKindShares, w.kinds());
+        useCopyWeights(curriculum.update(model));
         if (log != null) {
           log.printf(Locale.ROOT, "warmstart step %d/%d  copy from an observation, p per relation: %s%n", step, config.steps(),
               curriculum.describe());
@@ -391,6 +388,12 @@ public final class WarmStart {
     int done = step - 1;
     double sec = (System.nanoTime() - t0) / 1e9;
     return new Result(done, sec, tokens / sec, loss, done - scheduled);
+  }
+
+  /** Draws the next reading drills and drill kinds with the copy curriculum's new weights. */
+  private void useCopyWeights(CopyCurriculum.Weights w) {
+    demos.readWeights(w.relations());
+    drillKindCum = cumulative(drillKindShares, w.kinds());
   }
 
   private CopyCurriculum newCopyCurriculum() {
