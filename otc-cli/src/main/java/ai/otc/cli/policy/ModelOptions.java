@@ -71,7 +71,7 @@ public final class ModelOptions {
   @Option(names = "--copy-floor", description = "the weight a formed copy keeps in the copy curriculum, against up to 1 + this for one that has not: higher damps it (0.1 swung between relations on world-3) (default ${DEFAULT-VALUE})")
   double copyFloor = W.copyFloor();
 
-  @Option(names = "--copy-until", description = "the copy gate: after the scheduled steps, go on with copy drills alone (100 steps at a time, at most half the steps more) until every relation's copy from an observation is measured at least this probability; 0 turns it off (default ${DEFAULT-VALUE})")
+  @Option(names = "--copy-until", description = "the copy gate: after the scheduled steps, go on with rows half copy drills and half the scheduled mixture (100 steps at a time, at most half the steps more) until every relation's copy from an observation is measured at least this probability; 0 turns it off (default ${DEFAULT-VALUE})")
   double copyUntil = W.copyUntil();
 
   @Option(names = "--mixed-drills", negatable = true, defaultValue = "true", fallbackValue = "true", description = "copy drills of the mixed two-hop paths too: a search after a recalled bridge, a recall after a search (default ${DEFAULT-VALUE})")
