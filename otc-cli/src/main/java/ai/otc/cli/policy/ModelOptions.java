@@ -92,7 +92,7 @@ public final class ModelOptions {
   @Option(names = "--friend-curriculum", negatable = true, defaultValue = "true", fallbackValue = "true", description = "every 100 steps, also re-weight the decision rows of two-hop questions towards the unknown friends the model still does not search (default ${DEFAULT-VALUE})")
   boolean friendCurriculum = W.friendCurriculum();
 
-  @Option(names = "--friend-questions", negatable = true, defaultValue = "false", fallbackValue = "true", description = "decision rows also from the two-hop questions no split asks about a famous entity's unknown friend (default ${DEFAULT-VALUE})")
+  @Option(names = "--friend-questions", negatable = true, defaultValue = "true", fallbackValue = "true", description = "decision rows also from the two-hop questions no split asks about a famous entity's friend: the friend of its friend, and an unknown friend's unasked attributes (default ${DEFAULT-VALUE})")
   boolean friendQuestions = W.friendQuestions();
 
   @Option(names = "--decision-scaling", negatable = true, defaultValue = "true", fallbackValue = "true", description = "on a world of more than 160 entities, more decision rows in proportion, the other rows as many as at 160, the run longer by the difference (default ${DEFAULT-VALUE})")

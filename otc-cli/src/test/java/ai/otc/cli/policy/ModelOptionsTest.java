@@ -45,9 +45,10 @@ class ModelOptionsTest {
     assertThat(parse("--no-friend-curriculum").friendCurriculum()).isFalse();
     assertThat(parse("--no-friend-curriculum").decisionCurriculum()).as("the two curricula switch apart").isTrue();
     assertThat(parse("--no-decision-curriculum").friendCurriculum()).isTrue();
-    assertThat(parse().friendQuestions()).as("off by default").isFalse();
-    assertThat(parse("--friend-questions").friendQuestions()).isTrue();
-    assertThat(parse("--friend-questions").canonical()).endsWith(" friendcurriculum friendquestions");
+    assertThat(parse().friendQuestions()).as("on by default").isTrue();
+    assertThat(parse().canonical()).endsWith(" friendcurriculum friendquestions");
+    assertThat(parse("--no-friend-questions").friendQuestions()).isFalse();
+    assertThat(parse("--no-friend-questions").canonical()).endsWith(" friendcurriculum");
     WarmStartConfig off = parse("--no-copy-curriculum");
     assertThat(off.decisionCurriculum()).isTrue();
     assertThat(off.mixedDrills()).isTrue();

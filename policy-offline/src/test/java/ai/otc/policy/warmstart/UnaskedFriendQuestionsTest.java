@@ -25,55 +25,96 @@ class UnaskedFriendQuestionsTest {
   private static final WorldConfig FEWER_TWO_HOP = new WorldConfig(2, 200, 0.6, 40, 2, 1.0, 0.6, 81, 240, 0.1, 0.2);
 
   @Test
-  void aWorldThatAsksEveryTwoHopQuestionHasNone() {
-    // the default world keeps every possible two-hop question (in some split), so the flag changes nothing there
-    assertThat(UnaskedFriendQuestions.of(WorldGenerator.generate(WorldConfig.defaults()))).isEmpty();
+  void onAWorldThatAsksEveryTwoHopQuestionOnlyTheFriendOfEachFamousEntitysFriend() {
+    // the default world asks every attribute's two-hop question (in some split); no split asks the friend's friend
+    World w = WorldGenerator.generate(WorldConfig.defaults());
+    List<Question> unasked = UnaskedFriendQuestions.of(w);
+    List<Entity> famous = w.entities().stream().filter(Entity::famous).toList();
+    assertThat(unasked).hasSize(famous.size());
+    for (int i = 0; i < famous.size(); i++) {
+      Entity x = famous.get(i);
+      Entity f = w.entity(x.friend());
+      Question q = unasked.get(i);
+      assertThat(q.question()).isEqualTo("what is the friend of the friend of " + x.name() + " ?");
+      assertThat(q.goldenAnswers()).containsExactly(w.entity(f.friend()).name());
+      assertThat(q.kind()).isEqualTo(f.famous() ? QuestionKind.H2_0 : QuestionKind.H2_1);
+      assertThat(q.minCalls()).isEqualTo(f.famous() ? 0 : 1);
+      assertThat(q.id()).isEqualTo(String.format("%s-unasked-%04d", f.famous() ? "2h0" : "2h1", i));
+    }
+    // both kinds, so the rows teach which friends are known rather than a leaning either way
+    assertThat(unasked).extracting(Question::kind).contains(QuestionKind.H2_0, QuestionKind.H2_1);
   }
 
   @Test
-  void everyUnaskedAttributeOfAFamousEntitysUnknownFriendAndNothingElse() {
+  void everyUnaskedAttributeOfAFamousEntitysUnknownFriendPlusTheFriendOfEachFamousEntitysFriend() {
     World w = WorldGenerator.generate(FEWER_TWO_HOP);
     Set<String> asked = w.questions().stream().map(Question::question).collect(Collectors.toSet());
     List<Question> unasked = UnaskedFriendQuestions.of(w);
-    // expected, written out from the entities: famous x, unknown friend f, each attribute whose question no split has
+    // expected, written out from the entities: famous x; with an unknown friend each attribute whose question no split
+    // has; and for every famous x the friend of its friend
     Set<String> expected = new HashSet<>();
+    int attributes = 0;
     for (Entity x : w.entities()) {
-      if (x.famous() && !w.entity(x.friend()).famous()) {
+      if (!x.famous()) {
+        continue;
+      }
+      expected.add("what is the friend of the friend of " + x.name() + " ?");
+      if (!w.entity(x.friend()).famous()) {
         for (String r : List.of("city", "year", "color", "job")) {
           String text = "what is the " + r + " of the friend of " + x.name() + " ?";
           if (!asked.contains(text)) {
             expected.add(text);
+            attributes++;
           }
         }
       }
     }
-    assertThat(expected).isNotEmpty();
+    assertThat(attributes).isPositive();
     assertThat(unasked).extracting(Question::question).containsExactlyInAnyOrderElementsOf(expected);
     for (Question q : unasked) {
       Entity x = w.entity(q.subject());
       Entity f = w.entity(q.via());
       assertThat(x.famous()).isTrue();
-      assertThat(f.famous()).isFalse();
       assertThat(x.friend()).isEqualTo(f.name());
-      assertThat(q.kind()).isEqualTo(QuestionKind.H2_1);
-      assertThat(q.minCalls()).isEqualTo(1);
+      assertThat(q.kind()).isEqualTo(f.famous() ? QuestionKind.H2_0 : QuestionKind.H2_1);
+      assertThat(q.minCalls()).isEqualTo(f.famous() ? 0 : 1);
       assertThat(q.goldenAnswers()).containsExactly(f.fact(q.relation()));
       assertThat(q.split()).isEqualTo("train");
+      assertThat(asked).doesNotContain(q.question());
     }
     assertThat(unasked).extracting(Question::id).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void theFriendOfTheFriendIsRecalledThroughAFamousFriendAndSearchedForAnUnknownOne() {
+    World w = WorldGenerator.generate(WorldConfig.defaults());
+    WordTokenizer tk = WorldTasks.tokenizer();
+    Demonstrations demos = new Demonstrations(w, new TaskFormat(tk, new InProcessTools(w.corpus()), 1), true);
+    Question known = UnaskedFriendQuestions.of(w).stream().filter(q -> q.kind() == QuestionKind.H2_0).findFirst().orElseThrow();
+    Question unknown = UnaskedFriendQuestions.of(w).stream().filter(q -> q.kind() == QuestionKind.H2_1).findFirst().orElseThrow();
+    String f = known.via();
+    String g = w.entity(f).friend();
+    assertThat(tk.decode(demos.demo(known, true).tokens())).endsWith(" <think> the friend of " + known.subject() + " is " + f
+        + " . the friend of " + f + " is " + g + " </think> <answer> " + g + " </answer>");
+    String text = tk.decode(demos.demo(unknown, true).tokens());
+    assertThat(text).contains(" <think> the friend of " + unknown.subject() + " is " + unknown.via() + " </think> <search> "
+        + unknown.via() + " </search>");
+    assertThat(text).endsWith("<answer> " + w.entity(unknown.via()).friend() + " </answer>");
   }
 
   @Test
   void withTheFlagDecisionRowsComeFromThemTooAndNoHeldOutQuestionAppears() {
     World w = WorldGenerator.generate(FEWER_TWO_HOP);
     WordTokenizer tk = WorldTasks.tokenizer();
-    WarmStartConfig d = WarmStartConfig.defaults();
-    WarmStartConfig on = new WarmStartConfig(d.steps(), d.batchSize(), d.learningRate(), d.warmupSteps(), d.minimalShare(),
-        d.factShare(), d.drillShare(), d.drillRealShare(), d.drillShuffleShare(), d.copyCurriculum(), d.mixedDrills(),
-        d.decisionShare(), d.decisionWeight(), d.recallDecisions(), d.decisionCurriculum(), d.friendCurriculum(), true,
-        d.trainReadValues(), d.p1Oversample(), d.topK(), d.observationTag(), d.seed());
+    WarmStartConfig on = WarmStartConfig.defaults();
+    assertThat(on.friendQuestions()).as("on by default").isTrue();
     assertThat(on.canonical()).endsWith(" friendcurriculum friendquestions");
-    assertThat(d.friendQuestions()).isFalse();
+    WarmStartConfig d = new WarmStartConfig(on.steps(), on.batchSize(), on.learningRate(), on.warmupSteps(),
+        on.minimalShare(), on.factShare(), on.drillShare(), on.drillRealShare(), on.drillShuffleShare(), on.copyCurriculum(),
+        on.copyFloor(), on.copyUntil(), on.mixedDrills(), on.decisionShare(), on.decisionWeight(), on.recallDecisions(),
+        on.decisionCurriculum(), on.friendCurriculum(), false, on.trainReadValues(), on.p1Oversample(), on.topK(),
+        on.observationTag(), on.seed());
+    assertThat(d.canonical()).endsWith(" friendcurriculum");
     Set<String> unasked = UnaskedFriendQuestions.of(w).stream().map(Question::question).collect(Collectors.toSet());
     Set<String> heldOut = w.questions().stream().filter(q -> !Split.TRAIN.label().equals(q.split()))
         .map(Question::question).collect(Collectors.toSet());
