@@ -55,7 +55,7 @@ public final class WarmStart {
   private final java.util.Map<String, List<Question>> trainBySubject;
   /**
    * The questions decision rows are drawn from: the train search questions, and with {@code --friend-questions} the
-   * two-hop questions no split asks about a famous entity's unknown friend ({@link UnaskedFriendQuestions}).
+   * two-hop questions no split asks about a famous entity's friend ({@link UnaskedFriendQuestions}; on by default).
    */
   private final List<Question> decisionPool;
   private final TaskFormat format;
