@@ -95,6 +95,9 @@ public final class ModelOptions {
   @Option(names = "--friend-questions", negatable = true, defaultValue = "true", fallbackValue = "true", description = "decision rows also from the two-hop questions no split asks about a famous entity's friend: the friend of its friend, and an unknown friend's unasked attributes (default ${DEFAULT-VALUE})")
   boolean friendQuestions = W.friendQuestions();
 
+  @Option(names = "--famous-curriculum", negatable = true, defaultValue = "true", fallbackValue = "true", description = "every 100 steps, also re-weight the decision rows about famous subjects towards those the model recalls less often than --minimal-share (default ${DEFAULT-VALUE})")
+  boolean famousCurriculum = W.famousCurriculum();
+
   @Option(names = "--decision-scaling", negatable = true, defaultValue = "true", fallbackValue = "true", description = "on a world of more than 160 entities, more decision rows in proportion, the other rows as many as at 160, the run longer by the difference (default ${DEFAULT-VALUE})")
   boolean decisionScaling = true;
 
@@ -152,7 +155,7 @@ public final class ModelOptions {
   public WarmStartConfig warm(int steps, World world) {
     WarmStartConfig c = new WarmStartConfig(steps, batch, lr, warmup, minimalShare, factShare, drillShare, drillRealShare,
         drillShuffleShare, copyCurriculum, copyFloor, copyUntil, mixedDrills, decisionShare, decisionWeight, recallDecisions, decisionCurriculum,
-        friendCurriculum, friendQuestions, trainReadValues, p1Oversample, topK, observationTag, warmSeed).validate();
+        friendCurriculum, friendQuestions, famousCurriculum, trainReadValues, p1Oversample, topK, observationTag, warmSeed).validate();
     return c.forWorld(world.entities().size(), decisionScaling, world.famous().size(), factScaling);
   }
 }

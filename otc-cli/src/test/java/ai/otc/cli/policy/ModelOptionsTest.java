@@ -33,7 +33,7 @@ class ModelOptionsTest {
   void theDefaultsAreTheWarmStartDefaults() {
     assertThat(parse()).isEqualTo(WarmStartConfig.defaults());
     assertThat(parse("--copy-curriculum", "--mixed-drills", "--recall-decisions", "--decision-curriculum",
-        "--friend-curriculum", "--decision-scaling")).isEqualTo(WarmStartConfig.defaults());
+        "--friend-curriculum", "--famous-curriculum", "--decision-scaling")).isEqualTo(WarmStartConfig.defaults());
   }
 
   @Test
@@ -46,9 +46,13 @@ class ModelOptionsTest {
     assertThat(parse("--no-friend-curriculum").decisionCurriculum()).as("the two curricula switch apart").isTrue();
     assertThat(parse("--no-decision-curriculum").friendCurriculum()).isTrue();
     assertThat(parse().friendQuestions()).as("on by default").isTrue();
-    assertThat(parse().canonical()).endsWith(" friendcurriculum friendquestions");
+    assertThat(parse().canonical()).endsWith(" friendcurriculum friendquestions famouscurriculum");
     assertThat(parse("--no-friend-questions").friendQuestions()).isFalse();
-    assertThat(parse("--no-friend-questions").canonical()).endsWith(" friendcurriculum");
+    assertThat(parse("--no-friend-questions").canonical()).endsWith(" friendcurriculum famouscurriculum");
+    assertThat(parse().famousCurriculum()).as("on by default").isTrue();
+    assertThat(parse("--no-famous-curriculum").famousCurriculum()).isFalse();
+    assertThat(parse("--no-famous-curriculum").decisionCurriculum()).as("apart from the unknown subjects'").isTrue();
+    assertThat(parse("--no-famous-curriculum").canonical()).endsWith(" friendcurriculum friendquestions");
     WarmStartConfig off = parse("--no-copy-curriculum");
     assertThat(off.decisionCurriculum()).isTrue();
     assertThat(off.mixedDrills()).isTrue();

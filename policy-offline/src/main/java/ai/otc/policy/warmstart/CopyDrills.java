@@ -171,23 +171,33 @@ final class CopyDrills {
   }
 
   /**
-   * Share of code drills that sum three operands of 1-6 (results 3-18, 37.5 % of them one digit): the range of the
-   * world's easy answers, whose two-operand questions the drills may not ask. Without them nearly every drilled output
-   * had two digits or more, and after the output {@code 4} of a test {@code 2 + 2} the warm start wrote
-   * {@code \boxed{ 41 }} (greedy EM on easy questions 0.25-1.00 between warm starts, 0.54-0.73 after RL on two worlds).
+   * Share of code drills that sum three operands of 0-6 (results 0-18, drawn by their sum so that each is as frequent:
+   * a 19th each, 10 of the 19 one digit): the range of the world's easy answers, whose two-operand questions the drills
+   * may not ask. Without them nearly every drilled output had two digits or more, and after the output {@code 4} of a
+   * test {@code 2 + 2} the warm start wrote {@code \boxed{ 41 }}; with operands of 1-6 drawn each uniformly (format
+   * 9-10) the output {@code 2} was never drilled and {@code 3} only as {@code 1 + 1 + 1}, and those were the wrong
+   * {@code easy} answers left (e.g. {@code print ( 1 + 1 )} → {@code 2} → {@code \boxed{ 9 }}, on every seed of
+   * world-3 after RL).
    */
   static final double SMALL_SUM_SHARE = 0.5;
+  /** The largest operand of a small sum. */
+  static final int SMALL_OPERAND_MAX = 6;
+  /** The largest small sum (three operands of {@link #SMALL_OPERAND_MAX}). */
+  static final int SMALL_SUM_MAX = 3 * SMALL_OPERAND_MAX;
 
   private Example codeDrill(Random rng) {
     String expr;
     long value;
     do {
       if (rng.nextDouble() < SMALL_SUM_SHARE) {
-        int a = 1 + rng.nextInt(6);
-        int b = 1 + rng.nextInt(6);
-        int c = 1 + rng.nextInt(6);
+        // the sum first, uniform over 0-18, then operands of 0-6 that make it: every output equally often
+        int v = rng.nextInt(SMALL_SUM_MAX + 1);
+        int a = Math.max(0, v - 2 * SMALL_OPERAND_MAX) + rng.nextInt(Math.min(SMALL_OPERAND_MAX, v) - Math.max(0, v - 2 * SMALL_OPERAND_MAX) + 1);
+        int rest = v - a;
+        int b = Math.max(0, rest - SMALL_OPERAND_MAX) + rng.nextInt(Math.min(SMALL_OPERAND_MAX, rest) - Math.max(0, rest - SMALL_OPERAND_MAX) + 1);
+        int c = rest - b;
         expr = a + " + " + b + " + " + c;
-        value = a + b + c;
+        value = v;
       } else {
         int a = 2 + rng.nextInt(998);
         int c = 2 + rng.nextInt(98);

@@ -18,7 +18,8 @@ import java.util.function.Function;
 
 /**
  * Spends the decision rows on the unknown entities whose "search it" has not formed yet: the subjects of questions
- * ({@code --decision-curriculum}) and the friends of two-hop questions ({@code --friend-curriculum}).
+ * ({@code --decision-curriculum}) and the friends of two-hop questions ({@code --friend-curriculum}); and on the famous
+ * subjects whose "recall it" the model rarely tries ({@code --famous-curriculum}).
  *
  * <p>Whether the model answers from memory or searches is decided per entity, and it forms unevenly: after the default
  * warm start the mean probability of a direct first action (a {@code <think>} or {@code <answer>}) on train questions
@@ -40,6 +41,17 @@ import java.util.function.Function;
  * counts with the larger of its two, is averaged per friend, and the friends are weighted as the subjects are. A
  * decision row's question is drawn with the larger of its subject's and its friend's weight (1 where neither is
  * probed). Only train questions are measured and weighted.
+ *
+ * <p>The famous subjects mirror the unknown ones. Their decision rows demonstrate the recall in a share
+ * {@code recallTarget} of them (the minimal style) and the search in the others, so the probability of a direct first
+ * action should approach that share on each; it did on average (0.40 on world-3's test questions at t=1) but ranged from
+ * 0 to 1 between subjects, and OTC's RL cannot reinforce a recall it never samples: the {@code 2h0} questions of
+ * {@code tu ni} (0 of 12 samples recalled) were searched after RL on every seed. With {@code famous} the curriculum
+ * probes every train search question about a famous subject the same way (the probability of {@code <think>} or
+ * {@code <answer>} right after the prompt), averages it per subject, and weights each subject by its shortfall
+ * {@code max(0, recallTarget - p_e)} as the unknown subjects are weighted by theirs ({@link #weights}): a subject below
+ * the target gets several times the rows of one at or above it, which keeps a share. The famous subjects' weights
+ * average 1 over their own questions, so the famous subjects' decision rows as a whole keep their share.
  */
 final class DecisionCurriculum {
   /** Steps between measurements (the copy curriculum's). */
@@ -81,10 +93,17 @@ final class DecisionCurriculum {
   private final List<int[]> friendRowAt = new ArrayList<>();
   /** Rows of the friend probes: after the recalled friend ({@code </think> <search>}), after the subject's observation ({@code <search>}). */
   private final List<int[]> friendRows = new ArrayList<>();
+  /** The probed questions about famous subjects (train search questions), in order. */
+  private final List<Question> famousProbed = new ArrayList<>();
+  /** Two rows per famous probed question, as {@link #rows}. */
+  private final List<int[]> famousRows = new ArrayList<>();
   private final boolean subjects;
   private final boolean friends;
+  private final boolean famous;
+  private final double recallTarget;
   private Map<String, Double> last = Map.of();
   private Map<String, Double> lastFriends = Map.of();
+  private Map<String, Double> lastFamous = Map.of();
 
   /** Probes the questions of {@code trainSearch} whose subject is not famous in {@code world} (no friend probes). */
   DecisionCurriculum(World world, List<Question> trainSearch, TaskFormat format) {
@@ -96,8 +115,19 @@ final class DecisionCurriculum {
    * and with {@code friends} its two-hop questions whose friend is not famous.
    */
   DecisionCurriculum(World world, List<Question> trainSearch, TaskFormat format, boolean subjects, boolean friends) {
+    this(world, trainSearch, format, subjects, friends, false, 0);
+  }
+
+  /**
+   * As {@link #DecisionCurriculum(World, List, TaskFormat, boolean, boolean)}, and with {@code famous} also the
+   * questions of {@code trainSearch} whose subject is famous, weighted by their shortfall below {@code recallTarget}.
+   */
+  DecisionCurriculum(World world, List<Question> trainSearch, TaskFormat format, boolean subjects, boolean friends,
+      boolean famous, double recallTarget) {
     this.subjects = subjects;
     this.friends = friends;
+    this.famous = famous;
+    this.recallTarget = recallTarget;
     WordTokenizer tk = format.tokenizer();
     int think = tk.id(WordTokenizer.THINK);
     int answer = tk.id(WordTokenizer.ANSWER);
@@ -105,12 +135,13 @@ final class DecisionCurriculum {
     int search = tk.id(WordTokenizer.SEARCH);
     for (Question q : trainSearch) {
       String prompt = WorldTasks.prompt(format, q);
-      if (subjects && !world.entity(q.subject()).famous()) {
+      boolean known = world.entity(q.subject()).famous();
+      if (subjects && !known || famous && known) {
         int[] p = tk.encode(prompt);
         for (int direct : new int[] {think, answer}) {
-          rows.add(append(p, direct));
+          (known ? famousRows : rows).add(append(p, direct));
         }
-        probed.add(q);
+        (known ? famousProbed : probed).add(q);
       }
       if (friends && q.via() != null && !world.entity(q.via()).famous()) {
         boolean recall = world.entity(q.subject()).famous();
@@ -138,6 +169,11 @@ final class DecisionCurriculum {
     return probed;
   }
 
+  /** The questions about famous subjects measured, in the order of the rows {@link #measureFamous} scores. */
+  List<Question> famousProbed() {
+    return famousProbed;
+  }
+
   /** The two-hop questions whose friend decision is measured, in order. */
   List<Question> friendProbed() {
     return friendProbed;
@@ -145,14 +181,23 @@ final class DecisionCurriculum {
 
   /** Measures {@code model}: the mean probability of a direct first action per unknown subject, in first-seen order. */
   Map<String, Double> measure(PolicyModel model) {
-    if (probed.isEmpty()) {
+    return direct(model, probed, rows);
+  }
+
+  /** Measures {@code model}: the mean probability of a direct first action per famous subject, in first-seen order. */
+  Map<String, Double> measureFamous(PolicyModel model) {
+    return direct(model, famousProbed, famousRows);
+  }
+
+  private static Map<String, Double> direct(PolicyModel model, List<Question> questions, List<int[]> directRows) {
+    if (questions.isEmpty()) {
       return Map.of();
     }
     Map<String, double[]> acc = new LinkedHashMap<>();
-    float[][] lp = SequenceScorer.logProbs(model, rows, 1f, MEASURE_ROWS);
-    for (int i = 0; i < probed.size(); i++) {
+    float[][] lp = SequenceScorer.logProbs(model, directRows, 1f, MEASURE_ROWS);
+    for (int i = 0; i < questions.size(); i++) {
       double p = Math.exp(last(lp[2 * i])) + Math.exp(last(lp[2 * i + 1]));
-      add(acc, probed.get(i).subject(), p);
+      add(acc, questions.get(i).subject(), p);
     }
     return means(acc);
   }
@@ -196,11 +241,24 @@ final class DecisionCurriculum {
     return out;
   }
 
-  /** Measures {@code model} and returns the new weights of the probed subjects and friends ({@link #weights}). */
+  /**
+   * Measures {@code model} and returns the new weights of the probed subjects (unknown and famous; their names are
+   * distinct) and friends ({@link #weights}, {@link #shortfalls}).
+   */
   Weights update(PolicyModel model) {
     last = subjects ? measure(model) : Map.of();
     lastFriends = friends ? measureFriends(model) : Map.of();
-    return new Weights(weights(last, probed, Question::subject), weights(lastFriends, friendProbed, Question::via));
+    lastFamous = famous ? measureFamous(model) : Map.of();
+    Map<String, Double> s = new LinkedHashMap<>(weights(last, probed, Question::subject));
+    s.putAll(weights(shortfalls(lastFamous, recallTarget), famousProbed, Question::subject));
+    return new Weights(s, weights(lastFriends, friendProbed, Question::via));
+  }
+
+  /** Per entity, how far its probability of a direct answer is below {@code target}: {@code max(0, target - p)}. */
+  static Map<String, Double> shortfalls(Map<String, Double> directProbability, double target) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    directProbability.forEach((e, p) -> out.put(e, Math.max(0, target - p)));
+    return out;
   }
 
   /** {@link #weights(Map, List, Function)} keyed by the questions' subjects. */
@@ -252,16 +310,26 @@ final class DecisionCurriculum {
       sb.append(subjects ? "; " : "").append("unknown friends not searched, p per friend: ")
           .append(describe(lastFriends, "no unknown friends"));
     }
+    if (famous) {
+      sb.append(subjects || friends ? "; " : "").append("famous subjects recalled, p per subject: ")
+          .append(describe(lastFamous, "no famous subjects", false));
+    }
     return sb.toString();
   }
 
   private static String describe(Map<String, Double> p, String none) {
+    return describe(p, none, true);
+  }
+
+  /** The mean over entities and the four with the {@code highest} (else the lowest) p. */
+  private static String describe(Map<String, Double> p, String none, boolean highest) {
     if (p.isEmpty()) {
       return none;
     }
     double mean = p.values().stream().mapToDouble(Double::doubleValue).average().orElse(0);
-    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "mean %.3f, highest", mean));
-    p.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder())).limit(4)
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "mean %.3f, %s", mean, highest ? "highest" : "lowest"));
+    Comparator<Map.Entry<String, Double>> order = Map.Entry.comparingByValue();
+    p.entrySet().stream().sorted(highest ? order.reversed() : order).limit(4)
         .forEach(e -> sb.append(String.format(Locale.ROOT, " %s %.2f", e.getKey(), e.getValue())));
     return sb.toString();
   }

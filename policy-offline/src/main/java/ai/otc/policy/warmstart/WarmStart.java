@@ -294,8 +294,9 @@ public final class WarmStart {
     CopyCurriculum curriculum = config.copyCurriculum() ? newCopyCurriculum() : null;
     // without the curriculum the gate measures on its own probes (the same fixed set) and sets no weights
     CopyCurriculum gate = config.copyExtensionMax() > 0 ? (curriculum != null ? curriculum : newCopyCurriculum()) : null;
-    DecisionCurriculum decisions = (config.decisionCurriculum() || config.friendCurriculum()) && config.decisionShare() > 0
-        ? new DecisionCurriculum(world, decisionPool, format, config.decisionCurriculum(), config.friendCurriculum()) : null;
+    DecisionCurriculum decisions = (config.decisionCurriculum() || config.friendCurriculum() || config.famousCurriculum())
+        && config.decisionShare() > 0 ? new DecisionCurriculum(world, decisionPool, format, config.decisionCurriculum(),
+            config.friendCurriculum(), config.famousCurriculum(), config.minimalShare()) : null;
     int scheduled = config.steps();
     int bound = scheduled + config.copyExtensionMax();
     boolean gated = false;

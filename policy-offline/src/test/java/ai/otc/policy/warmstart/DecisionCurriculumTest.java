@@ -151,6 +151,62 @@ class DecisionCurriculumTest {
     }
   }
 
+  @Test
+  void famousSubjectsAreWeightedByHowFarTheirRecallIsBelowTheTarget() {
+    // target 0.3: a at p 0 (shortfall 0.3), b at 0.5 (0), c at 0.2 (0.1 rounded); one question each
+    Map<String, Double> shortfall = DecisionCurriculum.shortfalls(Map.of("a", 0.0, "b", 0.5, "c", 0.2), 0.3);
+    assertThat(shortfall.get("a")).isCloseTo(0.3, within(1e-12));
+    assertThat(shortfall.get("b")).isEqualTo(0.0);
+    assertThat(shortfall.get("c")).isCloseTo(0.1, within(1e-12));
+    // then the subjects' formula: mean shortfall 0.4 / 3; raw a 0.3 + 0.4/3, b 0.4/3, c 0.1 + 0.4/3; total 0.8;
+    // scale 3 / 0.8 = 3.75 -> a 1.625, b 0.5, c 0.875
+    Map<String, Double> w = DecisionCurriculum.weights(shortfall, List.of(about("a"), about("b"), about("c")));
+    assertThat(w.get("a")).isCloseTo(1.625, within(1e-12));
+    assertThat(w.get("b")).isCloseTo(0.5, within(1e-12));
+    assertThat(w.get("c")).isCloseTo(0.875, within(1e-12));
+    assertThat(DecisionCurriculum.weights(DecisionCurriculum.shortfalls(Map.of("a", 0.4, "b", 0.9), 0.3),
+        List.of(about("a"), about("b")))).as("every subject at or above the target").containsExactlyInAnyOrderEntriesOf(
+            Map.of("a", 1.0, "b", 1.0));
+  }
+
+  @Test
+  void famousProbesMeasureTheFirstTokensSoftmaxOnEveryQuestionAboutAFamousSubjectAndWeightTheShortfall() {
+    World w = WorldGenerator.generate(WorldConfig.tiny(0));
+    WordTokenizer tk = WorldTasks.tokenizer();
+    TaskFormat format = new TaskFormat(tk, new InProcessTools(w.corpus()), 1);
+    List<Question> trainSearch = trainSearch(w);
+    DecisionCurriculum c = new DecisionCurriculum(w, trainSearch, format, true, false, true, 0.3);
+    List<Question> expected = trainSearch.stream().filter(q -> w.entity(q.subject()).famous()).toList();
+    assertThat(expected).isNotEmpty();
+    assertThat(c.famousProbed()).containsExactlyElementsOf(expected);
+    assertThat(c.probed()).as("the unknown subjects apart").containsExactlyElementsOf(
+        trainSearch.stream().filter(q -> !w.entity(q.subject()).famous()).toList());
+    assertThat(new DecisionCurriculum(w, trainSearch, format, true, true).famousProbed()).as("off by default").isEmpty();
+
+    try (PolicyModel m = new PolicyModel(new ModelConfig(tk.size(), 16, 1, 2, 32, 128, false, "cpu", 4))) {
+      Map<String, Double> measured = c.measureFamous(m);
+      Map<String, double[]> ref = new java.util.HashMap<>();
+      for (Question q : expected) {
+        int[] prompt = tk.encode(WorldTasks.prompt(format, q));
+        double p = nextTokenP(m, tk, prompt, WordTokenizer.THINK) + nextTokenP(m, tk, prompt, WordTokenizer.ANSWER);
+        double[] a = ref.computeIfAbsent(q.subject(), k -> new double[2]);
+        a[0] += p;
+        a[1]++;
+      }
+      assertThat(measured.keySet()).containsExactlyInAnyOrderElementsOf(ref.keySet());
+      ref.forEach((s, a) -> assertThat(measured.get(s)).as(s).isCloseTo(a[0] / a[1], within(1e-4)));
+
+      // an untrained model's direct first action is far below 0.3 (two tokens of a large vocabulary): every famous
+      // subject has a shortfall, and update() weights them with the unknown subjects in one map
+      assertThat(measured.values()).allSatisfy(v -> assertThat(v).isLessThan(0.3));
+      DecisionCurriculum.Weights weights = c.update(m);
+      Map<String, Double> famousWeights = DecisionCurriculum.weights(DecisionCurriculum.shortfalls(measured, 0.3), expected);
+      famousWeights.forEach((s, x) -> assertThat(weights.subjects().get(s)).as(s).isCloseTo(x, within(1e-9)));
+      assertThat(weights.subjects().keySet()).containsAll(c.measure(m).keySet());
+      assertThat(c.describe()).contains("famous subjects recalled, p per subject: mean ").contains("lowest");
+    }
+  }
+
   /** The softmax probability of {@code token} after {@code context}, from a plain forward and Java arithmetic. */
   private static double nextTokenP(PolicyModel m, WordTokenizer tk, int[] context, String token) {
     try (NDScope scope = new NDScope()) {
