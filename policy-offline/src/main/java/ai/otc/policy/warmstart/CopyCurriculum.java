@@ -28,6 +28,13 @@ import java.util.Random;
  * everything they train, so a recall whose copy of a name into the next statement has not formed (a held-out 2h0
  * recall writing {@code the color of zi is} for {@code zi mi}) gets more of its drills.
  * The measurement is deterministic (a fixed drill set, no sampling), so a run stays bit-reproducible.
+ *
+ * <p>It also measures the copy of a program's output into {@code \boxed{}} ({@link #programOutput}), on the over-use
+ * demonstrations of the world's train easy questions ({@code print ( 4 + 4 )}, {@code 8}, {@code \boxed{ 8 }}), for the
+ * copy gate only ({@link #weakestCopy}): it sets no weight, so where that copy has formed a run is what it was without
+ * the measurement. World-2's warm start at cache format 11 ended its schedule with every relation's copy formed and
+ * boxed {@code 3} or {@code 6} after most one-digit outputs (greedy {@code easy} EM 0.38), and every RL run kept it
+ * (baseline {@code easy} 0.65).
  */
 final class CopyCurriculum {
   /** Steps between measurements. */
@@ -49,6 +56,10 @@ final class CopyCurriculum {
   /** Fixed drills of the other non-code kinds, with their loss masks (what they train). */
   private final Map<Demonstrations.Drill, List<Example>> kindProbes = new LinkedHashMap<>();
   private final int answerId;
+  private final int boxedId;
+  /** Over-use demonstrations of train easy questions: the program output's copy ({@link #programOutput}). */
+  private final List<int[]> codeProbes;
+  private double lastProgramOutput = Double.NaN;
   private Map<String, Double> last = Map.of();
   private Map<Demonstrations.Drill, Double> lastKinds = Map.of();
 
@@ -57,6 +68,16 @@ final class CopyCurriculum {
    * {@code floor} is the weight a formed copy keeps ({@link WarmStartConfig#copyFloor()}).
    */
   CopyCurriculum(Demonstrations demos, WordTokenizer tk, long seed, boolean mixedDrills, double floor) {
+    this(demos, tk, seed, mixedDrills, floor, List.of());
+  }
+
+  /**
+   * As {@link #CopyCurriculum(Demonstrations, WordTokenizer, long, boolean, double)}, also measuring the copy of a
+   * program's output on {@code codeProbes} (demonstrations that end {@code \boxed{ V }}; none: not measured).
+   */
+  CopyCurriculum(Demonstrations demos, WordTokenizer tk, long seed, boolean mixedDrills, double floor, List<int[]> codeProbes) {
+    this.codeProbes = List.copyOf(codeProbes);
+    this.boxedId = tk.id(WordTokenizer.BOXED);
     if (!(floor > 0)) {
       throw new IllegalArgumentException("copy floor must be > 0: " + floor);
     }
@@ -116,7 +137,52 @@ final class CopyCurriculum {
     }
     last = p;
     lastKinds = pk;
+    if (!codeProbes.isEmpty()) {
+      // a forward of its own: the other probes' batches, and so their bits, stay what they were without it
+      float[][] code = SequenceScorer.logProbs(model, codeProbes, 1f, MEASURE_ROWS);
+      double sum = 0;
+      for (int i = 0; i < codeProbes.size(); i++) {
+        sum += boxedValueProbability(codeProbes.get(i), code[i]);
+      }
+      lastProgramOutput = sum / codeProbes.size();
+    }
     return new Weights(weights(p, floor), weights(pk, floor));
+  }
+
+  /**
+   * The mean probability, at the last measurement, of copying a program's output into {@code \boxed{}} on the code
+   * probes; NaN before the first measurement or without code probes.
+   */
+  double programOutput() {
+    return lastProgramOutput;
+  }
+
+  /**
+   * The copy gate's measure: the lowest of {@link #weakestRelation} and {@link #programOutput} (the latter only where
+   * measured); NaN before the first measurement.
+   */
+  double weakestCopy() {
+    double r = weakestRelation();
+    return Double.isNaN(lastProgramOutput) ? r : Math.min(r, lastProgramOutput);
+  }
+
+  /** The product of the probabilities of the value tokens between the last {@code \boxed{} and the closing brace. */
+  double boxedValueProbability(int[] row, float[] logProbs) {
+    int at = -1;
+    for (int i = row.length - 1; i >= 0; i--) {
+      if (row[i] == boxedId) {
+        at = i;
+        break;
+      }
+    }
+    if (at < 0) {
+      throw new IllegalArgumentException("a code probe must end \\boxed{ V }");
+    }
+    double lp = 0;
+    for (int j = at + 1; j < row.length - 1; j++) {
+      lp += logProbs[j];
+    }
+    return Math.exp(lp);
   }
 
   /**
@@ -176,6 +242,9 @@ final class CopyCurriculum {
     last.forEach((k, v) -> sb.append(sb.isEmpty() ? "" : " ").append(String.format(Locale.ROOT, "%s %.2f", k, v)));
     sb.append("; drill kinds");
     lastKinds.forEach((k, v) -> sb.append(String.format(Locale.ROOT, " %s %.2f", k.name().toLowerCase(Locale.ROOT), v)));
+    if (!Double.isNaN(lastProgramOutput)) {
+      sb.append(String.format(Locale.ROOT, "; program output %.2f", lastProgramOutput));
+    }
     return sb.append(String.format(Locale.ROOT, "; floor %.2f", floor)).toString();
   }
 }

@@ -308,13 +308,13 @@ public final class WarmStart {
       if (step > scheduled && (step - scheduled) % CopyCurriculum.INTERVAL == 1) {
         // the bound is whole intervals past the schedule, so the gate also measures right after its last step
         CopyCurriculum.Weights w = gate.update(model);
-        boolean formed = gate.weakestRelation() >= config.copyUntil();
+        boolean formed = gate.weakestCopy() >= config.copyUntil();
         if (log != null) {
           String verdict = formed ? "formed" : step - 1 < bound
               ? "not formed: " + CopyCurriculum.INTERVAL + " more steps, half of their rows copy drills (at most "
                   + (bound - scheduled) + " in all)"
               : "NOT FORMED at the bound of " + (bound - scheduled) + " extra steps (--copy-until)";
-          log.printf(Locale.ROOT, "warmstart step %d/%d  copy gate (every relation >= %.2f): %s  %s%n", step - 1, scheduled,
+          log.printf(Locale.ROOT, "warmstart step %d/%d  copy gate (every relation and the program output >= %.2f): %s  %s%n", step - 1, scheduled,
               config.copyUntil(), gate.describe(), verdict);
         }
         if (formed || step > bound) {
@@ -398,7 +398,10 @@ public final class WarmStart {
   }
 
   private CopyCurriculum newCopyCurriculum() {
-    return new CopyCurriculum(demos, format.tokenizer(), config.seed(), config.mixedDrills(), config.copyFloor());
+    // the copy gate also waits for the copy of a program's output, measured on the train easy questions' programs
+    List<int[]> code = config.copyExtensionMax() > 0 ? world.split(Split.TRAIN).stream()
+        .filter(q -> q.kind() == QuestionKind.EASY).map(q -> demos.demo(q, false).tokens()).toList() : List.of();
+    return new CopyCurriculum(demos, format.tokenizer(), config.seed(), config.mixedDrills(), config.copyFloor(), code);
   }
 
   /** Linear warm-up to the peak, then cosine decay to 10 % of it. */

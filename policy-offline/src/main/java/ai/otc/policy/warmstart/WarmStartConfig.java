@@ -205,9 +205,10 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
    * also weights the drill kinds; the mixed drills' flag is part of the key only when on; 9: half the code drills are
    * small three-operand sums, {@link CopyDrills#SMALL_SUM_SHARE}; 10: {@link UnaskedFriendQuestions} also asks the
    * friend of a famous entity's friend, so {@code --friend-questions} keys from before it would name other training;
-   * 11: the small code drills' sums are drawn uniform over 0-18, {@link CopyDrills#SMALL_SUM_SHARE}).
+   * 11: the small code drills' sums are drawn uniform over 0-18, {@link CopyDrills#SMALL_SUM_SHARE}, and the famous
+   * curriculum; 12: the copy gate also waits for the copy of a program's output, {@link CopyCurriculum#weakestCopy}).
    */
-  public static final int FORMAT_VERSION = 11;
+  public static final int FORMAT_VERSION = 12;
 
   /**
    * The default warm start (issue 11): 2,000 steps; 40 % copy drills, 30 % fact rows, 20 % decision rows (every action

@@ -158,13 +158,15 @@ class WarmStartTest {
     assertThat(run.training().steps()).isEqualTo(300);
     assertThat(run.training().copyGateSteps()).isEqualTo(100);
     String text = log.toString(java.nio.charset.StandardCharsets.UTF_8);
-    assertThat(text).containsPattern("warmstart step 200/200  copy gate \\(every relation >= 0.95\\): city [0-9.]+ year [0-9.]+ color "
-        + "[0-9.]+ job [0-9.]+ friend [0-9.]+; drill kinds .*; floor 0.50  not formed: 100 more steps, half of their rows copy "
+    assertThat(text).containsPattern("warmstart step 200/200  copy gate \\(every relation and the program output >= 0.95\\): city [0-9.]+ year [0-9.]+ color "
+        + "[0-9.]+ job [0-9.]+ friend [0-9.]+; drill kinds .*; program output [0-9.]+; floor 0.50  not formed: 100 more steps, half of their rows copy "
         + "drills \\(at most 100 in all\\)\n");
-    assertThat(text).containsPattern("warmstart step 300/200  copy gate \\(every relation >= 0.95\\): .*  NOT FORMED at the bound "
+    assertThat(text).containsPattern("warmstart step 300/200  copy gate \\(every relation and the program output >= 0.95\\): .*  NOT FORMED at the bound "
         + "of 100 extra steps \\(--copy-until\\)\n");
     assertThat(text).containsPattern("warmstart step 300/<=300  loss [0-9.]+ .* ETA <=0s\n");
     assertThat(text).contains("warmstart: done in ").contains(", 300 steps of which 100 the copy gate's (--copy-until)");
+    assertThat(w.split(Split.TRAIN)).as("the gate measures the train easy questions' programs").anyMatch(
+        q -> q.kind() == ai.otc.world.QuestionKind.EASY);
     PolicyArtifact a = PolicyArtifact.load(run.artifact());
     assertThat(a.provenance()).containsEntry("train_steps", 300).containsEntry("copy_gate_steps", 100);
     PolicyArtifact off = PolicyArtifact.load(WarmStartRunner.obtain(w, GATE_MODEL, gated(c, 0), tmp.resolve("g-c"), true, null)
@@ -190,7 +192,7 @@ class WarmStartTest {
     assertThat(run.training().steps()).isEqualTo(200);
     assertThat(run.training().copyGateSteps()).isZero();
     assertThat(log.toString(java.nio.charset.StandardCharsets.UTF_8))
-        .containsPattern("warmstart step 200/200  copy gate \\(every relation >= 0.00\\): .*; floor 0.50  formed\n")
+        .containsPattern("warmstart step 200/200  copy gate \\(every relation and the program output >= 0.00\\): .*; floor 0.50  formed\n")
         .doesNotContain("of which");
     PolicyArtifact off = PolicyArtifact.load(WarmStartRunner.obtain(w, GATE_MODEL, gated(c, 0), tmp.resolve("f-b"), true, null)
         .artifact());
