@@ -19,6 +19,9 @@ public final class WorldGenerator {
       "na", "ni", "nu", "pa", "pi", "po", "pu", "ra", "ri", "ro", "ru", "sa", "si", "su", "ta", "ti", "tu", "va",
       "vi", "vo", "za", "zi", "zo", "zu");
   /** Attribute names, in passage order. */
+  /** The largest operand of an easy question: easy questions add two numbers of 1 to this (the addition table). */
+  public static final int EASY_OPERAND_MAX = 9;
+
   public static final List<String> ATTRIBUTES = List.of("city", "year", "color", "job");
   /** Relations asked by single-hop questions: the attributes plus {@code friend}. */
   public static final List<String> RELATIONS = List.of("city", "year", "color", "job", "friend");
@@ -144,8 +147,8 @@ public final class WorldGenerator {
       }
     }
     List<int[]> easy = new ArrayList<>();
-    for (int a = 1; a <= 9; a++) {
-      for (int b = 1; b <= 9; b++) {
+    for (int a = 1; a <= EASY_OPERAND_MAX; a++) {
+      for (int b = 1; b <= EASY_OPERAND_MAX; b++) {
         easy.add(new int[] {a, b});
       }
     }

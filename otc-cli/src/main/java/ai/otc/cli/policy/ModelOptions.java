@@ -98,6 +98,9 @@ public final class ModelOptions {
   @Option(names = "--famous-curriculum", negatable = true, defaultValue = "true", fallbackValue = "true", description = "every 100 steps, also re-weight the decision rows about famous subjects towards those the model recalls less often than --minimal-share (default ${DEFAULT-VALUE})")
   boolean famousCurriculum = W.famousCurriculum();
 
+  @Option(names = "--arithmetic-facts", negatable = true, defaultValue = "false", fallbackValue = "true", description = "teach the addition table of the easy questions as parametric knowledge (statements in the fact rows), and recall the sum before answering in minimal-call easy demonstrations (default ${DEFAULT-VALUE})")
+  boolean arithmeticFacts = W.arithmeticFacts();
+
   @Option(names = "--decision-scaling", negatable = true, defaultValue = "true", fallbackValue = "true", description = "on a world of more than 160 entities, more decision rows in proportion, the other rows as many as at 160, the run longer by the difference (default ${DEFAULT-VALUE})")
   boolean decisionScaling = true;
 
@@ -155,7 +158,7 @@ public final class ModelOptions {
   public WarmStartConfig warm(int steps, World world) {
     WarmStartConfig c = new WarmStartConfig(steps, batch, lr, warmup, minimalShare, factShare, drillShare, drillRealShare,
         drillShuffleShare, copyCurriculum, copyFloor, copyUntil, mixedDrills, decisionShare, decisionWeight, recallDecisions, decisionCurriculum,
-        friendCurriculum, friendQuestions, famousCurriculum, trainReadValues, p1Oversample, topK, observationTag, warmSeed).validate();
+        friendCurriculum, friendQuestions, famousCurriculum, arithmeticFacts, trainReadValues, p1Oversample, topK, observationTag, warmSeed).validate();
     return c.forWorld(world.entities().size(), decisionScaling, world.famous().size(), factScaling);
   }
 }

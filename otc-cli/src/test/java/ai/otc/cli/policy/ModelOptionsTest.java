@@ -53,6 +53,9 @@ class ModelOptionsTest {
     assertThat(parse("--no-famous-curriculum").famousCurriculum()).isFalse();
     assertThat(parse("--no-famous-curriculum").decisionCurriculum()).as("apart from the unknown subjects'").isTrue();
     assertThat(parse("--no-famous-curriculum").canonical()).endsWith(" friendcurriculum friendquestions");
+    assertThat(parse().arithmeticFacts()).as("off by default").isFalse();
+    assertThat(parse("--arithmetic-facts").arithmeticFacts()).isTrue();
+    assertThat(parse("--arithmetic-facts").canonical()).endsWith(" famouscurriculum arithmeticfacts");
     WarmStartConfig off = parse("--no-copy-curriculum");
     assertThat(off.decisionCurriculum()).isTrue();
     assertThat(off.mixedDrills()).isTrue();

@@ -40,13 +40,26 @@ public final class Demonstrations {
    */
   private final boolean trainReadValues;
 
+  /** Whether minimal-call easy demonstrations recall the sum first ({@link #Demonstrations(World, TaskFormat, boolean, boolean)}). */
+  private final boolean recallSums;
+
   /** Demonstrations that train every value the model writes, including those read from tool output. */
   public Demonstrations(World world, TaskFormat format) {
     this(world, format, true);
   }
 
   public Demonstrations(World world, TaskFormat format, boolean trainReadValues) {
+    this(world, format, trainReadValues, false);
+  }
+
+  /**
+   * @param recallSums whether the minimal-call demonstration of an easy question recalls the sum in a {@code <think>}
+   *                   before answering ({@code <think> 8 + 2 is 10 </think> \boxed{ 10 }}), the sum's statement as
+   *                   {@link #sums} teaches it, as a {@code 1p} answer recalls a famous fact first
+   */
+  public Demonstrations(World world, TaskFormat format, boolean trainReadValues, boolean recallSums) {
     this.trainReadValues = trainReadValues;
+    this.recallSums = recallSums;
     this.world = world;
     this.format = format;
     this.tk = format.tokenizer();
@@ -160,6 +173,28 @@ public final class Demonstrations {
     return b.build("fact");
   }
 
+  /**
+   * Statements of the addition table, {@code <think> 3 + 4 is 7 . 8 + 2 is 10 </think>}, after an untrained
+   * {@code prefix} (a train easy question's prompt, or null), as {@link #facts(String, List, List)} is for famous
+   * entities: only the sums are trained. Each pair is {@code {a, b}}.
+   */
+  public Example sums(String prefix, List<int[]> pairs) {
+    Builder b = new Builder(tk);
+    b.context(prefix == null ? WordTokenizer.THINK : prefix + " " + WordTokenizer.THINK);
+    for (int i = 0; i < pairs.size(); i++) {
+      int[] ab = pairs.get(i);
+      b.context((i > 0 ? RECALL_SEPARATOR + " " : "") + ab[0] + " + " + ab[1] + " is");
+      b.model(String.valueOf(ab[0] + ab[1]));
+    }
+    b.model(WordTokenizer.THINK_END);
+    return b.build("fact/sum");
+  }
+
+  /** The recall statement of a sum, {@code 8 + 2 is 10}. */
+  static String sum(String expression, String value) {
+    return expression + " is " + value;
+  }
+
   /** The recall statement {@code the R of NAME is V}. */
   public String recall(String name, String relation) {
     return "the " + relation + " of " + name + " is " + world.entity(name).fact(relation);
@@ -173,6 +208,9 @@ public final class Demonstrations {
     switch (q.kind()) {
       case EASY, HARD -> {
         if (minimal && q.kind() == QuestionKind.EASY) {
+          if (recallSums) {
+            b.model(think(sum(q.subject(), q.answer())));
+          }
           b.model(boxed(q.answer()));
         } else {
           String program = WordTokenizer.PYTHON + "\nprint ( " + q.subject() + " )\n" + WordTokenizer.FENCE;

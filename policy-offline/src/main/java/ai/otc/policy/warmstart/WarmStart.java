@@ -74,15 +74,34 @@ public final class WarmStart {
   private DecisionCurriculum.Weights decisionWeights = DecisionCurriculum.Weights.NONE;
   /** Famous entities whose friend is famous too (the subjects of 2h0 questions). */
   private final List<Entity> chainable;
+  /** Every pair of operands of an easy question ({@code --arithmetic-facts}). */
+  private final List<int[]> additionTable;
+  /**
+   * Share of fact rows that state sums ({@code --arithmetic-facts}; else 0): the table's size over all facts (its sums
+   * and five per famous entity), so that each sum is drawn as often as each famous fact.
+   */
+  private final double sumShare;
+  /** Train easy questions: the untrained prefixes of sum rows. */
+  private final List<Question> trainEasy;
 
   public WarmStart(World world, TaskFormat format, WarmStartConfig config) {
     this.world = world;
     this.config = config.validate();
-    this.demos = new Demonstrations(world, format, config.trainReadValues());
+    this.demos = new Demonstrations(world, format, config.trainReadValues(), config.arithmeticFacts());
     this.drillKindShares = config.mixedDrills() ? MIXED_DRILL_KIND_SHARES : DRILL_KIND_SHARES;
     this.drillKindCum = cumulative(drillKindShares, null);
     this.famous = world.famous();
     this.chainable = famous.stream().filter(e -> world.entity(e.friend()).famous()).toList();
+    List<int[]> table = new ArrayList<>();
+    for (int a = 1; a <= WorldGenerator.EASY_OPERAND_MAX; a++) {
+      for (int b = 1; b <= WorldGenerator.EASY_OPERAND_MAX; b++) {
+        table.add(new int[] {a, b});
+      }
+    }
+    this.additionTable = List.copyOf(table);
+    this.sumShare = config.arithmeticFacts()
+        ? table.size() / (double) (table.size() + WorldGenerator.RELATIONS.size() * famous.size()) : 0;
+    this.trainEasy = world.split(Split.TRAIN).stream().filter(q -> q.kind() == QuestionKind.EASY).toList();
     this.format = format;
     this.trainSearch = world.split(Split.TRAIN).stream().filter(q -> q.kind().task() == QuestionKind.Task.SEARCH).toList();
     this.trainBySubject = trainSearch.stream().collect(java.util.stream.Collectors.groupingBy(Question::subject));
@@ -159,7 +178,11 @@ public final class WarmStart {
     if (u < config.drillShare()) {
       return drill(rng);
     }
-    if (!famous.isEmpty() && u < config.drillShare() + config.factShare()) {
+    if ((!famous.isEmpty() || sumShare > 0) && u < config.drillShare() + config.factShare()) {
+      // (no extra draw without the arithmetic facts: configurations from before the flag keep their random streams)
+      if (sumShare > 0 && rng.nextDouble() < sumShare) {
+        return sumRow(rng);
+      }
       int n = 1 + rng.nextInt(MAX_FACTS_PER_ROW);
       List<Entity> es = new ArrayList<>();
       List<String> rels = new ArrayList<>();
@@ -189,6 +212,18 @@ public final class WarmStart {
           config.recallDecisions());
     }
     return demos.demo(train.get(weighted(cumWeight, rng)), rng.nextDouble() < config.minimalShare());
+  }
+
+  /** A fact row of 1..6 sums of the addition table, half of them after a train easy question's prompt. */
+  private Example sumRow(Random rng) {
+    int n = 1 + rng.nextInt(MAX_FACTS_PER_ROW);
+    List<int[]> pairs = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      pairs.add(additionTable.get(rng.nextInt(additionTable.size())));
+    }
+    String prefix = !trainEasy.isEmpty() && rng.nextDouble() < PREFIXED_FACT_SHARE
+        ? WorldTasks.prompt(format, trainEasy.get(rng.nextInt(trainEasy.size()))) : null;
+    return demos.sums(prefix, pairs);
   }
 
   /**

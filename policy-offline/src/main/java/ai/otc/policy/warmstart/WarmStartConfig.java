@@ -71,6 +71,14 @@ import java.util.Locale;
  *                       Without it that probability ranged from 0 to 1 between famous subjects of the same world at a
  *                       mean of 0.40 (world-3, test split, t=1), and OTC's RL never sampled, so never learned, the recall
  *                       of the subjects at 0 ({@code tu ni}'s {@code 2h0} questions searched on every seed)
+ * @param arithmeticFacts whether the addition table of the world's easy questions (every sum of two numbers of 1 to
+ *                       {@link ai.otc.world.WorldGenerator#EASY_OPERAND_MAX}) is parametric knowledge, taught as the
+ *                       famous facts are: statements ({@code 8 + 2 is 10}) in a share of the fact rows, one fact row's
+ *                       chance per sum as per famous fact, never a question's text; the minimal-call easy
+ *                       demonstrations then recall the sum in a {@code <think>} before answering
+ *                       ({@link Demonstrations#sums}). Without it no warm start could add from memory (forced-recall EM
+ *                       on easy questions 0.125), so every easy question kept its code call after OTC's RL, and those
+ *                       calls were nearly all the excess left (world-3: 0.028 of 0.030 calls per question)
  * @param trainReadValues whether demonstrations train the values they read from tool output (answers after a search,
  *                       a two-hop search's second name, a program's printed result); when false those are context, as
  *                       in the copy drills ({@link Demonstrations})
@@ -82,8 +90,19 @@ import java.util.Locale;
 public record WarmStartConfig(int steps, int batchSize, float learningRate, int warmupSteps, double minimalShare,
     double factShare, double drillShare, double drillRealShare, double drillShuffleShare, boolean copyCurriculum,
     double copyFloor, double copyUntil, boolean mixedDrills, double decisionShare, double decisionWeight, boolean recallDecisions,
-    boolean decisionCurriculum, boolean friendCurriculum, boolean friendQuestions, boolean famousCurriculum, boolean trainReadValues,
-    double p1Oversample, int topK, String observationTag, long seed) {
+    boolean decisionCurriculum, boolean friendCurriculum, boolean friendQuestions, boolean famousCurriculum,
+    boolean arithmeticFacts, boolean trainReadValues, double p1Oversample, int topK, String observationTag, long seed) {
+
+  /** The settings without the arithmetic facts, as before that flag existed. */
+  public WarmStartConfig(int steps, int batchSize, float learningRate, int warmupSteps, double minimalShare, double factShare,
+      double drillShare, double drillRealShare, double drillShuffleShare, boolean copyCurriculum, double copyFloor,
+      double copyUntil, boolean mixedDrills, double decisionShare, double decisionWeight, boolean recallDecisions,
+      boolean decisionCurriculum, boolean friendCurriculum, boolean friendQuestions, boolean famousCurriculum,
+      boolean trainReadValues, double p1Oversample, int topK, String observationTag, long seed) {
+    this(steps, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, drillRealShare, drillShuffleShare,
+        copyCurriculum, copyFloor, copyUntil, mixedDrills, decisionShare, decisionWeight, recallDecisions, decisionCurriculum,
+        friendCurriculum, friendQuestions, famousCurriculum, false, trainReadValues, p1Oversample, topK, observationTag, seed);
+  }
 
   /** The settings without the famous curriculum, as before that flag existed. */
   public WarmStartConfig(int steps, int batchSize, float learningRate, int warmupSteps, double minimalShare, double factShare,
@@ -242,7 +261,7 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
    */
   public static WarmStartConfig defaults() {
     return new WarmStartConfig(2000, 96, 3e-3f, 60, 0.3, 0.3, 0.4, 0.0, 0.0, true, 0.5, 0.95, true, 0.2, 16.0, true, true, true,
-        true, true, true, 2.0, 1, "observation", 0);
+        true, true, false, true, 2.0, 1, "observation", 0);
   }
 
   /**
@@ -306,15 +325,15 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
     double f = (double) steps / s;
     return new WarmStartConfig(s, batchSize, learningRate, warmupSteps, minimalShare, factShare * kf * f, drillShare * f,
         drillRealShare, drillShuffleShare, copyCurriculum, copyFloor, copyUntil, mixedDrills, decisionShare * kd * f, decisionWeight,
-        recallDecisions, decisionCurriculum, friendCurriculum, friendQuestions, famousCurriculum, trainReadValues, p1Oversample,
-        topK, observationTag, seed).validate();
+        recallDecisions, decisionCurriculum, friendCurriculum, friendQuestions, famousCurriculum, arithmeticFacts, trainReadValues,
+        p1Oversample, topK, observationTag, seed).validate();
   }
 
   /** Copy with another step count. */
   public WarmStartConfig withSteps(int s) {
     return new WarmStartConfig(s, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, drillRealShare, drillShuffleShare, copyCurriculum,
         copyFloor, copyUntil, mixedDrills, decisionShare, decisionWeight, recallDecisions, decisionCurriculum, friendCurriculum,
-        friendQuestions, famousCurriculum, trainReadValues, p1Oversample, topK, observationTag, seed);
+        friendQuestions, famousCurriculum, arithmeticFacts, trainReadValues, p1Oversample, topK, observationTag, seed);
   }
 
   /** Throws naming the bad flag. */
@@ -364,6 +383,7 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
         + (decisionCurriculum ? " decisioncurriculum" : "")
         + (friendCurriculum ? " friendcurriculum" : "")
         + (friendQuestions ? " friendquestions" : "")
-        + (famousCurriculum ? " famouscurriculum" : "");
+        + (famousCurriculum ? " famouscurriculum" : "")
+        + (arithmeticFacts ? " arithmeticfacts" : "");
   }
 }
