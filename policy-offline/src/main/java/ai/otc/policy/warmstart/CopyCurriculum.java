@@ -168,21 +168,10 @@ final class CopyCurriculum {
 
   /** The product of the probabilities of the value tokens between the last {@code \boxed{} and the closing brace. */
   double boxedValueProbability(int[] row, float[] logProbs) {
-    int at = -1;
-    for (int i = row.length - 1; i >= 0; i--) {
-      if (row[i] == boxedId) {
-        at = i;
-        break;
-      }
-    }
-    if (at < 0) {
+    if (lastIndexOf(boxedId, row) < 0) {
       throw new IllegalArgumentException("a code probe must end \\boxed{ V }");
     }
-    double lp = 0;
-    for (int j = at + 1; j < row.length - 1; j++) {
-      lp += logProbs[j];
-    }
-    return Math.exp(lp);
+    return probabilityAfterLast(boxedId, row, logProbs);
   }
 
   /**
@@ -220,18 +209,25 @@ final class CopyCurriculum {
 
   /** The product of the probabilities of the value tokens between the last {@code <answer>} and the closing tag. */
   double valueProbability(int[] row, float[] logProbs) {
-    int at = -1;
-    for (int i = row.length - 1; i >= 0; i--) {
-      if (row[i] == answerId) {
-        at = i;
-        break;
-      }
-    }
+    return probabilityAfterLast(answerId, row, logProbs);
+  }
+
+  /** The product of the probabilities of the tokens after the last {@code marker} of {@code row}, but its final one. */
+  private static double probabilityAfterLast(int marker, int[] row, float[] logProbs) {
     double lp = 0;
-    for (int j = at + 1; j < row.length - 1; j++) {
+    for (int j = lastIndexOf(marker, row) + 1; j < row.length - 1; j++) {
       lp += logProbs[j];
     }
     return Math.exp(lp);
+  }
+
+  private static int lastIndexOf(int token, int[] row) {
+    for (int i = row.length - 1; i >= 0; i--) {
+      if (row[i] == token) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /**

@@ -3,7 +3,6 @@ package ai.otc.policy.warmstart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.ndarray.NDScope;
 import ai.otc.policy.generation.TaskFormat;
 import ai.otc.policy.model.ModelConfig;
 import ai.otc.policy.model.PolicyModel;
@@ -76,16 +75,9 @@ class DecisionCurriculumTest {
     try (PolicyModel m = new PolicyModel(new ModelConfig(tk.size(), 16, 1, 2, 32, 128, false, "cpu", 4))) {
       Map<String, Double> measured = c.measure(m);
       // reference: a plain forward of each prompt, softmax of the last position's logits in Java
-      Map<String, double[]> ref = new java.util.HashMap<>();
-      for (Question q : expected) {
-        int[] prompt = tk.encode(WorldTasks.prompt(format, q));
-        double p = nextTokenP(m, tk, prompt, WordTokenizer.THINK) + nextTokenP(m, tk, prompt, WordTokenizer.ANSWER);
-        double[] a = ref.computeIfAbsent(q.subject(), k -> new double[2]);
-        a[0] += p;
-        a[1]++;
-      }
+      Map<String, Double> ref = directFirstReference(m, tk, format, expected);
       assertThat(measured.keySet()).containsExactlyInAnyOrderElementsOf(ref.keySet());
-      ref.forEach((s, a) -> assertThat(measured.get(s)).as(s).isCloseTo(a[0] / a[1], within(1e-4)));
+      ref.forEach((s, p) -> assertThat(measured.get(s)).as(s).isCloseTo(p, within(1e-4)));
     }
   }
 
@@ -185,16 +177,9 @@ class DecisionCurriculumTest {
 
     try (PolicyModel m = new PolicyModel(new ModelConfig(tk.size(), 16, 1, 2, 32, 128, false, "cpu", 4))) {
       Map<String, Double> measured = c.measureFamous(m);
-      Map<String, double[]> ref = new java.util.HashMap<>();
-      for (Question q : expected) {
-        int[] prompt = tk.encode(WorldTasks.prompt(format, q));
-        double p = nextTokenP(m, tk, prompt, WordTokenizer.THINK) + nextTokenP(m, tk, prompt, WordTokenizer.ANSWER);
-        double[] a = ref.computeIfAbsent(q.subject(), k -> new double[2]);
-        a[0] += p;
-        a[1]++;
-      }
+      Map<String, Double> ref = directFirstReference(m, tk, format, expected);
       assertThat(measured.keySet()).containsExactlyInAnyOrderElementsOf(ref.keySet());
-      ref.forEach((s, a) -> assertThat(measured.get(s)).as(s).isCloseTo(a[0] / a[1], within(1e-4)));
+      ref.forEach((s, p) -> assertThat(measured.get(s)).as(s).isCloseTo(p, within(1e-4)));
 
       // an untrained model's direct first action is far below 0.3 (two tokens of a large vocabulary): every famous
       // subject has a shortfall, and update() weights them with the unknown subjects in one map
@@ -207,23 +192,28 @@ class DecisionCurriculumTest {
     }
   }
 
-  /** The softmax probability of {@code token} after {@code context}, from a plain forward and Java arithmetic. */
+  /** The softmax probability of {@code token} after {@code context} ({@link NextTokenReference}). */
   private static double nextTokenP(PolicyModel m, WordTokenizer tk, int[] context, String token) {
-    try (NDScope scope = new NDScope()) {
-      scope.suppressNotUsedWarning();
-      float[] all = m.forward(PolicyModel.ids(m.manager(), new int[][] {context}, context.length)).logits().toFloatArray();
-      int v = tk.size();
-      int at = (context.length - 1) * v;
-      double max = Double.NEGATIVE_INFINITY;
-      for (int k = 0; k < v; k++) {
-        max = Math.max(max, all[at + k]);
-      }
-      double z = 0;
-      for (int k = 0; k < v; k++) {
-        z += Math.exp(all[at + k] - max);
-      }
-      return Math.exp(all[at + tk.id(token)] - max) / z;
+    return Math.exp(NextTokenReference.logP(m, context, tk.id(token)));
+  }
+
+  /**
+   * Per subject of {@code questions}, the mean over its questions of p({@code <think>}) + p({@code <answer>}) right after
+   * the prompt, each from a plain forward.
+   */
+  private static Map<String, Double> directFirstReference(PolicyModel m, WordTokenizer tk, TaskFormat format,
+      List<Question> questions) {
+    Map<String, double[]> acc = new java.util.HashMap<>();
+    for (Question q : questions) {
+      int[] prompt = tk.encode(WorldTasks.prompt(format, q));
+      double p = nextTokenP(m, tk, prompt, WordTokenizer.THINK) + nextTokenP(m, tk, prompt, WordTokenizer.ANSWER);
+      double[] a = acc.computeIfAbsent(q.subject(), k -> new double[2]);
+      a[0] += p;
+      a[1]++;
     }
+    Map<String, Double> out = new java.util.HashMap<>();
+    acc.forEach((s, a) -> out.put(s, a[0] / a[1]));
+    return out;
   }
 
   @Test

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.ndarray.NDScope;
 import ai.otc.policy.generation.TaskFormat;
 import ai.otc.policy.model.ModelConfig;
 import ai.otc.policy.model.PolicyModel;
@@ -70,23 +69,8 @@ class ProgramOutputCopyTest {
     }
   }
 
-  /** log p(row[j] | row[0..j-1]) from a plain forward of the row. */
-  private double logSoftmax(PolicyModel m, int[] row, int j) {
-    try (NDScope scope = new NDScope()) {
-      scope.suppressNotUsedWarning();
-      int[] context = java.util.Arrays.copyOf(row, j);
-      float[] all = m.forward(PolicyModel.ids(m.manager(), new int[][] {context}, context.length)).logits().toFloatArray();
-      int v = tk.size();
-      int at = (context.length - 1) * v;
-      double max = Double.NEGATIVE_INFINITY;
-      for (int k = 0; k < v; k++) {
-        max = Math.max(max, all[at + k]);
-      }
-      double z = 0;
-      for (int k = 0; k < v; k++) {
-        z += Math.exp(all[at + k] - max);
-      }
-      return all[at + row[j]] - max - Math.log(z);
-    }
+  /** log p(row[j] | row[0..j-1]) from a plain forward ({@link NextTokenReference}). */
+  private static double logSoftmax(PolicyModel m, int[] row, int j) {
+    return NextTokenReference.logP(m, java.util.Arrays.copyOf(row, j), row[j]);
   }
 }
