@@ -108,7 +108,7 @@ class UnaskedFriendQuestionsTest {
     WordTokenizer tk = WorldTasks.tokenizer();
     WarmStartConfig on = WarmStartConfig.defaults();
     assertThat(on.friendQuestions()).as("on by default").isTrue();
-    assertThat(on.canonical()).endsWith(" friendcurriculum friendquestions");
+    assertThat(on.canonical()).endsWith(" friendcurriculum friendquestions famouscurriculum");
     WarmStartConfig d = new WarmStartConfig(on.steps(), on.batchSize(), on.learningRate(), on.warmupSteps(),
         on.minimalShare(), on.factShare(), on.drillShare(), on.drillRealShare(), on.drillShuffleShare(), on.copyCurriculum(),
         on.copyFloor(), on.copyUntil(), on.mixedDrills(), on.decisionShare(), on.decisionWeight(), on.recallDecisions(),
