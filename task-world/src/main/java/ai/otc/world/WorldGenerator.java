@@ -22,6 +22,17 @@ public final class WorldGenerator {
   /** The largest operand of an easy question: easy questions add two numbers of 1 to this (the addition table). */
   public static final int EASY_OPERAND_MAX = 9;
 
+  /** Every pair {@code {a, b}} of operands of an easy question, in order (a new, mutable list). */
+  public static List<int[]> additionTable() {
+    List<int[]> table = new ArrayList<>();
+    for (int a = 1; a <= EASY_OPERAND_MAX; a++) {
+      for (int b = 1; b <= EASY_OPERAND_MAX; b++) {
+        table.add(new int[] {a, b});
+      }
+    }
+    return table;
+  }
+
   public static final List<String> ATTRIBUTES = List.of("city", "year", "color", "job");
   /** Relations asked by single-hop questions: the attributes plus {@code friend}. */
   public static final List<String> RELATIONS = List.of("city", "year", "color", "job", "friend");
@@ -146,12 +157,7 @@ public final class WorldGenerator {
         byKind.get(k).add(new Question(null, text, List.of(f.fact(rel)), SRC_MULTI, k, k.minCalls(), null, e.name(), rel, f.name()));
       }
     }
-    List<int[]> easy = new ArrayList<>();
-    for (int a = 1; a <= EASY_OPERAND_MAX; a++) {
-      for (int b = 1; b <= EASY_OPERAND_MAX; b++) {
-        easy.add(new int[] {a, b});
-      }
-    }
+    List<int[]> easy = additionTable();
     Collections.shuffle(easy, rng);
     for (int[] ab : easy.subList(0, config.easyArith())) {
       String expr = ab[0] + " + " + ab[1];

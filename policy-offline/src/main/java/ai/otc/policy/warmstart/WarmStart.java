@@ -92,15 +92,9 @@ public final class WarmStart {
     this.drillKindCum = cumulative(drillKindShares, null);
     this.famous = world.famous();
     this.chainable = famous.stream().filter(e -> world.entity(e.friend()).famous()).toList();
-    List<int[]> table = new ArrayList<>();
-    for (int a = 1; a <= WorldGenerator.EASY_OPERAND_MAX; a++) {
-      for (int b = 1; b <= WorldGenerator.EASY_OPERAND_MAX; b++) {
-        table.add(new int[] {a, b});
-      }
-    }
-    this.additionTable = List.copyOf(table);
+    this.additionTable = List.copyOf(WorldGenerator.additionTable());
     this.sumShare = config.arithmeticFacts()
-        ? table.size() / (double) (table.size() + WorldGenerator.RELATIONS.size() * famous.size()) : 0;
+        ? additionTable.size() / (double) (additionTable.size() + WorldGenerator.RELATIONS.size() * famous.size()) : 0;
     this.trainEasy = world.split(Split.TRAIN).stream().filter(q -> q.kind() == QuestionKind.EASY).toList();
     this.format = format;
     this.trainSearch = world.split(Split.TRAIN).stream().filter(q -> q.kind().task() == QuestionKind.Task.SEARCH).toList();
@@ -434,8 +428,8 @@ public final class WarmStart {
 
   private CopyCurriculum newCopyCurriculum() {
     // the copy gate also waits for the copy of a program's output, measured on the train easy questions' programs
-    List<int[]> code = config.copyExtensionMax() > 0 ? world.split(Split.TRAIN).stream()
-        .filter(q -> q.kind() == QuestionKind.EASY).map(q -> demos.demo(q, false).tokens()).toList() : List.of();
+    List<int[]> code = config.copyExtensionMax() > 0
+        ? trainEasy.stream().map(q -> demos.demo(q, false).tokens()).toList() : List.of();
     return new CopyCurriculum(demos, format.tokenizer(), config.seed(), config.mixedDrills(), config.copyFloor(), code);
   }
 
