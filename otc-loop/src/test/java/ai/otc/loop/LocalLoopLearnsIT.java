@@ -45,7 +45,9 @@ class LocalLoopLearnsIT {
   @Test
   void otcGrpoStopsCallingWhereThePolicyKnowsTheAnswer(@TempDir Path dir) {
     World world = WorldGenerator.generate(new WorldConfig(0, 48, 0.5, 40, 0, 1.0, 1.0, 20, 40, 0.1, 0.2).validate());
-    WarmStartConfig warm = new WarmStartConfig(700, 96, 3e-3f, 60, 0.45, 0.35, 0.35, 0.0, 1.0, true, 2.0, 1, "observation", 0);
+    WarmStartConfig warm = WarmStartConfig.builder().basic().steps(700).batchSize(96).learningRate(3e-3f).warmupSteps(60)
+        .minimalShare(0.45).factShare(0.35).drillShare(0.35).decisionShare(0.0).decisionWeight(1.0).trainReadValues(true)
+        .p1Oversample(2.0).topK(1).observationTag("observation").seed(0).build();
     ModelConfig model = new ModelConfig(0, 64, 2, 4, 256, 128, false, "cpu", 0);
     Path artifact = WarmStartRunner.obtain(world, model, warm, dir.resolve("cache"), false, System.out).artifact();
     PolicyArtifact initial = PolicyArtifact.load(artifact);

@@ -156,9 +156,13 @@ public final class ModelOptions {
    * rows to its famous-entity count ({@link WarmStartConfig#forWorld}).
    */
   public WarmStartConfig warm(int steps, World world) {
-    WarmStartConfig c = new WarmStartConfig(steps, batch, lr, warmup, minimalShare, factShare, drillShare, drillRealShare,
-        drillShuffleShare, copyCurriculum, copyFloor, copyUntil, mixedDrills, decisionShare, decisionWeight, recallDecisions, decisionCurriculum,
-        friendCurriculum, friendQuestions, famousCurriculum, arithmeticFacts, trainReadValues, p1Oversample, topK, observationTag, warmSeed).validate();
+    WarmStartConfig c = WarmStartConfig.builder().steps(steps).batchSize(batch).learningRate(lr).warmupSteps(warmup)
+        .minimalShare(minimalShare).factShare(factShare).drillShare(drillShare).drillRealShare(drillRealShare)
+        .drillShuffleShare(drillShuffleShare).copyCurriculum(copyCurriculum).copyFloor(copyFloor).copyUntil(copyUntil)
+        .mixedDrills(mixedDrills).decisionShare(decisionShare).decisionWeight(decisionWeight).recallDecisions(recallDecisions)
+        .decisionCurriculum(decisionCurriculum).friendCurriculum(friendCurriculum).friendQuestions(friendQuestions)
+        .famousCurriculum(famousCurriculum).arithmeticFacts(arithmeticFacts).trainReadValues(trainReadValues)
+        .p1Oversample(p1Oversample).topK(topK).observationTag(observationTag).seed(warmSeed).build().validate();
     return c.forWorld(world.entities().size(), decisionScaling, world.famous().size(), factScaling);
   }
 }

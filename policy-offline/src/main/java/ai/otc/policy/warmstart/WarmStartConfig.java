@@ -93,37 +93,134 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
     boolean decisionCurriculum, boolean friendCurriculum, boolean friendQuestions, boolean famousCurriculum,
     boolean arithmeticFacts, boolean trainReadValues, double p1Oversample, int topK, String observationTag, long seed) {
 
-  /** The settings without the arithmetic facts, as before that flag existed. */
-  public WarmStartConfig(int steps, int batchSize, float learningRate, int warmupSteps, double minimalShare, double factShare,
-      double drillShare, double drillRealShare, double drillShuffleShare, boolean copyCurriculum, double copyFloor,
-      double copyUntil, boolean mixedDrills, double decisionShare, double decisionWeight, boolean recallDecisions,
-      boolean decisionCurriculum, boolean friendCurriculum, boolean friendQuestions, boolean famousCurriculum,
-      boolean trainReadValues, double p1Oversample, int topK, String observationTag, long seed) {
-    this(steps, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, drillRealShare, drillShuffleShare,
-        copyCurriculum, copyFloor, copyUntil, mixedDrills, decisionShare, decisionWeight, recallDecisions, decisionCurriculum,
-        friendCurriculum, friendQuestions, famousCurriculum, false, trainReadValues, p1Oversample, topK, observationTag, seed);
+  /** A builder holding this configuration's settings, to change some of them: {@code c.toBuilder().steps(6).build()}. */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
-  /** The settings without the famous curriculum, as before that flag existed. */
-  public WarmStartConfig(int steps, int batchSize, float learningRate, int warmupSteps, double minimalShare, double factShare,
-      double drillShare, double drillRealShare, double drillShuffleShare, boolean copyCurriculum, double copyFloor,
-      double copyUntil, boolean mixedDrills, double decisionShare, double decisionWeight, boolean recallDecisions,
-      boolean decisionCurriculum, boolean friendCurriculum, boolean friendQuestions, boolean trainReadValues,
-      double p1Oversample, int topK, String observationTag, long seed) {
-    this(steps, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, drillRealShare, drillShuffleShare,
-        copyCurriculum, copyFloor, copyUntil, mixedDrills, decisionShare, decisionWeight, recallDecisions, decisionCurriculum,
-        friendCurriculum, friendQuestions, false, trainReadValues, p1Oversample, topK, observationTag, seed);
+  /** A builder starting from {@link #defaults()}. */
+  public static Builder builder() {
+    return new Builder(defaults());
   }
 
-  /** The settings without the copy gate ({@code copyUntil} 0), as before {@code --copy-until} existed. */
-  public WarmStartConfig(int steps, int batchSize, float learningRate, int warmupSteps, double minimalShare, double factShare,
-      double drillShare, double drillRealShare, double drillShuffleShare, boolean copyCurriculum, double copyFloor,
-      boolean mixedDrills, double decisionShare, double decisionWeight, boolean recallDecisions, boolean decisionCurriculum,
-      boolean friendCurriculum, boolean friendQuestions, boolean trainReadValues, double p1Oversample, int topK,
-      String observationTag, long seed) {
-    this(steps, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, drillRealShare, drillShuffleShare,
-        copyCurriculum, copyFloor, 0.0, mixedDrills, decisionShare, decisionWeight, recallDecisions, decisionCurriculum,
-        friendCurriculum, friendQuestions, trainReadValues, p1Oversample, topK, observationTag, seed);
+  /**
+   * Builds a {@link WarmStartConfig} one named setting at a time (the record has 26 components, and positional
+   * arguments of the same type are easily swapped). {@link #build()} does not validate; call {@link #validate()} where
+   * the settings come from a user.
+   */
+  public static final class Builder {
+    private int steps;
+    private int batchSize;
+    private float learningRate;
+    private int warmupSteps;
+    private double minimalShare;
+    private double factShare;
+    private double drillShare;
+    private double drillRealShare;
+    private double drillShuffleShare;
+    private boolean copyCurriculum;
+    private double copyFloor;
+    private double copyUntil;
+    private boolean mixedDrills;
+    private double decisionShare;
+    private double decisionWeight;
+    private boolean recallDecisions;
+    private boolean decisionCurriculum;
+    private boolean friendCurriculum;
+    private boolean friendQuestions;
+    private boolean famousCurriculum;
+    private boolean arithmeticFacts;
+    private boolean trainReadValues;
+    private double p1Oversample;
+    private int topK;
+    private String observationTag;
+    private long seed;
+
+    private Builder(WarmStartConfig c) {
+      steps = c.steps;
+      batchSize = c.batchSize;
+      learningRate = c.learningRate;
+      warmupSteps = c.warmupSteps;
+      minimalShare = c.minimalShare;
+      factShare = c.factShare;
+      drillShare = c.drillShare;
+      drillRealShare = c.drillRealShare;
+      drillShuffleShare = c.drillShuffleShare;
+      copyCurriculum = c.copyCurriculum;
+      copyFloor = c.copyFloor;
+      copyUntil = c.copyUntil;
+      mixedDrills = c.mixedDrills;
+      decisionShare = c.decisionShare;
+      decisionWeight = c.decisionWeight;
+      recallDecisions = c.recallDecisions;
+      decisionCurriculum = c.decisionCurriculum;
+      friendCurriculum = c.friendCurriculum;
+      friendQuestions = c.friendQuestions;
+      famousCurriculum = c.famousCurriculum;
+      arithmeticFacts = c.arithmeticFacts;
+      trainReadValues = c.trainReadValues;
+      p1Oversample = c.p1Oversample;
+      topK = c.topK;
+      observationTag = c.observationTag;
+      seed = c.seed;
+    }
+
+    /**
+     * Turns off every setting added after the first warm start (real-name and shuffled drills, the copy curriculum
+     * with its floor back at {@link #UNDAMPED_COPY_FLOOR}, the copy gate, the mixed drills, the recall decisions, the
+     * decision, friend and famous curricula, the unasked friend questions, the arithmetic facts): the base that a test
+     * adds one of them to.
+     */
+    public Builder basic() {
+      drillRealShare = 0;
+      drillShuffleShare = 0;
+      copyCurriculum = false;
+      copyFloor = UNDAMPED_COPY_FLOOR;
+      copyUntil = 0;
+      mixedDrills = false;
+      recallDecisions = false;
+      decisionCurriculum = false;
+      friendCurriculum = false;
+      friendQuestions = false;
+      famousCurriculum = false;
+      arithmeticFacts = false;
+      return this;
+    }
+
+    public Builder steps(int v) { steps = v; return this; }
+    public Builder batchSize(int v) { batchSize = v; return this; }
+    public Builder learningRate(float v) { learningRate = v; return this; }
+    public Builder warmupSteps(int v) { warmupSteps = v; return this; }
+    public Builder minimalShare(double v) { minimalShare = v; return this; }
+    public Builder factShare(double v) { factShare = v; return this; }
+    public Builder drillShare(double v) { drillShare = v; return this; }
+    public Builder drillRealShare(double v) { drillRealShare = v; return this; }
+    public Builder drillShuffleShare(double v) { drillShuffleShare = v; return this; }
+    public Builder copyCurriculum(boolean v) { copyCurriculum = v; return this; }
+    public Builder copyFloor(double v) { copyFloor = v; return this; }
+    public Builder copyUntil(double v) { copyUntil = v; return this; }
+    public Builder mixedDrills(boolean v) { mixedDrills = v; return this; }
+    public Builder decisionShare(double v) { decisionShare = v; return this; }
+    public Builder decisionWeight(double v) { decisionWeight = v; return this; }
+    public Builder recallDecisions(boolean v) { recallDecisions = v; return this; }
+    public Builder decisionCurriculum(boolean v) { decisionCurriculum = v; return this; }
+    public Builder friendCurriculum(boolean v) { friendCurriculum = v; return this; }
+    public Builder friendQuestions(boolean v) { friendQuestions = v; return this; }
+    public Builder famousCurriculum(boolean v) { famousCurriculum = v; return this; }
+    public Builder arithmeticFacts(boolean v) { arithmeticFacts = v; return this; }
+    public Builder trainReadValues(boolean v) { trainReadValues = v; return this; }
+    public Builder p1Oversample(double v) { p1Oversample = v; return this; }
+    public Builder topK(int v) { topK = v; return this; }
+    public Builder observationTag(String v) { observationTag = v; return this; }
+    public Builder seed(long v) { seed = v; return this; }
+
+    /** The configuration (not validated). */
+    public WarmStartConfig build() {
+      return new WarmStartConfig(steps, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare,
+          drillRealShare, drillShuffleShare, copyCurriculum, copyFloor, copyUntil, mixedDrills, decisionShare, decisionWeight,
+          recallDecisions, decisionCurriculum, friendCurriculum, friendQuestions, famousCurriculum, arithmeticFacts,
+          trainReadValues, p1Oversample, topK, observationTag, seed);
+    }
   }
 
   /**
@@ -145,78 +242,8 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
     return intervals * CopyCurriculum.INTERVAL;
   }
 
-  /** The settings with the undamped copy curriculum (floor 0.1), as before {@code --copy-floor} existed. */
-  public WarmStartConfig(int steps, int batchSize, float learningRate, int warmupSteps, double minimalShare, double factShare,
-      double drillShare, double drillRealShare, double drillShuffleShare, boolean copyCurriculum, boolean mixedDrills,
-      double decisionShare, double decisionWeight, boolean recallDecisions, boolean decisionCurriculum,
-      boolean friendCurriculum, boolean friendQuestions, boolean trainReadValues, double p1Oversample, int topK,
-      String observationTag, long seed) {
-    this(steps, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, drillRealShare, drillShuffleShare,
-        copyCurriculum, UNDAMPED_COPY_FLOOR, mixedDrills, decisionShare, decisionWeight, recallDecisions, decisionCurriculum,
-        friendCurriculum, friendQuestions, trainReadValues, p1Oversample, topK, observationTag, seed);
-  }
-
   /** The copy floor before {@code --copy-floor} existed; configurations with it keep their cache keys. */
   public static final double UNDAMPED_COPY_FLOOR = 0.1;
-
-  /** The settings without the unasked friend questions, as before that flag existed. */
-  public WarmStartConfig(int steps, int batchSize, float learningRate, int warmupSteps, double minimalShare, double factShare,
-      double drillShare, double drillRealShare, double drillShuffleShare, boolean copyCurriculum, boolean mixedDrills,
-      double decisionShare, double decisionWeight, boolean recallDecisions, boolean decisionCurriculum,
-      boolean friendCurriculum, boolean trainReadValues, double p1Oversample, int topK, String observationTag, long seed) {
-    this(steps, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, drillRealShare, drillShuffleShare,
-        copyCurriculum, mixedDrills, decisionShare, decisionWeight, recallDecisions, decisionCurriculum, friendCurriculum,
-        false, trainReadValues, p1Oversample, topK, observationTag, seed);
-  }
-
-  /** The settings without the friend curriculum, as before that flag existed. */
-  public WarmStartConfig(int steps, int batchSize, float learningRate, int warmupSteps, double minimalShare, double factShare,
-      double drillShare, double drillRealShare, double drillShuffleShare, boolean copyCurriculum, boolean mixedDrills,
-      double decisionShare, double decisionWeight, boolean recallDecisions, boolean decisionCurriculum,
-      boolean trainReadValues, double p1Oversample, int topK, String observationTag, long seed) {
-    this(steps, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, drillRealShare, drillShuffleShare,
-        copyCurriculum, mixedDrills, decisionShare, decisionWeight, recallDecisions, decisionCurriculum, false,
-        trainReadValues, p1Oversample, topK, observationTag, seed);
-  }
-
-  /** The settings without the decision curriculum, as before that flag existed. */
-  public WarmStartConfig(int steps, int batchSize, float learningRate, int warmupSteps, double minimalShare, double factShare,
-      double drillShare, double drillRealShare, double drillShuffleShare, boolean copyCurriculum, boolean mixedDrills,
-      double decisionShare, double decisionWeight, boolean recallDecisions, boolean trainReadValues, double p1Oversample,
-      int topK, String observationTag, long seed) {
-    this(steps, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, drillRealShare, drillShuffleShare,
-        copyCurriculum, mixedDrills, decisionShare, decisionWeight, recallDecisions, false, trainReadValues, p1Oversample,
-        topK, observationTag, seed);
-  }
-
-  /** The settings without the recall decisions, as before that flag existed. */
-  public WarmStartConfig(int steps, int batchSize, float learningRate, int warmupSteps, double minimalShare, double factShare,
-      double drillShare, double drillRealShare, double drillShuffleShare, boolean copyCurriculum, boolean mixedDrills,
-      double decisionShare, double decisionWeight, boolean trainReadValues, double p1Oversample, int topK,
-      String observationTag, long seed) {
-    this(steps, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, drillRealShare, drillShuffleShare,
-        copyCurriculum, mixedDrills, decisionShare, decisionWeight, false, trainReadValues, p1Oversample, topK,
-        observationTag, seed);
-  }
-
-  /** The settings without the mixed two-hop drills, as before that flag existed. */
-  public WarmStartConfig(int steps, int batchSize, float learningRate, int warmupSteps, double minimalShare, double factShare,
-      double drillShare, double drillRealShare, double drillShuffleShare, boolean copyCurriculum, double decisionShare,
-      double decisionWeight, boolean trainReadValues, double p1Oversample, int topK, String observationTag, long seed) {
-    this(steps, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, drillRealShare, drillShuffleShare,
-        copyCurriculum, false, decisionShare, decisionWeight, trainReadValues, p1Oversample, topK, observationTag, seed);
-  }
-
-  /**
-   * The settings without real-name or shuffled drills (both shares 0), without the copy curriculum and the mixed drills,
-   * as before those flags existed.
-   */
-  public WarmStartConfig(int steps, int batchSize, float learningRate, int warmupSteps, double minimalShare, double factShare,
-      double drillShare, double decisionShare, double decisionWeight, boolean trainReadValues, double p1Oversample, int topK,
-      String observationTag, long seed) {
-    this(steps, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, 0.0, 0.0, false, false, decisionShare, decisionWeight,
-        trainReadValues, p1Oversample, topK, observationTag, seed);
-  }
 
   /**
    * Version of the demonstration format and of the training step; part of the cache key (7: AdamW with bias
@@ -323,17 +350,13 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
     // (kf - 1) is exactly 0 without fact scaling: the decision-only scaling keeps its bits and cache keys
     int s = (int) Math.round(steps * (1 - decisionShare + decisionShare * kd + factShare * (kf - 1)));
     double f = (double) steps / s;
-    return new WarmStartConfig(s, batchSize, learningRate, warmupSteps, minimalShare, factShare * kf * f, drillShare * f,
-        drillRealShare, drillShuffleShare, copyCurriculum, copyFloor, copyUntil, mixedDrills, decisionShare * kd * f, decisionWeight,
-        recallDecisions, decisionCurriculum, friendCurriculum, friendQuestions, famousCurriculum, arithmeticFacts, trainReadValues,
-        p1Oversample, topK, observationTag, seed).validate();
+    return toBuilder().steps(s).factShare(factShare * kf * f).drillShare(drillShare * f).decisionShare(decisionShare * kd * f)
+        .build().validate();
   }
 
   /** Copy with another step count. */
   public WarmStartConfig withSteps(int s) {
-    return new WarmStartConfig(s, batchSize, learningRate, warmupSteps, minimalShare, factShare, drillShare, drillRealShare, drillShuffleShare, copyCurriculum,
-        copyFloor, copyUntil, mixedDrills, decisionShare, decisionWeight, recallDecisions, decisionCurriculum, friendCurriculum,
-        friendQuestions, famousCurriculum, arithmeticFacts, trainReadValues, p1Oversample, topK, observationTag, seed);
+    return toBuilder().steps(s).build();
   }
 
   /** Throws naming the bad flag. */

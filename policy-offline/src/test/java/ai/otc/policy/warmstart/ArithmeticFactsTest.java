@@ -30,12 +30,7 @@ class ArithmeticFactsTest {
   private static final Pattern STATEMENT = Pattern.compile("([0-9]+) \\+ ([0-9]+) is ([0-9]+)");
 
   private static WarmStartConfig withArithmeticFacts(boolean on) {
-    WarmStartConfig d = WarmStartConfig.defaults();
-    return new WarmStartConfig(d.steps(), d.batchSize(), d.learningRate(), d.warmupSteps(), d.minimalShare(), d.factShare(),
-        d.drillShare(), d.drillRealShare(), d.drillShuffleShare(), d.copyCurriculum(), d.copyFloor(), d.copyUntil(),
-        d.mixedDrills(), d.decisionShare(), d.decisionWeight(), d.recallDecisions(), d.decisionCurriculum(),
-        d.friendCurriculum(), d.friendQuestions(), d.famousCurriculum(), on, d.trainReadValues(), d.p1Oversample(), d.topK(),
-        d.observationTag(), d.seed());
+    return WarmStartConfig.builder().arithmeticFacts(on).build();
   }
 
   @Test

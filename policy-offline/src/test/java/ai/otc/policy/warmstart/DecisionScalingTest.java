@@ -48,8 +48,10 @@ class DecisionScalingTest {
 
   @Test
   void withoutDecisionRowsThereIsNothingToScale() {
-    WarmStartConfig none = new WarmStartConfig(1000, 96, 3e-3f, 60, 0.3, 0.3, 0.4, 0.0, 0.0, true, true, 0.0, 16.0, true,
-        false, true, 2.0, 1, "observation", 0);
+    WarmStartConfig none = WarmStartConfig.builder().basic().steps(1000).batchSize(96).learningRate(3e-3f).warmupSteps(60)
+        .minimalShare(0.3).factShare(0.3).drillShare(0.4).copyCurriculum(true).mixedDrills(true).decisionShare(0.0)
+        .decisionWeight(16.0).recallDecisions(true).trainReadValues(true).p1Oversample(2.0).topK(1).observationTag("observation")
+        .seed(0).build();
     assertThat(none.forEntities(400)).isSameAs(none);
   }
 

@@ -109,11 +109,7 @@ class UnaskedFriendQuestionsTest {
     WarmStartConfig on = WarmStartConfig.defaults();
     assertThat(on.friendQuestions()).as("on by default").isTrue();
     assertThat(on.canonical()).endsWith(" friendcurriculum friendquestions famouscurriculum");
-    WarmStartConfig d = new WarmStartConfig(on.steps(), on.batchSize(), on.learningRate(), on.warmupSteps(),
-        on.minimalShare(), on.factShare(), on.drillShare(), on.drillRealShare(), on.drillShuffleShare(), on.copyCurriculum(),
-        on.copyFloor(), on.copyUntil(), on.mixedDrills(), on.decisionShare(), on.decisionWeight(), on.recallDecisions(),
-        on.decisionCurriculum(), on.friendCurriculum(), false, on.trainReadValues(), on.p1Oversample(), on.topK(),
-        on.observationTag(), on.seed());
+    WarmStartConfig d = on.toBuilder().friendQuestions(false).famousCurriculum(false).build();
     assertThat(d.canonical()).endsWith(" friendcurriculum");
     Set<String> unasked = UnaskedFriendQuestions.of(w).stream().map(Question::question).collect(Collectors.toSet());
     Set<String> heldOut = w.questions().stream().filter(q -> !Split.TRAIN.label().equals(q.split()))

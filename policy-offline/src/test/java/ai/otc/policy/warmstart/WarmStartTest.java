@@ -58,8 +58,7 @@ class WarmStartTest {
   void aFinishedWarmStartIsCachedAndReused() {
     World w = WorldGenerator.generate(WorldConfig.tiny(0));
     WarmStartConfig c = WarmStartConfig.defaults().withSteps(3);
-    WarmStartConfig small = new WarmStartConfig(3, 8, c.learningRate(), 1, c.minimalShare(), c.factShare(), c.drillShare(),
-        c.decisionShare(), c.decisionWeight(), c.trainReadValues(), c.p1Oversample(), 1, c.observationTag(), 0);
+    WarmStartConfig small = c.toBuilder().basic().batchSize(8).warmupSteps(1).topK(1).seed(0).build();
     ModelConfig m = ModelConfig.tiny(0);
     WarmStartRunner.Outcome first = WarmStartRunner.obtain(w, m, small, tmp, false, null);
     assertThat(first.cached()).isFalse();
@@ -77,14 +76,13 @@ class WarmStartTest {
   void sameFlagsGiveBitIdenticalWeightsAndTheArtifactRecordsSeedsAndMachine() {
     World w = WorldGenerator.generate(WorldConfig.tiny(0));
     WarmStartConfig d = WarmStartConfig.defaults();
-    WarmStartConfig small = new WarmStartConfig(6, 8, d.learningRate(), 2, d.minimalShare(), d.factShare(), d.drillShare(),
-        0.1, 4.0, false, d.p1Oversample(), 1, d.observationTag(), 3);
+    WarmStartConfig small = d.toBuilder().basic().steps(6).batchSize(8).warmupSteps(2).decisionShare(0.1).decisionWeight(4.0)
+        .trainReadValues(false).topK(1).seed(3).build();
     ModelConfig m = new ModelConfig(0, 32, 2, 2, 64, 128, false, "cpu", 2);
     PolicyArtifact a = PolicyArtifact.load(WarmStartRunner.obtain(w, m, small, tmp.resolve("a"), true, null).artifact());
     PolicyArtifact b = PolicyArtifact.load(WarmStartRunner.obtain(w, m, small, tmp.resolve("b"), true, null).artifact());
     assertThat(b.checksum()).as("weights of two runs with the same flags").isEqualTo(a.checksum());
-    WarmStartConfig otherSeed = new WarmStartConfig(6, 8, d.learningRate(), 2, d.minimalShare(), d.factShare(),
-        d.drillShare(), 0.1, 4.0, false, d.p1Oversample(), 1, d.observationTag(), 4);
+    WarmStartConfig otherSeed = small.toBuilder().seed(4).build();
     PolicyArtifact c = PolicyArtifact.load(WarmStartRunner.obtain(w, m, otherSeed, tmp.resolve("c"), true, null).artifact());
     assertThat(c.checksum()).as("another demonstration seed").isNotEqualTo(a.checksum());
 
@@ -101,8 +99,9 @@ class WarmStartTest {
     WarmStartConfig d = WarmStartConfig.defaults();
     assertThat(d.copyCurriculum()).as("on by default").isTrue();
     assertThat(d.mixedDrills()).as("on by default").isTrue();
-    WarmStartConfig curriculum = new WarmStartConfig(102, 8, d.learningRate(), 2, d.minimalShare(), 0.1, 0.8, 0.0, 0.0,
-        true, true, 0.0, 1.0, true, d.p1Oversample(), 1, d.observationTag(), 3);
+    WarmStartConfig curriculum = d.toBuilder().basic().steps(102).batchSize(8).warmupSteps(2).factShare(0.1).drillShare(0.8)
+        .copyCurriculum(true).mixedDrills(true).decisionShare(0.0).decisionWeight(1.0).trainReadValues(true).topK(1).seed(3)
+        .build();
     ModelConfig m = new ModelConfig(0, 16, 1, 2, 32, 128, false, "cpu", 2);
     java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
     PolicyArtifact a = PolicyArtifact.load(WarmStartRunner.obtain(w, m, curriculum, tmp.resolve("cc-a"), true,
@@ -115,12 +114,7 @@ class WarmStartTest {
     assertThat(curriculum.canonical()).endsWith(" copycurriculum mixeddrills");
     // the damped curriculum: its own key, and the floor reaches the curriculum (the tiny model copies nothing yet, so
     // every relation weighs the same at any floor; the weights per floor are DemonstrationsTest's)
-    WarmStartConfig damped = new WarmStartConfig(curriculum.steps(), curriculum.batchSize(), curriculum.learningRate(),
-        curriculum.warmupSteps(), curriculum.minimalShare(), curriculum.factShare(), curriculum.drillShare(),
-        curriculum.drillRealShare(), curriculum.drillShuffleShare(), true, 0.5, true, curriculum.decisionShare(),
-        curriculum.decisionWeight(), curriculum.recallDecisions(), curriculum.decisionCurriculum(),
-        curriculum.friendCurriculum(), curriculum.friendQuestions(), curriculum.trainReadValues(),
-        curriculum.p1Oversample(), curriculum.topK(), curriculum.observationTag(), curriculum.seed());
+    WarmStartConfig damped = curriculum.toBuilder().copyFloor(0.5).build();
     assertThat(damped.canonical()).endsWith(" copycurriculum copyfloor=0.5000 mixeddrills");
     java.io.ByteArrayOutputStream dampedLog = new java.io.ByteArrayOutputStream();
     WarmStartRunner.obtain(w, m, damped, tmp.resolve("cc-c"), true,
@@ -131,17 +125,15 @@ class WarmStartTest {
 
   /** {@code c} with the copy gate at {@code until}. */
   private static WarmStartConfig gated(WarmStartConfig c, double until) {
-    return new WarmStartConfig(c.steps(), c.batchSize(), c.learningRate(), c.warmupSteps(), c.minimalShare(), c.factShare(),
-        c.drillShare(), c.drillRealShare(), c.drillShuffleShare(), c.copyCurriculum(), c.copyFloor(), until, c.mixedDrills(),
-        c.decisionShare(), c.decisionWeight(), c.recallDecisions(), c.decisionCurriculum(), c.friendCurriculum(),
-        c.friendQuestions(), c.trainReadValues(), c.p1Oversample(), c.topK(), c.observationTag(), c.seed());
+    return c.toBuilder().copyUntil(until).build();
   }
 
   /** 200 scheduled steps of a 16-wide model, which copies nothing yet: the gate's bound is 100 steps. */
   private static WarmStartConfig gateRun(boolean copyCurriculum, double until) {
     WarmStartConfig d = WarmStartConfig.defaults();
-    return gated(new WarmStartConfig(200, 4, d.learningRate(), 2, d.minimalShare(), 0.3, 0.4, 0.0, 0.0, copyCurriculum, 0.5,
-        true, 0.2, 4.0, true, false, false, false, true, d.p1Oversample(), 1, d.observationTag(), 3), until);
+    return d.toBuilder().basic().steps(200).batchSize(4).warmupSteps(2).factShare(0.3).drillShare(0.4)
+        .copyCurriculum(copyCurriculum).copyFloor(0.5).copyUntil(until).mixedDrills(true).decisionShare(0.2).decisionWeight(4.0)
+        .recallDecisions(true).trainReadValues(true).topK(1).seed(3).build();
   }
 
   private static final ModelConfig GATE_MODEL = new ModelConfig(0, 16, 1, 2, 32, 128, false, "cpu", 2);
@@ -203,9 +195,9 @@ class WarmStartTest {
     java.io.ByteArrayOutputStream tinyLog = new java.io.ByteArrayOutputStream();
     WarmStartConfig tiny = WarmStartConfig.defaults().withSteps(4);
     assertThat(tiny.copyExtensionMax()).isZero();
-    WarmStartRunner.Outcome t = WarmStartRunner.obtain(w, GATE_MODEL, new WarmStartConfig(4, 4, tiny.learningRate(), 1,
-        tiny.minimalShare(), tiny.factShare(), tiny.drillShare(), 0.0, 0.0, true, 0.5, 0.95, true, tiny.decisionShare(),
-        tiny.decisionWeight(), true, true, true, false, true, tiny.p1Oversample(), 1, tiny.observationTag(), 0), tmp.resolve("f-c"),
+    WarmStartRunner.Outcome t = WarmStartRunner.obtain(w, GATE_MODEL, tiny.toBuilder().basic().batchSize(4).warmupSteps(1)
+        .copyCurriculum(true).copyFloor(0.5).copyUntil(0.95).mixedDrills(true).recallDecisions(true).decisionCurriculum(true)
+        .friendCurriculum(true).trainReadValues(true).topK(1).seed(0).build(), tmp.resolve("f-c"),
         true, new java.io.PrintStream(tinyLog, true, java.nio.charset.StandardCharsets.UTF_8));
     assertThat(t.training().steps()).isEqualTo(4);
     assertThat(tinyLog.toString(java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("copy gate");
@@ -256,8 +248,9 @@ class WarmStartTest {
   void theDecisionCurriculumMeasuresEveryHundredStepsAndStaysBitReproducible() {
     World w = WorldGenerator.generate(WorldConfig.tiny(0));
     WarmStartConfig d = WarmStartConfig.defaults();
-    WarmStartConfig c = new WarmStartConfig(112, 8, d.learningRate(), 2, d.minimalShare(), 0.1, 0.3, 0.0, 0.0, false, false,
-        0.4, 4.0, true, true, true, true, d.p1Oversample(), 1, d.observationTag(), 3);
+    WarmStartConfig c = d.toBuilder().basic().steps(112).batchSize(8).warmupSteps(2).factShare(0.1).drillShare(0.3)
+        .decisionShare(0.4).decisionWeight(4.0).recallDecisions(true).decisionCurriculum(true).friendCurriculum(true)
+        .trainReadValues(true).topK(1).seed(3).build();
     // 112 steps: the rows of steps 97-104 were drawn before the measurement at 101, those from 105 on after it
     ModelConfig m = new ModelConfig(0, 16, 1, 2, 32, 128, false, "cpu", 2);
     java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
@@ -293,8 +286,8 @@ class WarmStartTest {
     WarmStartConfig d = WarmStartConfig.defaults();
     TaskFormat format = new TaskFormat(WorldTasks.tokenizer(), new InProcessTools(w.corpus()), 1);
     for (boolean mixed : new boolean[] {false, true}) {
-      WarmStartConfig c = new WarmStartConfig(10, 8, d.learningRate(), 1, d.minimalShare(), 0.1, 0.8, 0.0, 0.0, false, mixed,
-          0.0, 1.0, true, d.p1Oversample(), 1, d.observationTag(), 0);
+      WarmStartConfig c = d.toBuilder().basic().steps(10).batchSize(8).warmupSteps(1).factShare(0.1).drillShare(0.8)
+          .mixedDrills(mixed).decisionShare(0.0).decisionWeight(1.0).trainReadValues(true).topK(1).seed(0).build();
       WarmStart ws = new WarmStart(w, format, c);
       java.util.Random rng = new java.util.Random(5);
       int drills = 0;
@@ -331,8 +324,7 @@ class WarmStartTest {
   void theSeedsLineNamesEverySeedAndItsFlag() {
     World w = WorldGenerator.generate(WorldConfig.tiny(7));
     WarmStartConfig d = WarmStartConfig.defaults();
-    WarmStartConfig c = new WarmStartConfig(6, 8, d.learningRate(), 2, d.minimalShare(), d.factShare(), d.drillShare(),
-        d.decisionShare(), d.decisionWeight(), d.trainReadValues(), d.p1Oversample(), 1, d.observationTag(), 5);
+    WarmStartConfig c = d.toBuilder().basic().steps(6).batchSize(8).warmupSteps(2).topK(1).seed(5).build();
     assertThat(WarmStartRunner.seeds(w, new ModelConfig(0, 32, 2, 2, 64, 128, false, "cpu", 3), c))
         .isEqualTo("seeds: model 3 (--model-seed), demonstrations 5 (--warm-seed), world 7 (--world-seed)");
   }
@@ -342,8 +334,8 @@ class WarmStartTest {
     World w = WorldGenerator.generate(WorldConfig.defaults());
     WordTokenizer tk = WorldTasks.tokenizer();
     WarmStartConfig d = WarmStartConfig.defaults();
-    WarmStartConfig c = new WarmStartConfig(10, 8, d.learningRate(), 1, d.minimalShare(), 0.1, 0.1, 0.7, 16,
-        true, d.p1Oversample(), 1, d.observationTag(), 0);
+    WarmStartConfig c = d.toBuilder().basic().steps(10).batchSize(8).warmupSteps(1).factShare(0.1).drillShare(0.1)
+        .decisionShare(0.7).decisionWeight(16).trainReadValues(true).topK(1).seed(0).build();
     WarmStart ws = new WarmStart(w, new TaskFormat(tk, new InProcessTools(w.corpus()), 1), c);
     Set<String> familiar = w.famous().stream().map(ai.otc.world.Entity::friend)
         .filter(n -> !w.entity(n).famous()).collect(Collectors.toSet());

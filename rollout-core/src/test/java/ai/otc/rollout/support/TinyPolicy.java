@@ -25,7 +25,8 @@ public final class TinyPolicy {
   static WarmStartConfig warmStart() {
     WarmStartConfig d = WarmStartConfig.defaults();
     // the mixture of the default before issue 11 (no decision rows), pinned: the tests rely on this policy's behaviour
-    return new WarmStartConfig(800, 32, d.learningRate(), 20, 0.2, 0.35, 0.35, 0.0, 1.0, true, 2.0, 1, d.observationTag(), 0);
+    return d.toBuilder().basic().steps(800).batchSize(32).warmupSteps(20).minimalShare(0.2).factShare(0.35).drillShare(0.35)
+        .decisionShare(0.0).decisionWeight(1.0).trainReadValues(true).p1Oversample(2.0).topK(1).seed(0).build();
   }
 
   /** The warm-started artifact (trained once, then loaded from the cache). */

@@ -23,7 +23,9 @@ public final class ItPolicy {
 
   /** 120 steps of 16 question demonstrations, no fact rows, no drills, always with tools. */
   public static WarmStartConfig warmStart() {
-    return new WarmStartConfig(120, 16, 3e-3f, 10, 0.0, 0.0, 0.0, 0.0, 1.0, true, 1.0, 1, "observation", 5);
+    return WarmStartConfig.builder().basic().steps(120).batchSize(16).learningRate(3e-3f).warmupSteps(10).minimalShare(0.0)
+        .factShare(0.0).drillShare(0.0).decisionShare(0.0).decisionWeight(1.0).trainReadValues(true).p1Oversample(1.0).topK(1)
+        .observationTag("observation").seed(5).build();
   }
 
   /** The warm-started artifact (version 0), trained now or read from the cache. */
