@@ -261,7 +261,9 @@ public final class Demonstrations {
   /**
    * The action choices of {@code q}'s demonstration alone: the whole demonstration as context, and trained only the
    * tokens that choose the next action ({@code <think>} to recall, {@code <search>} to call, {@code <answer>} to stop)
-   * right after the prompt, after an observation and after a recall. The labels are exactly those {@link #demo} gives
+   * right after the prompt, after an observation and after a recall. With the sums as knowledge ({@code recallSums})
+   * an easy question has decision rows too: {@code <think>} (recall the sum) or {@code ```python} (run a program)
+   * right after the prompt, and {@code \\boxed{}} after the recall. The labels are exactly those {@link #demo} gives
    * in the same style, so these rows change no target distribution; they give each choice between answering from
    * memory and searching the weight of a whole demonstration ({@code weight}: the batch loss is a weighted mean over
    * trained tokens), which is what makes the choice depend on whether the entity is known. In whole demonstrations the
@@ -278,16 +280,19 @@ public final class Demonstrations {
    * known exactly as the first choice does.
    */
   public Example decision(Question q, boolean minimal, float weight, boolean recallStops) {
-    if (q.kind().task() != QuestionKind.Task.SEARCH) {
-      throw new IllegalArgumentException("decision rows are for search questions, not " + q.kind().label());
+    boolean easy = q.kind() == QuestionKind.EASY && recallSums;
+    if (q.kind().task() != QuestionKind.Task.SEARCH && !easy) {
+      throw new IllegalArgumentException("decision rows are for search questions (and easy ones when the sums are"
+          + " knowledge), not " + q.kind().label());
     }
     Example whole = demo(q, minimal);
     int promptLength = tk.encode(WorldTasks.prompt(format, q)).length;
     int[] t = whole.tokens();
     float[] mask = new float[t.length];
     int think = tk.id(WordTokenizer.THINK);
-    int search = tk.id(WordTokenizer.SEARCH);
-    int answer = tk.id(WordTokenizer.ANSWER);
+    // an easy question's call is a program and its stop a boxed answer; the search question's tokens never occur there
+    int search = tk.id(easy ? WordTokenizer.PYTHON : WordTokenizer.SEARCH);
+    int answer = tk.id(easy ? WordTokenizer.BOXED : WordTokenizer.ANSWER);
     int thinkEnd = tk.id(WordTokenizer.THINK_END);
     int obsClose = tk.id(tk.observationClose());
     int statementEnd = tk.id(RECALL_SEPARATOR);

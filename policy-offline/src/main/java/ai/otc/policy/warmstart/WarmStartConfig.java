@@ -73,10 +73,12 @@ import java.util.Locale;
  *                       of the subjects at 0 ({@code tu ni}'s {@code 2h0} questions searched on every seed)
  * @param arithmeticFacts whether the addition table of the world's easy questions (every sum of two numbers of 1 to
  *                       {@link ai.otc.world.WorldGenerator#EASY_OPERAND_MAX}) is parametric knowledge, taught as the
- *                       famous facts are: statements ({@code 8 + 2 is 10}) in a share of the fact rows, one fact row's
- *                       chance per sum as per famous fact, never a question's text; the minimal-call easy
+ *                       famous facts are: statements ({@code 8 + 2 is 10}) in a share of the fact rows, each sum
+ *                       {@link WarmStart#SUM_WEIGHT} times a famous fact's chance (the fact rows grown so the famous
+ *                       facts keep theirs, {@link #forWorld}), never a question's text; the minimal-call easy
  *                       demonstrations then recall the sum in a {@code <think>} before answering
- *                       ({@link Demonstrations#sums}). Without it no warm start could add from memory (forced-recall EM
+ *                       ({@link Demonstrations#sums}), and train easy questions get decision rows as the search
+ *                       questions do (recall or run a program; {@link Demonstrations#decision}). Without it no warm start could add from memory (forced-recall EM
  *                       on easy questions 0.125), so every easy question kept its code call after OTC's RL, and those
  *                       calls were nearly all the excess left (world-3: 0.028 of 0.030 calls per question)
  * @param trainReadValues whether demonstrations train the values they read from tool output (answers after a search,
@@ -338,12 +340,17 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
    * temperature 1 (the default world: 1.000 and 1.000), and OTC's RL, which prefers a recall to a search once it is
    * right more often than {@code cos(pi/6) = 0.87} of the time, answered those facts from memory and lost 0.035 EM
    * against the baseline (docs/DEMO.md). Per famous fact as many rows as on the default world is what the default was
-   * measured with.
+   * measured with. With {@code arithmeticFacts} the fact rows also grow by {@code 1 / (1 - WarmStart.sumShare(famous))}
+   * (whatever {@code scaleFacts} says), as the sums take that share of them: without it the famous facts lost rows to
+   * the sums, and forced recall of {@code 1p} fell from 1.000 to 0.988 on the default world.
    */
   public WarmStartConfig forWorld(int entities, boolean scaleDecisions, int famous, boolean scaleFacts) {
     double kd = scaleDecisions && entities > DECISION_REFERENCE_ENTITIES && decisionShare > 0
         ? (double) entities / DECISION_REFERENCE_ENTITIES : 1;
     double kf = scaleFacts && famous > FACT_REFERENCE_FAMOUS && factShare > 0 ? (double) famous / FACT_REFERENCE_FAMOUS : 1;
+    if (arithmeticFacts && famous > 0 && factShare > 0) {
+      kf /= 1 - WarmStart.sumShare(famous); // the sums' rows come on top: each famous fact keeps its rows
+    }
     if (kd == 1 && kf == 1) {
       return this;
     }
@@ -407,6 +414,7 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
         + (friendCurriculum ? " friendcurriculum" : "")
         + (friendQuestions ? " friendquestions" : "")
         + (famousCurriculum ? " famouscurriculum" : "")
-        + (arithmeticFacts ? " arithmeticfacts" : "");
+        // 2: easy questions' decision rows, each sum SUM_WEIGHT times a famous fact's rows, the fact rows grown for them
+        + (arithmeticFacts ? " arithmeticfacts2" : "");
   }
 }

@@ -1,6 +1,7 @@
 package ai.otc.policy.warmstart;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.otc.policy.generation.TaskFormat;
@@ -75,7 +76,7 @@ class ArithmeticFactsTest {
   }
 
   @Test
-  void sumRowsCoverTheWholeTableAtOneFactRowsChancePerSumAndShowNoHeldOutQuestion() {
+  void sumRowsCoverTheWholeTableAtTwiceAFamousFactsChancePerSumAndShowNoHeldOutQuestion() {
     WarmStart ws = new WarmStart(world, format, withArithmeticFacts(true));
     Set<String> trainEasyPrompts = new HashSet<>();
     world.split(Split.TRAIN).stream().filter(q -> q.kind() == QuestionKind.EASY)
@@ -120,11 +121,78 @@ class ArithmeticFactsTest {
       }
       assertThat(n).isBetween(1, 6);
     }
-    // by hand: the default world's 80 famous entities hold 5 facts each; the table 81 sums: 81 / (81 + 400) of fact rows
+    // by hand: the default world's 80 famous entities hold 5 facts each; the table's 81 sums count twice (SUM_WEIGHT):
+    // 162 / (162 + 400) of fact rows
     assertThat(world.famous()).hasSize(80);
-    assertThat(sums / (double) facts).isCloseTo(81 / 481.0, within(0.01));
+    assertThat(sums / (double) facts).isCloseTo(162 / 562.0, within(0.01));
     assertThat(prefixed / (double) sums).isCloseTo(0.5, within(0.03));
     assertThat(pairsSeen).hasSize(81);
+  }
+
+  @Test
+  void easyDecisionRowsTrainTheFirstActionAndTheStopAfterTheRecall() {
+    Demonstrations demos = new Demonstrations(world, format, true, true);
+    Question easy = world.split(Split.TRAIN).stream().filter(q -> q.kind() == QuestionKind.EASY).findFirst().orElseThrow();
+    assertThat(trainedTokens(demos.decision(easy, true, 16f, true)))
+        .containsExactly(WordTokenizer.THINK, WordTokenizer.THINK_END, WordTokenizer.BOXED);
+    assertThat(trainedTokens(demos.decision(easy, true, 16f, false))).containsExactly(WordTokenizer.THINK, WordTokenizer.BOXED);
+    assertThat(trainedTokens(demos.decision(easy, false, 16f, true))).containsExactly(WordTokenizer.PYTHON);
+    Example row = demos.decision(easy, true, 16f, false);
+    assertThat(row.tokens()).isEqualTo(demos.demo(easy, true).tokens());
+    for (float m : row.lossMask()) {
+      assertThat(m).isIn(0f, 16f);
+    }
+    assertThatThrownBy(() -> new Demonstrations(world, format, true).decision(easy, true, 16f, false))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("easy");
+  }
+
+  @Test
+  void eachEasyQuestionGetsAsManyDecisionRowsAsASearchQuestion() {
+    WarmStartConfig c = withArithmeticFacts(true);
+    WarmStart ws = new WarmStart(world, format, c);
+    // by hand: the decision questions are the train search questions and the unasked friend questions
+    long easy = world.split(Split.TRAIN).stream().filter(q -> q.kind() == QuestionKind.EASY).count();
+    long search = world.split(Split.TRAIN).stream().filter(q -> q.kind().task() == QuestionKind.Task.SEARCH).count()
+        + UnaskedFriendQuestions.of(world).size();
+    Random rng = new Random(4);
+    int decisions = 0;
+    int easyRows = 0;
+    while (decisions < 20_000) {
+      Example ex = ws.draw(rng);
+      if (ex.tag().endsWith("/decision")) {
+        decisions++;
+        easyRows += ex.tag().startsWith("easy/") ? 1 : 0;
+      }
+    }
+    assertThat(easyRows / (double) decisions).isCloseTo(easy / (double) (easy + search), within(0.005));
+    WarmStart off = new WarmStart(world, format, withArithmeticFacts(false));
+    for (int i = 0; i < 5000; i++) {
+      assertThat(off.draw(rng).tag()).doesNotStartWith("easy/min/decision").doesNotStartWith("easy/over/decision");
+    }
+  }
+
+  @Test
+  void theFactRowsGrowSoThatEachFamousFactKeepsItsRows() {
+    WarmStartConfig on = withArithmeticFacts(true).forWorld(world.entities().size(), true, world.famous().size(), true);
+    WarmStartConfig off = withArithmeticFacts(false).forWorld(world.entities().size(), true, world.famous().size(), true);
+    assertThat(off).isEqualTo(WarmStartConfig.defaults());
+    // by hand: sums 162 of 562 fact draws, so the fact rows grow by 562/400 = 1.405: 2000 x (1 + 0.3 x 0.405) = 2243
+    // steps, of which 0.3 x 1.405 x 2000 = 843 steps' worth of fact rows
+    assertThat(on.steps()).isEqualTo(2243);
+    assertThat(on.factShare() * on.steps()).isCloseTo(843.0, within(1e-6));
+    assertThat(on.factShare() * on.steps() * (1 - 162 / 562.0)).isCloseTo(off.factShare() * off.steps(), within(1e-6));
+    assertThat(on.drillShare() * on.steps()).isCloseTo(off.drillShare() * off.steps(), within(1e-6));
+    assertThat(on.decisionShare() * on.steps()).isCloseTo(off.decisionShare() * off.steps(), within(1e-6));
+  }
+
+  private List<String> trainedTokens(Example ex) {
+    List<String> out = new ArrayList<>();
+    for (int j = 0; j < ex.tokens().length; j++) {
+      if (ex.lossMask()[j] > 0) {
+        out.add(tk.token(ex.tokens()[j]));
+      }
+    }
+    return out;
   }
 
   @Test
@@ -141,7 +209,7 @@ class ArithmeticFactsTest {
       assertThat(x.tokens()).as("row %d", i).isEqualTo(y.tokens());
     }
     assertThat(WarmStartConfig.defaults().arithmeticFacts()).isFalse();
-    assertThat(withArithmeticFacts(true).canonical()).endsWith(" famouscurriculum arithmeticfacts");
+    assertThat(withArithmeticFacts(true).canonical()).endsWith(" famouscurriculum arithmeticfacts2");
     assertThat(withArithmeticFacts(false).canonical()).isEqualTo(WarmStartConfig.defaults().canonical());
   }
 }
