@@ -55,7 +55,7 @@ class ModelOptionsTest {
     assertThat(parse("--no-famous-curriculum").canonical()).endsWith(" friendcurriculum friendquestions");
     assertThat(parse().arithmeticFacts()).as("off by default").isFalse();
     assertThat(parse("--arithmetic-facts").arithmeticFacts()).isTrue();
-    assertThat(parse("--arithmetic-facts").canonical()).endsWith(" famouscurriculum arithmeticfacts2");
+    assertThat(parse("--arithmetic-facts").canonical()).endsWith(" famouscurriculum arithmeticfacts3");
     WarmStartConfig off = parse("--no-copy-curriculum");
     assertThat(off.decisionCurriculum()).isTrue();
     assertThat(off.mixedDrills()).isTrue();

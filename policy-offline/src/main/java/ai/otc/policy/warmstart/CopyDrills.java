@@ -38,7 +38,14 @@ final class CopyDrills {
   /** Expressions the world asks about (code drills avoid them). */
   private final Set<String> mathSubjects = new HashSet<>();
 
-  CopyDrills(World world, TaskFormat format) {
+  /**
+   * Whether the sums are knowledge ({@code --arithmetic-facts}): then a share of the code drills are
+   * {@link #recalledSumDrill}s.
+   */
+  private final boolean recallSums;
+
+  CopyDrills(World world, TaskFormat format, boolean recallSums) {
+    this.recallSums = recallSums;
     this.world = world;
     this.format = format;
     this.tk = format.tokenizer();
@@ -185,7 +192,19 @@ final class CopyDrills {
   /** The largest small sum (three operands of {@link #SMALL_OPERAND_MAX}). */
   static final int SMALL_SUM_MAX = 3 * SMALL_OPERAND_MAX;
 
+  /**
+   * Share of code drills that are {@link #recalledSumDrill}s when the sums are knowledge. With the sums taught but
+   * no such drill, the warm start recalled the right sum of a test easy question and then boxed another value
+   * ({@code <think> 9 + 4 is 13 </think> \\boxed{ 11 }}) or wrote other operands than the question's ({@code what is
+   * 8 + 2 ?} → {@code <think> 2 + 2 is 4}): forced recall of world-3's {@code easy} 0.63, its sums' recall itself right.
+   */
+  static final double RECALLED_SUM_SHARE = 1.0 / 3;
+
   private Example codeDrill(Random rng) {
+    // (no extra draw without the sums as knowledge: configurations from before the flag keep their random streams)
+    if (recallSums && rng.nextDouble() < RECALLED_SUM_SHARE) {
+      return recalledSumDrill(rng);
+    }
     String expr;
     long value;
     do {
@@ -213,6 +232,36 @@ final class CopyDrills {
     b.context(format.codeObservation("print ( " + expr + " )\n"));
     b.model("\n" + Demonstrations.boxed(String.valueOf(value)));
     return b.build("drill/code");
+  }
+
+  /**
+   * The copies of a minimal-call easy answer, on a sum the world does not ask ({@code A + B} with one operand of 0-9 and
+   * the other of 0-99): {@code <math> what is A + B ? <think>} | {@code A + B is} | V | {@code </think> \\boxed{ V }}.
+   * The operands are copied from the question into the recall statement and V out of it into the box; V itself is
+   * context, as a drill's invented value is (the model cannot compute it, and the sums it must know are taught as
+   * facts).
+   */
+  private Example recalledSumDrill(Random rng) {
+    String expr;
+    int value;
+    do {
+      int a = rng.nextInt(100);
+      int b = rng.nextInt(10);
+      if (rng.nextBoolean()) {
+        int t = a;
+        a = b;
+        b = t;
+      }
+      expr = a + " + " + b;
+      value = a + b;
+    } while (mathSubjects.contains(expr));
+    Demonstrations.Builder b = new Demonstrations.Builder(tk);
+    b.context(WordTokenizer.MATH + " what is " + expr + " ?");
+    b.context(WordTokenizer.THINK);
+    b.model(expr + " is");
+    b.context(String.valueOf(value));
+    b.model(WordTokenizer.THINK_END + " " + Demonstrations.boxed(String.valueOf(value)));
+    return b.build("drill/code-recall");
   }
 
   /**

@@ -63,7 +63,7 @@ public final class Demonstrations {
     this.world = world;
     this.format = format;
     this.tk = format.tokenizer();
-    this.drills = new CopyDrills(world, format);
+    this.drills = new CopyDrills(world, format, recallSums);
   }
 
   /** The token between two recall statements in one {@code <think>} ({@code the friend of X is F . the city of F is V}). */

@@ -78,7 +78,8 @@ import java.util.Locale;
  *                       facts keep theirs, {@link #forWorld}), never a question's text; the minimal-call easy
  *                       demonstrations then recall the sum in a {@code <think>} before answering
  *                       ({@link Demonstrations#sums}), and train easy questions get decision rows as the search
- *                       questions do (recall or run a program; {@link Demonstrations#decision}). Without it no warm start could add from memory (forced-recall EM
+ *                       questions do (recall or run a program; {@link Demonstrations#decision}), and a third of the code
+ *                       drills copy a recalled sum into the box ({@link CopyDrills#RECALLED_SUM_SHARE}). Without it no warm start could add from memory (forced-recall EM
  *                       on easy questions 0.125), so every easy question kept its code call after OTC's RL, and those
  *                       calls were nearly all the excess left (world-3: 0.028 of 0.030 calls per question)
  * @param trainReadValues whether demonstrations train the values they read from tool output (answers after a search,
@@ -414,7 +415,8 @@ public record WarmStartConfig(int steps, int batchSize, float learningRate, int 
         + (friendCurriculum ? " friendcurriculum" : "")
         + (friendQuestions ? " friendquestions" : "")
         + (famousCurriculum ? " famouscurriculum" : "")
-        // 2: easy questions' decision rows, each sum SUM_WEIGHT times a famous fact's rows, the fact rows grown for them
-        + (arithmeticFacts ? " arithmeticfacts2" : "");
+        // 2: easy questions' decision rows, each sum SUM_WEIGHT times a famous fact's rows, the fact rows grown for them;
+        // 3: the recalled-sum code drills (CopyDrills#RECALLED_SUM_SHARE)
+        + (arithmeticFacts ? " arithmeticfacts3" : "");
   }
 }

@@ -185,6 +185,50 @@ class ArithmeticFactsTest {
     assertThat(on.decisionShare() * on.steps()).isCloseTo(off.decisionShare() * off.steps(), within(1e-6));
   }
 
+  @Test
+  void aThirdOfTheCodeDrillsCopyARecalledSumOfNoWorldQuestion() {
+    Demonstrations with = new Demonstrations(world, format, true, true);
+    Demonstrations without = new Demonstrations(world, format, true, false);
+    Set<String> asked = new HashSet<>();
+    world.questions().stream().filter(q -> q.kind().task() == QuestionKind.Task.CODE).forEach(q -> asked.add(q.subject()));
+    Pattern drill = Pattern.compile("<math> what is ([0-9]+) \\+ ([0-9]+) \\? <think> ([0-9]+) \\+ ([0-9]+) is ([0-9]+) </think>"
+        + " \\\\boxed\\{ ([0-9]+) \\}");
+    Random rng = new Random(6);
+    int recalled = 0;
+    int n = 6000;
+    for (int i = 0; i < n; i++) {
+      Example ex = with.drill(Demonstrations.Drill.CODE, rng);
+      if (!ex.tag().equals("drill/code-recall")) {
+        assertThat(ex.tag()).isEqualTo("drill/code");
+        continue;
+      }
+      recalled++;
+      String text = tk.decode(ex.tokens());
+      Matcher m = drill.matcher(text);
+      assertThat(m.matches()).as(text).isTrue();
+      int a = Integer.parseInt(m.group(1));
+      int b = Integer.parseInt(m.group(2));
+      assertThat(Math.min(a, b)).isBetween(0, 9);
+      assertThat(Math.max(a, b)).isBetween(0, 99);
+      assertThat(m.group(3) + "+" + m.group(4)).isEqualTo(a + "+" + b);
+      assertThat(Integer.parseInt(m.group(5))).isEqualTo(a + b);
+      assertThat(m.group(6)).isEqualTo(m.group(5));
+      assertThat(asked).doesNotContain(a + " + " + b);
+      // trained: the copied operands and the box, never the recalled value nor the first action
+      List<String> expected = new ArrayList<>();
+      for (String piece : List.of(a + " + " + b + " is", "</think> \\boxed{ " + (a + b) + " }")) {
+        for (int id : tk.encode(piece)) {
+          expected.add(tk.token(id));
+        }
+      }
+      assertThat(trainedTokens(ex)).containsExactlyElementsOf(expected);
+    }
+    assertThat(recalled / (double) n).isCloseTo(1.0 / 3, within(0.02));
+    for (int i = 0; i < 2000; i++) {
+      assertThat(without.drill(Demonstrations.Drill.CODE, rng).tag()).isEqualTo("drill/code");
+    }
+  }
+
   private List<String> trainedTokens(Example ex) {
     List<String> out = new ArrayList<>();
     for (int j = 0; j < ex.tokens().length; j++) {
@@ -209,7 +253,7 @@ class ArithmeticFactsTest {
       assertThat(x.tokens()).as("row %d", i).isEqualTo(y.tokens());
     }
     assertThat(WarmStartConfig.defaults().arithmeticFacts()).isFalse();
-    assertThat(withArithmeticFacts(true).canonical()).endsWith(" famouscurriculum arithmeticfacts2");
+    assertThat(withArithmeticFacts(true).canonical()).endsWith(" famouscurriculum arithmeticfacts3");
     assertThat(withArithmeticFacts(false).canonical()).isEqualTo(WarmStartConfig.defaults().canonical());
   }
 }
