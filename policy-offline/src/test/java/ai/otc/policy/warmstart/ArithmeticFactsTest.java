@@ -39,12 +39,7 @@ class ArithmeticFactsTest {
     Demonstrations demos = new Demonstrations(world, format, true, true);
     Example ex = demos.sums(null, List.of(new int[] {3, 4}, new int[] {8, 2}));
     assertThat(tk.decode(ex.tokens())).isEqualTo("<think> 3 + 4 is 7 . 8 + 2 is 10 </think>");
-    List<String> trained = new ArrayList<>();
-    for (int j = 0; j < ex.tokens().length; j++) {
-      if (ex.lossMask()[j] > 0) {
-        trained.add(tk.token(ex.tokens()[j]));
-      }
-    }
+    List<String> trained = trainedTokens(ex);
     List<String> expected = new ArrayList<>();
     for (String v : List.of("7", "10")) {
       for (int id : tk.encode(v)) {
