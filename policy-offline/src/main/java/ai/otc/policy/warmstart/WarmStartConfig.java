@@ -79,9 +79,11 @@ import java.util.Locale;
  *                       demonstrations then recall the sum in a {@code <think>} before answering
  *                       ({@link Demonstrations#sums}), and train easy questions get decision rows as the search
  *                       questions do (recall or run a program; {@link Demonstrations#decision}), and a third of the code
- *                       drills copy a recalled sum into the box ({@link CopyDrills#RECALLED_SUM_SHARE}). Without it no warm start could add from memory (forced-recall EM
- *                       on easy questions 0.125), so every easy question kept its code call after OTC's RL, and those
- *                       calls were nearly all the excess left (world-3: 0.028 of 0.030 calls per question)
+ *                       drills copy a recalled sum into the box ({@link CopyDrills#RECALLED_SUM_SHARE}). Without it
+ *                       no warm start could add from memory (forced-recall EM on easy questions 0.125), so every easy
+ *                       question kept its code call after OTC's RL, and those calls were nearly all the excess left
+ *                       (world-3: 0.028 of 0.030 calls per question). Off by default: docs/DEMO.md, "The addition
+ *                       table as knowledge"
  * @param trainReadValues whether demonstrations train the values they read from tool output (answers after a search,
  *                       a two-hop search's second name, a program's printed result); when false those are context, as
  *                       in the copy drills ({@link Demonstrations})
