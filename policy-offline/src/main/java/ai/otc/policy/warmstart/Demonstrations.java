@@ -290,15 +290,15 @@ public final class Demonstrations {
     int[] t = whole.tokens();
     float[] mask = new float[t.length];
     int think = tk.id(WordTokenizer.THINK);
-    // an easy question's call is a program and its stop a boxed answer; the search question's tokens never occur there
-    int search = tk.id(easy ? WordTokenizer.PYTHON : WordTokenizer.SEARCH);
-    int answer = tk.id(easy ? WordTokenizer.BOXED : WordTokenizer.ANSWER);
+    // the call and the stop: a search and an answer, or for an easy question a program and a boxed answer
+    int call = tk.id(easy ? WordTokenizer.PYTHON : WordTokenizer.SEARCH);
+    int stop = tk.id(easy ? WordTokenizer.BOXED : WordTokenizer.ANSWER);
     int thinkEnd = tk.id(WordTokenizer.THINK_END);
     int obsClose = tk.id(tk.observationClose());
     int statementEnd = tk.id(RECALL_SEPARATOR);
     boolean inRecall = false;
     for (int j = promptLength; j < t.length; j++) {
-      boolean action = t[j] == think || t[j] == search || t[j] == answer;
+      boolean action = t[j] == think || t[j] == call || t[j] == stop;
       boolean afterTurn = j == promptLength || t[j - 1] == thinkEnd || t[j - 1] == obsClose;
       boolean recallStop = recallStops && inRecall && (t[j] == statementEnd || t[j] == thinkEnd);
       if (action && afterTurn || recallStop) {
